@@ -1,0 +1,166 @@
+"""People, enterprises, departments, roles and device identities."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from tongban.core.ids import validate_id_number, validate_phone, validate_region_code, validate_uscc
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", "申请人"
+    AGENT = "agent", "帮办代办员"
+    CLERK = "clerk", "综合窗口人员"
+    REVIEWER = "reviewer", "审批人员"
+    HALL_MANAGER = "hall_manager", "大厅管理员"
+    DATA_STEWARD = "data_steward", "数据管理员"
+    ADMINISTRATOR = "administrator", "系统管理员"
+
+
+# Roles whose work needs full ID numbers and phones (always with an audited reveal).
+ROLES_NEEDING_PERSONAL_INFO = frozenset({Role.CLERK, Role.REVIEWER, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset(set(Role) - {Role.APPLICANT})
+
+
+class Department(models.Model):
+    code = models.SlugField("部门编码", max_length=40, unique=True)
+    name = models.CharField("部门全称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=30)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_uscc]
+    )
+    region_code = models.CharField("行政区划代码", max_length=6, validators=[validate_region_code])
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    phone = models.CharField("咨询电话", max_length=30, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """Any person with an account: a citizen, an enterprise's handler, or staff."""
+
+    real_name = models.CharField("姓名", max_length=50, blank=True)
+    id_number = models.CharField(
+        "公民身份号码",
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_id_number],
+    )
+    phone = models.CharField("手机号码", max_length=20, blank=True, validators=[validate_phone])
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属部门",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    def role_set(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = frozenset(self.role_grants.values_list("role", flat=True))
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set() & set(roles))
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授予"
+        verbose_name_plural = "角色授予"
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Enterprise(models.Model):
+    """A legal person (法人) identified by its unified social credit code."""
+
+    name = models.CharField("名称", max_length=200)
+    uscc = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc]
+    )
+    legal_representative = models.CharField("法定代表人", max_length=50)
+    region_code = models.CharField("行政区划代码", max_length=6, validators=[validate_region_code])
+    address = models.CharField("住所", max_length=200, blank=True)
+    members = models.ManyToManyField(
+        User, through="EnterpriseMember", related_name="enterprises", verbose_name="经办人"
+    )
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseMember(models.Model):
+    class Capacity(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_rep", "法定代表人"
+        HANDLER = "handler", "经办人"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
+    capacity = models.CharField("身份", max_length=20, choices=Capacity.choices)
+
+    class Meta:
+        verbose_name = "企业经办人"
+        verbose_name_plural = "企业经办人"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_member")
+        ]
+
+
+class DeviceIdentity(models.Model):
+    """A kiosk, locker or display board: a machine identity with a revocable API key."""
+
+    class Kind(models.TextChoices):
+        KIOSK = "kiosk", "自助机"
+        LOCKER = "locker", "智能信包箱"
+        DISPLAY = "display", "显示屏"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    location = models.CharField("位置", max_length=200, blank=True)
+    key_id = models.CharField("密钥标识", max_length=24, unique=True)
+    key_hash = models.CharField("密钥摘要", max_length=64)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    last_seen_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "设备身份"
+        verbose_name_plural = "设备身份"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

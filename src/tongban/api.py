@@ -1,0 +1,74 @@
+"""The JSON API: one NinjaAPI, routers from each app, errors as Chinese messages naming fields."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tongban.accounts.api import router as accounts_router
+from tongban.catalog.api import router as catalog_router
+from tongban.core.calendar import CalendarDataMissing
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON without \\u escapes: readable Chinese, a third of the bytes."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
+        return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="通办 Tongban API",
+    version="1",
+    description="政务服务平台接口 / Internet + government services platform API",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/catalog", catalog_router)
+api.add_router("/accounts", accounts_router)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:
+    body: dict[str, object] = {"detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    summary = "；".join(f"{field}：{'，'.join(msgs)}" for field, msgs in errors.items())
+    return _error(request, 400, f"输入有误：{summary}", errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = ".".join(str(p) for p in error.get("loc", [])[1:]) or "__all__"
+        errors.setdefault(field, []).append(f"格式不正确（{error.get('msg', '')}）")
+    summary = "；".join(f"字段“{field}”{'，'.join(msgs)}" for field, msgs in errors.items())
+    return _error(request, 422, f"输入有误：{summary}", errors)
+
+
+@api.exception_handler(CalendarDataMissing)
+def on_calendar_missing(request: HttpRequest, exc: CalendarDataMissing) -> HttpResponse:
+    return _error(request, 409, str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "无权执行此操作")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, str(exc) or "未找到")

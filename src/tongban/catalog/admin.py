@@ -1,0 +1,112 @@
+"""Admin for administrators: drafts are edited here; published versions are read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from tongban.catalog.models import (
+    Condition,
+    LegalBasis,
+    LifeEvent,
+    Material,
+    ServiceItem,
+    Situation,
+    SituationOption,
+)
+from tongban.catalog.services import item_new_draft, item_publish
+from tongban.core.audit import audit_log
+
+
+class _DraftOnlyInline:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None or obj.state == ServiceItem.State.DRAFT
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+class LegalBasisInline(_DraftOnlyInline, admin.TabularInline[LegalBasis, ServiceItem]):
+    model = LegalBasis
+    extra = 0
+
+
+class ConditionInline(_DraftOnlyInline, admin.TabularInline[Condition, ServiceItem]):
+    model = Condition
+    extra = 0
+
+
+class MaterialInline(_DraftOnlyInline, admin.TabularInline[Material, ServiceItem]):
+    model = Material
+    extra = 0
+    fields = ["name", "requirement", "originals", "copies", "source", "source_ref", "order"]
+
+
+class SituationInline(_DraftOnlyInline, admin.TabularInline[Situation, ServiceItem]):
+    model = Situation
+    extra = 0
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
+    list_display = [
+        "name",
+        "code",
+        "version",
+        "state",
+        "department",
+        "item_type",
+        "legal_limit_days",
+        "promised_limit_days",
+        "visits_required",
+    ]
+    list_filter = ["state", "item_type", "audience", "department"]
+    search_fields = ["name", "code"]
+    inlines = [LegalBasisInline, ConditionInline, SituationInline, MaterialInline]
+    actions = ["make_draft", "publish"]
+    readonly_fields = ["version", "state", "previous", "published_at"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.state != ServiceItem.State.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        if obj.pk is None:
+            obj.state = ServiceItem.State.DRAFT
+        super().save_model(request, obj, form, change)
+        audit_log(
+            action="catalog.item_admin_save",
+            obj=obj,
+            changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
+        )
+
+    @admin.action(description="创建新草稿 / new draft")
+    def make_draft(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
+        for item in queryset:
+            draft = item_new_draft(item=item)
+            self.message_user(request, f"{draft.name} 草稿 v{draft.version}")
+
+    @admin.action(description="发布 / publish")
+    def publish(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
+        for item in queryset:
+            try:
+                item_publish(item=item)
+            except ValidationError as exc:
+                self.message_user(request, f"{item.name}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{item.name} v{item.version} 已发布")
+
+
+@admin.register(LifeEvent)
+class LifeEventAdmin(admin.ModelAdmin[LifeEvent]):
+    list_display = ["name", "code", "audience", "order"]
+
+
+@admin.register(SituationOption)
+class SituationOptionAdmin(admin.ModelAdmin[SituationOption]):
+    list_display = ["label", "code", "situation"]

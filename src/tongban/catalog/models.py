@@ -1,0 +1,307 @@
+"""The service catalog (事项清单): items, their versions, legal bases, conditions, situations
+and materials, following the national catalogue's fields."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from tongban.accounts.models import Department
+
+
+class ItemType(models.TextChoices):
+    LICENSING = "licensing", "行政许可"
+    CONFIRMATION = "confirmation", "行政确认"
+    PAYMENT = "payment", "行政给付"
+    LEVY = "levy", "行政征收"
+    REWARD = "reward", "行政奖励"
+    ADJUDICATION = "adjudication", "行政裁决"
+    OTHER_POWER = "other_power", "其他行政权力"
+    PUBLIC_SERVICE = "public_service", "公共服务"
+
+
+class Audience(models.TextChoices):
+    PERSON = "person", "个人服务"
+    ENTERPRISE = "enterprise", "法人服务"
+    BOTH = "both", "个人和法人"
+
+
+class OnlineDepth(models.IntegerChoices):
+    I = 1, "一级：网上发布办事指南"  # noqa: E741 — the national levels are named I–IV
+    II = 2, "二级：网上下载表格、预约"
+    III = 3, "三级：网上申报、预审"
+    IV = 4, "四级：全程网办"
+
+
+class HandlingForm(models.TextChoices):
+    WINDOW = "window", "窗口办理"
+    ONLINE = "online", "网上办理"
+    POST = "post", "邮寄申请"
+
+
+class DeliveryMode(models.TextChoices):
+    WINDOW = "window", "窗口领取"
+    MAIL = "mail", "免费邮寄"
+    LOCKER = "locker", "智能信包箱自取"
+    DOOR = "door", "送证上门"
+
+
+class ResultType(models.TextChoices):
+    CERTIFICATE = "certificate", "证照"
+    DOCUMENT = "document", "批文"
+    OTHER = "other", "其他"
+
+
+class LifeEvent(models.Model):
+    """A life or business event (出生、就业、开办企业…) under which items are browsed."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50)
+    audience = models.CharField("服务对象", max_length=12, choices=Audience.choices)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "主题事件"
+        verbose_name_plural = "主题事件"
+        ordering = ["audience", "order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceItem(models.Model):
+    """One version of a service item. A published version is never edited: editing makes a new
+    draft, and cases keep pointing at the version they were created under."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        SUPERSEDED = "superseded", "已被新版本替代"
+
+    code = models.CharField("实施编码", max_length=80, db_index=True)
+    basic_code = models.CharField("基本编码", max_length=40)
+    version = models.PositiveIntegerField("版本", default=1)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.DRAFT)
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name="上一版本"
+    )
+    name = models.CharField("事项名称", max_length=120)
+    summary = models.TextField("简介", blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="items", verbose_name="实施主体"
+    )
+    item_type = models.CharField("事项类型", max_length=20, choices=ItemType.choices)
+    audience = models.CharField("服务对象", max_length=12, choices=Audience.choices)
+    life_events = models.ManyToManyField(LifeEvent, blank=True, verbose_name="主题事件")
+    legal_limit_days = models.PositiveSmallIntegerField("法定办结时限（工作日）")
+    promised_limit_days = models.PositiveSmallIntegerField(
+        "承诺办结时限（工作日）", help_text="0 表示即办"
+    )
+    visits_required = models.PositiveSmallIntegerField("到办事现场次数")
+    visits_reason = models.CharField("需到现场的原因", max_length=200, blank=True)
+    online_depth = models.PositiveSmallIntegerField("网上办理深度", choices=OnlineDepth.choices)
+    handling_forms = models.JSONField("办理形式", default=list)
+    delivery_modes = models.JSONField("送达方式", default=list)
+    fee_charged = models.BooleanField("是否收费", default=False)
+    fee_standard = models.CharField("收费标准", max_length=200, blank=True)
+    fee_basis = models.CharField("收费依据", max_length=200, blank=True)
+    online_payment = models.BooleanField("支持网上支付", default=False)
+    result_name = models.CharField("办理结果名称", max_length=100)
+    result_type = models.CharField("结果类型", max_length=12, choices=ResultType.choices)
+    location = models.CharField("办理地点", max_length=200, blank=True)
+    hours = models.CharField("办理时间", max_length=200, blank=True)
+    consult_phone = models.CharField("咨询电话", max_length=30, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "政务服务事项"
+        verbose_name_plural = "政务服务事项"
+        ordering = ["department__order", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_item_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(state="published"), name="one_published_version"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(state="draft"), name="one_draft_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(promised_limit_days__lte=models.F("legal_limit_days")),
+                name="promised_within_legal_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(online_depth__gte=1, online_depth__lte=4), name="online_depth_1_to_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（v{self.version}）"
+
+    @property
+    def is_immediate(self) -> bool:
+        """即办件: done on the spot (promised limit 0); otherwise 承诺件."""
+        return self.promised_limit_days == 0
+
+    @property
+    def case_kind_display(self) -> str:
+        return "即办件" if self.is_immediate else "承诺件"
+
+    @property
+    def limit_reduction(self) -> float | None:
+        """Share by which the promised limit undercuts the legal one (0.75 = 75% shorter)."""
+        if not self.legal_limit_days:
+            return None
+        return 1 - self.promised_limit_days / self.legal_limit_days
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if (
+            self.legal_limit_days is not None
+            and self.promised_limit_days is not None
+            and self.promised_limit_days > self.legal_limit_days
+        ):
+            errors["promised_limit_days"] = [
+                f"承诺办结时限（{self.promised_limit_days}个工作日）不得超过"
+                f"法定办结时限（{self.legal_limit_days}个工作日）"
+            ]
+        bad_forms = [f for f in self.handling_forms or [] if f not in HandlingForm.values]
+        if bad_forms:
+            errors["handling_forms"] = [f"未知的办理形式：{'、'.join(map(str, bad_forms))}"]
+        bad_modes = [m for m in self.delivery_modes or [] if m not in DeliveryMode.values]
+        if bad_modes:
+            errors["delivery_modes"] = [f"未知的送达方式：{'、'.join(map(str, bad_modes))}"]
+        if not self.delivery_modes:
+            errors.setdefault("delivery_modes", []).append("至少需要一种送达方式")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LegalBasis(models.Model):
+    """A provision of law an item, a condition or a material rests on (设定依据)."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="legal_bases")
+    key = models.SlugField("引用标识", max_length=20)
+    law = models.CharField("法律法规名称", max_length=200)
+    article = models.CharField("条款", max_length=100, blank=True)
+    excerpt = models.TextField("条款内容", blank=True)
+
+    class Meta:
+        verbose_name = "设定依据"
+        verbose_name_plural = "设定依据"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "key"], name="unique_basis_key_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"《{self.law}》{self.article}"
+
+
+class Condition(models.Model):
+    """An acceptance condition; a precondition without a legal basis is flagged by the checks."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="conditions")
+    text = models.TextField("受理条件")
+    legal_basis = models.ForeignKey(
+        LegalBasis, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="法律依据"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "受理条件"
+        verbose_name_plural = "受理条件"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Situation(models.Model):
+    """A question whose answer (情形) changes the materials, e.g. 经营场所是否为租赁."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="situations")
+    code = models.SlugField("编码", max_length=40)
+    question = models.CharField("情形问题", max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "情形"
+        verbose_name_plural = "情形"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="unique_situation_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class SituationOption(models.Model):
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="options")
+    code = models.SlugField("编码", max_length=40)
+    label = models.CharField("选项", max_length=100)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "情形选项"
+        verbose_name_plural = "情形选项"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["situation", "code"], name="unique_option_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def ref(self) -> str:
+        return f"{self.situation.code}.{self.code}"
+
+
+class Material(models.Model):
+    """A material the item requires, and where the platform may obtain it instead (免提交)."""
+
+    class Requirement(models.TextChoices):
+        REQUIRED = "required", "必要"
+        CONDITIONAL = "conditional", "情形必要"
+        OPTIONAL = "optional", "非必要"
+
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", "申请人提供"
+        SHARED_RESOURCE = "shared_resource", "数据共享获取"
+        CERTIFICATE = "certificate", "电子证照库调取"
+        ITEM_OUTPUT = "item_output", "其他事项办理结果"
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField("材料名称", max_length=200)
+    requirement = models.CharField(
+        "必要性", max_length=12, choices=Requirement.choices, default=Requirement.REQUIRED
+    )
+    originals = models.PositiveSmallIntegerField("原件份数", default=0)
+    copies = models.PositiveSmallIntegerField("复印件份数", default=0)
+    electronic = models.BooleanField("接受电子材料", default=True)
+    source = models.CharField(
+        "材料来源", max_length=20, choices=Source.choices, default=Source.APPLICANT
+    )
+    source_ref = models.CharField(
+        "来源标识", max_length=120, blank=True, help_text="数据资源编码、证照类型或事项实施编码"
+    )
+    applies_when = models.ManyToManyField(
+        SituationOption, blank=True, related_name="materials", verbose_name="适用情形"
+    )
+    note = models.CharField("填报说明", max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.source != self.Source.APPLICANT and not self.source_ref:
+            raise ValidationError({"source_ref": "由平台获取的材料必须注明来源标识"})

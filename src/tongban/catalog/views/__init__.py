@@ -1,0 +1,1 @@
+"""Pages of the catalog: the public guide (portal) and the administrators' overview."""

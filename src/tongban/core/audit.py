@@ -1,0 +1,131 @@
+"""The append-only, hash-chained audit log: record every write, verify the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from tongban.core.context import Actor, current_actor, current_request_id
+from tongban.core.models import AuditHead, AuditRecord
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> Any:
+    """What a JSON column gives back, so the hash computed now matches the one recomputed later."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _digest(prev_hash: str, fields: Mapping[str, Any]) -> str:
+    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}|{body}".encode()).hexdigest()
+
+
+def _hashed_fields(record: AuditRecord) -> dict[str, Any]:
+    return {
+        "seq": record.seq,
+        "at": record.at.astimezone(dt.UTC).isoformat(),
+        "actor_id": record.actor_id,
+        "actor_label": record.actor_label,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "changes": record.changes,
+        "request_id": record.request_id,
+    }
+
+
+def changes_between(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any], fields: Iterable[str] | None = None
+) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that differ (all of `new` when there was no old)."""
+    keys = list(fields) if fields is not None else list(new.keys())
+    result: dict[str, list[Any]] = {}
+    for key in keys:
+        before = None if old is None else old.get(key)
+        after = new.get(key)
+        if old is None or before != after:
+            result[key] = [before, after]
+    return _canonical(result)  # type: ignore[no-any-return]
+
+
+def audit_log(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    changes: Mapping[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> AuditRecord:
+    """Append one record to the chain, inside the caller's transaction."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    who = actor or current_actor()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        record = AuditRecord(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor_id=who.id,
+            actor_label=who.label[:150],
+            action=action,
+            object_type=object_type,
+            object_id=object_id[:100],
+            changes=_canonical(dict(changes or {})),
+            request_id=current_request_id(),
+            prev_hash=head.last_hash,
+        )
+        record.hash = _digest(record.prev_hash, _hashed_fields(record))
+        record.save()
+        AuditHead.objects.filter(pk=head.pk).update(last_seq=record.seq, last_hash=record.hash)
+    return record
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def audit_verify() -> VerifyResult:
+    """Walk the chain and report the first edited, removed or reordered record."""
+    head = AuditHead.objects.filter(pk=1).first()
+    expected_prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for record in AuditRecord.objects.order_by("pk").iterator(chunk_size=2000):
+        if record.seq != expected_seq:
+            return VerifyResult(
+                False,
+                checked,
+                expected_seq,
+                f"第{expected_seq}条记录缺失或顺序被调换（发现的是第{record.seq}条）",
+            )
+        if record.prev_hash != expected_prev:
+            return VerifyResult(
+                False, checked, record.seq, f"第{record.seq}条记录的前序哈希不符：记录被删除或调换"
+            )
+        if _digest(record.prev_hash, _hashed_fields(record)) != record.hash:
+            return VerifyResult(False, checked, record.seq, f"第{record.seq}条记录的内容被修改")
+        expected_prev = record.hash
+        expected_seq += 1
+        checked += 1
+    last_seq = head.last_seq if head else 0
+    last_hash = head.last_hash if head else GENESIS
+    if checked != last_seq or expected_prev != last_hash:
+        return VerifyResult(
+            False, checked, checked + 1, f"链尾记录缺失：应有{last_seq}条，实有{checked}条"
+        )
+    return VerifyResult(True, checked)

@@ -1,0 +1,47 @@
+"""Request id and acting user for every request, so audit records say who and which request."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from tongban.core.context import Actor, _actor, _request_id
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class ActorMiddleware:
+    """Runs after authentication: binds the signed-in user as the actor of this request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        actor = None
+        if user is not None and user.is_authenticated:
+            actor = Actor(id=f"user:{user.pk}", label=user.get_username())
+        token = _actor.set(actor)
+        try:
+            return self.get_response(request)
+        finally:
+            _actor.reset(token)

@@ -1,0 +1,104 @@
+"""Shared tables: the audit chain and the working-day calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class AuditRecord(models.Model):
+    """One append-only entry of the hash-chained audit log."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    at = models.DateTimeField("时间")
+    actor_id = models.CharField("操作者标识", max_length=64)
+    actor_label = models.CharField("操作者", max_length=150)
+    action = models.CharField("操作", max_length=100)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
+    object_id = models.CharField("对象标识", max_length=100, blank=True)
+    changes = models.JSONField("变更内容", default=dict)
+    request_id = models.CharField("请求标识", max_length=64, blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor_id", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit records are append-only")
+
+
+class AuditHead(models.Model):
+    """The chain's tip: the last sequence number and hash, so a removed tail is detected too."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and adjusted workdays are on file; a year without a row is unknown."""
+
+    class Source(models.TextChoices):
+        CHINESECALENDAR = "chinesecalendar", "chinesecalendar 数据包"
+        MANUAL = "manual", "管理员录入"
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    source = models.CharField("来源", max_length=20, choices=Source.choices)
+    notice = models.CharField("依据（国务院办公厅通知）", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工作日历年度"
+        verbose_name_plural = "工作日历年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class Holiday(models.Model):
+    """A statutory holiday or an adjusted working weekend day (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日（休息）"
+        WORKDAY = "workday", "调休上班日"
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name="年度"
+    )
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.date and self.calendar_year_id and self.date.year != self.calendar_year_id:
+            raise ValidationError({"date": "日期不在所选年度内"})

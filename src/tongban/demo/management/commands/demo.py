@@ -1,0 +1,32 @@
+"""`tongban demo seed`: load the demo city and print its logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from tongban.accounts.models import Role
+from tongban.demo.seed import DEMO_PASSWORD, PEOPLE, demo_seed
+
+
+class Command(BaseCommand):
+    help = "演示城市 / demo city: seed"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["seed"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = demo_seed()
+        catalog = report.catalog
+        if catalog is not None:
+            self.stdout.write(
+                f"事项清单：新增 {len(catalog.created)}，新版本 {len(catalog.new_versions)}，"
+                f"未变 {len(catalog.unchanged)}"
+            )
+        for name, key in report.devices.items():
+            self.stdout.write(f"设备密钥（仅显示一次） {name}: {key}")
+        self.stdout.write("\n演示账户 / demo logins (password for all: " + DEMO_PASSWORD + ")")
+        for person in PEOPLE:
+            roles = "、".join(Role(r).label for r in person.roles)
+            self.stdout.write(f"  {person.username:<10} {person.real_name}  {roles}")

@@ -1,0 +1,134 @@
+"""Seed the demo city: departments, people for every role, an enterprise, devices, the catalog.
+
+All people and numbers are synthetic (valid checksums, fictitious names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import resources
+
+from django.db import transaction
+
+from tongban.accounts.models import Department, DeviceIdentity, EnterpriseMember, Role, User
+from tongban.accounts.services import (
+    department_create,
+    device_register,
+    enterprise_register,
+    user_create,
+)
+from tongban.catalog.services import ImportReport, catalog_import
+from tongban.core.synthetic import make_id_number, make_uscc
+
+REGION = "610100"  # 西安市
+
+DEPARTMENTS = [
+    ("scjg", "西安市市场监督管理局", "市场监管"),
+    ("whlv", "西安市文化和旅游局（新闻出版）", "文化和旅游"),
+    ("sthj", "西安市生态环境局", "生态环境"),
+    ("cgj", "西安市城市管理和综合执法局", "城市管理"),
+    ("zjj", "西安市住房和城乡建设局", "住房和城乡建设"),
+    ("zrzy", "西安市自然资源和规划局", "自然资源和规划"),
+    ("fgw", "西安市发展和改革委员会", "发展和改革"),
+    ("wjw", "西安市卫生健康委员会", "卫生健康"),
+    ("ybj", "西安市医疗保障局", "医疗保障"),
+    ("gaj", "西安市公安局", "公安"),
+    ("rsj", "西安市人力资源和社会保障局", "人力资源和社会保障"),
+    ("swj", "国家税务总局西安市税务局", "税务"),
+    ("gjj", "西安住房公积金管理中心", "住房公积金"),
+    ("mzj", "西安市民政局", "民政"),
+]
+
+# Demo logins only: printed by `make demo`, never used outside a demo database.
+DEMO_PASSWORD = "Tongban-Demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    real_name: str
+    roles: tuple[str, ...]
+    department: str | None = None
+    birth: dt.date = dt.date(1990, 1, 1)
+
+
+PEOPLE = [
+    DemoPerson("zhangsan", "张三", (Role.APPLICANT,), birth=dt.date(1988, 3, 12)),
+    DemoPerson("lisi", "李四", (Role.APPLICANT,), birth=dt.date(1992, 7, 3)),
+    DemoPerson("wangwu", "王五", (Role.AGENT,), birth=dt.date(1985, 11, 20)),
+    DemoPerson("clerk", "赵窗口", (Role.CLERK,), "scjg", dt.date(1991, 5, 6)),
+    DemoPerson("reviewer", "钱审批", (Role.REVIEWER,), "scjg", dt.date(1986, 9, 14)),
+    DemoPerson("manager", "孙大厅", (Role.HALL_MANAGER,), None, dt.date(1984, 2, 27)),
+    DemoPerson("steward", "周数据", (Role.DATA_STEWARD,), "scjg", dt.date(1987, 12, 1)),
+    DemoPerson("admin", "吴管理", (Role.ADMINISTRATOR,), None, dt.date(1985, 6, 18)),
+]
+
+
+@dataclass
+class SeedReport:
+    departments: int = 0
+    people: list[DemoPerson] = field(default_factory=list)
+    devices: dict[str, str] = field(default_factory=dict)
+    catalog: ImportReport | None = None
+
+
+def demo_catalog_text() -> str:
+    return (
+        resources.files("tongban.catalog")
+        .joinpath("fixtures/demo_catalog.yaml")
+        .read_text(encoding="utf-8")
+    )
+
+
+@transaction.atomic
+def demo_seed() -> SeedReport:
+    """Idempotent: what exists is kept; the catalog import only adds changed versions."""
+    report = SeedReport()
+    for order, (code, name, short) in enumerate(DEPARTMENTS, start=1):
+        if not Department.objects.filter(code=code).exists():
+            department_create(
+                code=code,
+                name=name,
+                short_name=short,
+                region_code=REGION,
+                credit_code=make_uscc("11", REGION, 70000000 + order),
+                phone=f"029-123450{order:02d}",
+                order=order,
+            )
+            report.departments += 1
+    for index, person in enumerate(PEOPLE, start=1):
+        if User.objects.filter(username=person.username).exists():
+            continue
+        department = Department.objects.get(code=person.department) if person.department else None
+        user_create(
+            username=person.username,
+            password=DEMO_PASSWORD,
+            real_name=person.real_name,
+            roles=person.roles,
+            id_number=make_id_number("610102", person.birth, 100 + index * 7),
+            phone=f"1380000{index:04d}",
+            department=department,
+        )
+        report.people.append(person)
+    zhangsan = User.objects.get(username="zhangsan")
+    if not zhangsan.enterprises.exists():
+        enterprise_register(
+            name="西安某某书店有限公司",
+            uscc=make_uscc("91", "610102", 31415926),
+            legal_representative="张三",
+            region_code="610102",
+            address="陕西省西安市新城区示例路1号",
+            handler=zhangsan,
+            capacity=EnterpriseMember.Capacity.LEGAL_REPRESENTATIVE,
+        )
+    for kind, name in [
+        (DeviceIdentity.Kind.KIOSK, "市民中心自助机01"),
+        (DeviceIdentity.Kind.LOCKER, "国际港务区信包箱01"),
+        (DeviceIdentity.Kind.DISPLAY, "市民中心叫号屏01"),
+    ]:
+        if not DeviceIdentity.objects.filter(name=name).exists():
+            issued = device_register(kind=kind, name=name, location="西安市政务服务中心")
+            report.devices[name] = issued.api_key
+    report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
+    return report

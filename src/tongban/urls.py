@@ -1,0 +1,28 @@
+"""Top-level URLs: portal pages, accounts, admin, the JSON API and the health check."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from tongban.api import api
+from tongban.catalog.views import portal
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A bare view through the full middleware stack: liveness probe and the bench baseline."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+admin.site.site_header = "通办 · 管理后台"
+admin.site.site_title = "通办管理后台"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("", include("tongban.catalog.urls")),
+    path("accounts/", include("tongban.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]
