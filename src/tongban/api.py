@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
 import json
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from tongban.accounts.api import router as accounts_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.calendar import CalendarDataMissing
+
 
 class ChineseJSONRenderer(JSONRenderer):
     """UTF-8 JSON without \\u escapes: readable Chinese, a third of the bytes."""

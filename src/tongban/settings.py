@@ -92,7 +92,9 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     DATABASES: dict[str, dict[str, Any]] = {
-        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+        "default": dict(
+            dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+        )
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -168,6 +170,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"

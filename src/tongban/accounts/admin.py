@@ -15,7 +15,7 @@ class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "real_name", "masked_id_number", "masked_phone", "department"]
     search_fields = ["username", "real_name"]
     inlines = [RoleGrantInline]

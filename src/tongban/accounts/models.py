@@ -108,7 +108,7 @@ class Enterprise(models.Model):
     legal_representative = models.CharField("法定代表人", max_length=50)
     region_code = models.CharField("行政区划代码", max_length=6, validators=[validate_region_code])
     address = models.CharField("住所", max_length=200, blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, EnterpriseMember] = models.ManyToManyField(
         User, through="EnterpriseMember", related_name="enterprises", verbose_name="经办人"
     )
 
@@ -135,6 +135,9 @@ class EnterpriseMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "enterprise"], name="unique_enterprise_member")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.user} · {self.get_capacity_display()}"
 
 
 class DeviceIdentity(models.Model):

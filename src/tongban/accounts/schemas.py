@@ -1,6 +1,5 @@
 """JSON shapes of the accounts API."""
 
-
 from ninja import Schema
 
 

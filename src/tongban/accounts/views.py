@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,7 +20,8 @@ class LoginView(auth_views.LoginView):
 
 
 def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
+    if not isinstance(request.user, User):
+        raise PermissionDenied("请先登录")
     return request.user
 
 

@@ -97,7 +97,9 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
             try:
                 item_publish(item=item)
             except ValidationError as exc:
-                self.message_user(request, f"{item.name}：{'；'.join(exc.messages)}", messages.ERROR)
+                self.message_user(
+                    request, f"{item.name}：{'；'.join(exc.messages)}", messages.ERROR
+                )
             else:
                 self.message_user(request, f"{item.name} v{item.version} 已发布")
 

@@ -1,6 +1,5 @@
 """Read API of the catalog: parse → selector → schema."""
 
-
 from dataclasses import asdict
 from typing import Literal
 

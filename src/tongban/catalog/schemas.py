@@ -1,6 +1,5 @@
 """Public JSON shapes of the catalog API."""
 
-
 from ninja import Schema
 
 

@@ -103,9 +103,7 @@ def department_list_with_counts() -> QuerySet[Department]:
 
 def life_event_list(audience: str | None = None) -> QuerySet[LifeEvent]:
     events = LifeEvent.objects.annotate(
-        item_count=Count(
-            "serviceitem", filter=Q(serviceitem__state=ServiceItem.State.PUBLISHED)
-        )
+        item_count=Count("serviceitem", filter=Q(serviceitem__state=ServiceItem.State.PUBLISHED))
     ).filter(item_count__gt=0)
     if audience:
         events = events.filter(audience=audience)
@@ -130,9 +128,7 @@ def catalog_stats() -> CatalogStats:
     items = ServiceItem.objects.filter(state=ServiceItem.State.PUBLISHED)
     rows = list(
         items.annotate(
-            unbased=Exists(
-                Condition.objects.filter(item=OuterRef("pk"), legal_basis__isnull=True)
-            )
+            unbased=Exists(Condition.objects.filter(item=OuterRef("pk"), legal_basis__isnull=True))
         ).values_list(
             "item_type", "visits_required", "legal_limit_days", "promised_limit_days", "unbased"
         )

@@ -1,4 +1,4 @@
-"""Validators for national identifiers: GB 11643 ID numbers, GB 32100 credit codes, phones, regions."""
+"""Validators for national identifiers: GB 11643 ID numbers, GB 32100 credit codes, regions."""
 
 from __future__ import annotations
 
@@ -21,12 +21,18 @@ def validate_id_number(value: str) -> None:
     number = normalize_id_number(value)
     if len(number) != 18:
         raise ValidationError("公民身份号码应为18位", code="id_number_length")
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError(
+            "公民身份号码格式错误：前17位应为数字，末位为数字或X", code="id_number_format"
+        )
     try:
         ric.validate(number)
     except stdnum_errors.InvalidChecksum as exc:
         raise ValidationError("公民身份号码校验位错误", code="id_number_checksum") from exc
     except stdnum_errors.InvalidComponent as exc:
-        raise ValidationError("公民身份号码中的出生日期或地区码无效", code="id_number_component") from exc
+        raise ValidationError(
+            "公民身份号码中的出生日期或地区码无效", code="id_number_component"
+        ) from exc
     except stdnum_errors.ValidationError as exc:
         raise ValidationError("公民身份号码格式错误", code="id_number_format") from exc
     if ric.get_birth_date(number) > dt.date.today():  # noqa: DTZ011 — a calendar date, not a time
@@ -34,7 +40,7 @@ def validate_id_number(value: str) -> None:
 
 
 def id_number_birth_date(value: str) -> dt.date:
-    return ric.get_birth_date(normalize_id_number(value))  # type: ignore[no-any-return]
+    return ric.get_birth_date(normalize_id_number(value))
 
 
 def id_number_sex(value: str) -> str:
@@ -58,7 +64,9 @@ def validate_uscc(value: str) -> None:
     except stdnum_errors.ValidationError as exc:
         raise ValidationError("统一社会信用代码格式错误", code="uscc_format") from exc
     if organization_code_check(code[8:16]) != code[16]:
-        raise ValidationError("统一社会信用代码中的组织机构代码校验位错误", code="uscc_org_checksum")
+        raise ValidationError(
+            "统一社会信用代码中的组织机构代码校验位错误", code="uscc_org_checksum"
+        )
 
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def mask_id_number(value: str) -> str:
     """Keep the first 6 (region) and last 4 characters: 610102********123X."""
@@ -38,7 +40,7 @@ def mask_address(value: str, keep: int = 6) -> str:
     return value[:keep] + "*" * min(len(value) - keep, 8)
 
 
-MASKERS = {
+MASKERS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "name": mask_name,

@@ -53,6 +53,9 @@ class AuditHead(models.Model):
         verbose_name = "审计链头"
         verbose_name_plural = "审计链头"
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
 
 class CalendarYear(models.Model):
     """A year whose holidays and adjusted workdays are on file; a year without a row is unknown."""

@@ -68,7 +68,7 @@ def calendar_seed_from_package(*, overwrite: bool = False) -> list[int]:
 def calendar_year_set(
     *, year: int, days: list[tuple[dt.date, str, str]], notice: str = ""
 ) -> CalendarYear:
-    """Enter (or replace) a year's holidays and adjusted workdays, e.g. from the State Council notice."""
+    """Enter (or replace) a year's holidays and adjusted workdays from the State Council."""
     from django.core.exceptions import ValidationError
 
     errors: list[str] = []

@@ -41,7 +41,7 @@ DEPARTMENTS = [
 ]
 
 # Demo logins only: printed by `make demo`, never used outside a demo database.
-DEMO_PASSWORD = "Tongban-Demo-2026"
+DEMO_PASSWORD = "Tongban-Demo-2026"  # noqa: S105 — a published demo login, not a secret
 
 
 @dataclass(frozen=True)

@@ -4,138 +4,360 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import tongban.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import tongban.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='部门编码')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='部门全称')),
-                ('short_name', models.CharField(max_length=30, verbose_name='简称')),
-                ('credit_code', models.CharField(blank=True, max_length=18, validators=[tongban.core.ids.validate_uscc], verbose_name='统一社会信用代码')),
-                ('region_code', models.CharField(max_length=6, validators=[tongban.core.ids.validate_region_code], verbose_name='行政区划代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='办公地址')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='咨询电话')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="部门编码")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="部门全称")),
+                ("short_name", models.CharField(max_length=30, verbose_name="简称")),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[tongban.core.ids.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        max_length=6,
+                        validators=[tongban.core.ids.validate_region_code],
+                        verbose_name="行政区划代码",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="办公地址")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="咨询电话")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['order', 'code'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='DeviceIdentity',
+            name="DeviceIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('kiosk', '自助机'), ('locker', '智能信包箱'), ('display', '显示屏')], max_length=10, verbose_name='类型')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='位置')),
-                ('key_id', models.CharField(max_length=24, unique=True, verbose_name='密钥标识')),
-                ('key_hash', models.CharField(max_length=64, verbose_name='密钥摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kiosk", "自助机"),
+                            ("locker", "智能信包箱"),
+                            ("display", "显示屏"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="位置")),
+                ("key_id", models.CharField(max_length=24, unique=True, verbose_name="密钥标识")),
+                ("key_hash", models.CharField(max_length=64, verbose_name="密钥摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="吊销时间"),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+                ),
             ],
             options={
-                'verbose_name': '设备身份',
-                'verbose_name_plural': '设备身份',
+                "verbose_name": "设备身份",
+                "verbose_name_plural": "设备身份",
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[tongban.core.ids.validate_uscc], verbose_name='统一社会信用代码')),
-                ('legal_representative', models.CharField(max_length=50, verbose_name='法定代表人')),
-                ('region_code', models.CharField(max_length=6, validators=[tongban.core.ids.validate_region_code], verbose_name='行政区划代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住所')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[tongban.core.ids.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                (
+                    "legal_representative",
+                    models.CharField(max_length=50, verbose_name="法定代表人"),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        max_length=6,
+                        validators=[tongban.core.ids.validate_region_code],
+                        verbose_name="行政区划代码",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="住所")),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('real_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('id_number', models.CharField(blank=True, max_length=18, null=True, unique=True, validators=[tongban.core.ids.validate_id_number], verbose_name='公民身份号码')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[tongban.core.ids.validate_phone], verbose_name='手机号码')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='accounts.department', verbose_name='所属部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("real_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                (
+                    "id_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        null=True,
+                        unique=True,
+                        validators=[tongban.core.ids.validate_id_number],
+                        verbose_name="公民身份号码",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[tongban.core.ids.validate_phone],
+                        verbose_name="手机号码",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="accounts.department",
+                        verbose_name="所属部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='EnterpriseMember',
+            name="EnterpriseMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.CharField(choices=[('legal_rep', '法定代表人'), ('handler', '经办人')], max_length=20, verbose_name='身份')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.enterprise')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        choices=[("legal_rep", "法定代表人"), ("handler", "经办人")],
+                        max_length=20,
+                        verbose_name="身份",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.enterprise"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业经办人',
-                'verbose_name_plural': '企业经办人',
+                "verbose_name": "企业经办人",
+                "verbose_name_plural": "企业经办人",
             },
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='members',
-            field=models.ManyToManyField(related_name='enterprises', through='accounts.EnterpriseMember', to=settings.AUTH_USER_MODEL, verbose_name='经办人'),
+            model_name="enterprise",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="enterprises",
+                through="accounts.EnterpriseMember",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="经办人",
+            ),
         ),
         migrations.CreateModel(
-            name='RoleGrant',
+            name="RoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('applicant', '申请人'), ('agent', '帮办代办员'), ('clerk', '综合窗口人员'), ('reviewer', '审批人员'), ('hall_manager', '大厅管理员'), ('data_steward', '数据管理员'), ('administrator', '系统管理员')], max_length=20, verbose_name='角色')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='授予时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "申请人"),
+                            ("agent", "帮办代办员"),
+                            ("clerk", "综合窗口人员"),
+                            ("reviewer", "审批人员"),
+                            ("hall_manager", "大厅管理员"),
+                            ("data_steward", "数据管理员"),
+                            ("administrator", "系统管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="授予时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色授予',
-                'verbose_name_plural': '角色授予',
+                "verbose_name": "角色授予",
+                "verbose_name_plural": "角色授予",
             },
         ),
         migrations.AddConstraint(
-            model_name='enterprisemember',
-            constraint=models.UniqueConstraint(fields=('user', 'enterprise'), name='unique_enterprise_member'),
+            model_name="enterprisemember",
+            constraint=models.UniqueConstraint(
+                fields=("user", "enterprise"), name="unique_enterprise_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(fields=('user', 'role'), name='unique_user_role'),
+            model_name="rolegrant",
+            constraint=models.UniqueConstraint(fields=("user", "role"), name="unique_user_role"),
         ),
     ]

@@ -5,185 +5,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LifeEvent',
+            name="LifeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('audience', models.CharField(choices=[('person', '个人服务'), ('enterprise', '法人服务'), ('both', '个人和法人')], max_length=12, verbose_name='服务对象')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("person", "个人服务"),
+                            ("enterprise", "法人服务"),
+                            ("both", "个人和法人"),
+                        ],
+                        max_length=12,
+                        verbose_name="服务对象",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '主题事件',
-                'verbose_name_plural': '主题事件',
-                'ordering': ['audience', 'order', 'code'],
+                "verbose_name": "主题事件",
+                "verbose_name_plural": "主题事件",
+                "ordering": ["audience", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceItem',
+            name="ServiceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=80, verbose_name='实施编码')),
-                ('basic_code', models.CharField(max_length=40, verbose_name='基本编码')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('superseded', '已被新版本替代')], default='draft', max_length=12, verbose_name='状态')),
-                ('name', models.CharField(max_length=120, verbose_name='事项名称')),
-                ('summary', models.TextField(blank=True, verbose_name='简介')),
-                ('item_type', models.CharField(choices=[('licensing', '行政许可'), ('confirmation', '行政确认'), ('payment', '行政给付'), ('levy', '行政征收'), ('reward', '行政奖励'), ('adjudication', '行政裁决'), ('other_power', '其他行政权力'), ('public_service', '公共服务')], max_length=20, verbose_name='事项类型')),
-                ('audience', models.CharField(choices=[('person', '个人服务'), ('enterprise', '法人服务'), ('both', '个人和法人')], max_length=12, verbose_name='服务对象')),
-                ('legal_limit_days', models.PositiveSmallIntegerField(verbose_name='法定办结时限（工作日）')),
-                ('promised_limit_days', models.PositiveSmallIntegerField(help_text='0 表示即办', verbose_name='承诺办结时限（工作日）')),
-                ('visits_required', models.PositiveSmallIntegerField(verbose_name='到办事现场次数')),
-                ('visits_reason', models.CharField(blank=True, max_length=200, verbose_name='需到现场的原因')),
-                ('online_depth', models.PositiveSmallIntegerField(choices=[(1, '一级：网上发布办事指南'), (2, '二级：网上下载表格、预约'), (3, '三级：网上申报、预审'), (4, '四级：全程网办')], verbose_name='网上办理深度')),
-                ('handling_forms', models.JSONField(default=list, verbose_name='办理形式')),
-                ('delivery_modes', models.JSONField(default=list, verbose_name='送达方式')),
-                ('fee_charged', models.BooleanField(default=False, verbose_name='是否收费')),
-                ('fee_standard', models.CharField(blank=True, max_length=200, verbose_name='收费标准')),
-                ('fee_basis', models.CharField(blank=True, max_length=200, verbose_name='收费依据')),
-                ('online_payment', models.BooleanField(default=False, verbose_name='支持网上支付')),
-                ('result_name', models.CharField(max_length=100, verbose_name='办理结果名称')),
-                ('result_type', models.CharField(choices=[('certificate', '证照'), ('document', '批文'), ('other', '其他')], max_length=12, verbose_name='结果类型')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='办理地点')),
-                ('hours', models.CharField(blank=True, max_length=200, verbose_name='办理时间')),
-                ('consult_phone', models.CharField(blank=True, max_length=30, verbose_name='咨询电话')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='accounts.department', verbose_name='实施主体')),
-                ('life_events', models.ManyToManyField(blank=True, to='catalog.lifeevent', verbose_name='主题事件')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalog.serviceitem', verbose_name='上一版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=80, verbose_name="实施编码")),
+                ("basic_code", models.CharField(max_length=40, verbose_name="基本编码")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("published", "已发布"),
+                            ("superseded", "已被新版本替代"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="事项名称")),
+                ("summary", models.TextField(blank=True, verbose_name="简介")),
+                (
+                    "item_type",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "行政许可"),
+                            ("confirmation", "行政确认"),
+                            ("payment", "行政给付"),
+                            ("levy", "行政征收"),
+                            ("reward", "行政奖励"),
+                            ("adjudication", "行政裁决"),
+                            ("other_power", "其他行政权力"),
+                            ("public_service", "公共服务"),
+                        ],
+                        max_length=20,
+                        verbose_name="事项类型",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("person", "个人服务"),
+                            ("enterprise", "法人服务"),
+                            ("both", "个人和法人"),
+                        ],
+                        max_length=12,
+                        verbose_name="服务对象",
+                    ),
+                ),
+                (
+                    "legal_limit_days",
+                    models.PositiveSmallIntegerField(verbose_name="法定办结时限（工作日）"),
+                ),
+                (
+                    "promised_limit_days",
+                    models.PositiveSmallIntegerField(
+                        help_text="0 表示即办", verbose_name="承诺办结时限（工作日）"
+                    ),
+                ),
+                (
+                    "visits_required",
+                    models.PositiveSmallIntegerField(verbose_name="到办事现场次数"),
+                ),
+                (
+                    "visits_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="需到现场的原因"),
+                ),
+                (
+                    "online_depth",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "一级：网上发布办事指南"),
+                            (2, "二级：网上下载表格、预约"),
+                            (3, "三级：网上申报、预审"),
+                            (4, "四级：全程网办"),
+                        ],
+                        verbose_name="网上办理深度",
+                    ),
+                ),
+                ("handling_forms", models.JSONField(default=list, verbose_name="办理形式")),
+                ("delivery_modes", models.JSONField(default=list, verbose_name="送达方式")),
+                ("fee_charged", models.BooleanField(default=False, verbose_name="是否收费")),
+                (
+                    "fee_standard",
+                    models.CharField(blank=True, max_length=200, verbose_name="收费标准"),
+                ),
+                (
+                    "fee_basis",
+                    models.CharField(blank=True, max_length=200, verbose_name="收费依据"),
+                ),
+                ("online_payment", models.BooleanField(default=False, verbose_name="支持网上支付")),
+                ("result_name", models.CharField(max_length=100, verbose_name="办理结果名称")),
+                (
+                    "result_type",
+                    models.CharField(
+                        choices=[("certificate", "证照"), ("document", "批文"), ("other", "其他")],
+                        max_length=12,
+                        verbose_name="结果类型",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="办理地点")),
+                ("hours", models.CharField(blank=True, max_length=200, verbose_name="办理时间")),
+                (
+                    "consult_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="咨询电话"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="发布时间"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="accounts.department",
+                        verbose_name="实施主体",
+                    ),
+                ),
+                (
+                    "life_events",
+                    models.ManyToManyField(
+                        blank=True, to="catalog.lifeevent", verbose_name="主题事件"
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="catalog.serviceitem",
+                        verbose_name="上一版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政务服务事项',
-                'verbose_name_plural': '政务服务事项',
-                'ordering': ['department__order', 'code', '-version'],
+                "verbose_name": "政务服务事项",
+                "verbose_name_plural": "政务服务事项",
+                "ordering": ["department__order", "code", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='LegalBasis',
+            name="LegalBasis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=20, verbose_name='引用标识')),
-                ('law', models.CharField(max_length=200, verbose_name='法律法规名称')),
-                ('article', models.CharField(blank=True, max_length=100, verbose_name='条款')),
-                ('excerpt', models.TextField(blank=True, verbose_name='条款内容')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_bases', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=20, verbose_name="引用标识")),
+                ("law", models.CharField(max_length=200, verbose_name="法律法规名称")),
+                ("article", models.CharField(blank=True, max_length=100, verbose_name="条款")),
+                ("excerpt", models.TextField(blank=True, verbose_name="条款内容")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="legal_bases",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '设定依据',
-                'verbose_name_plural': '设定依据',
+                "verbose_name": "设定依据",
+                "verbose_name_plural": "设定依据",
             },
         ),
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='受理条件')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('legal_basis', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalog.legalbasis', verbose_name='法律依据')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="受理条件")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "legal_basis",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="catalog.legalbasis",
+                        verbose_name="法律依据",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conditions",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '受理条件',
-                'verbose_name_plural': '受理条件',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "受理条件",
+                "verbose_name_plural": "受理条件",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Situation',
+            name="Situation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='编码')),
-                ('question', models.CharField(max_length=200, verbose_name='情形问题')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='situations', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="编码")),
+                ("question", models.CharField(max_length=200, verbose_name="情形问题")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="situations",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '情形',
-                'verbose_name_plural': '情形',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "情形",
+                "verbose_name_plural": "情形",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SituationOption',
+            name="SituationOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='编码')),
-                ('label', models.CharField(max_length=100, verbose_name='选项')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('situation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.situation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="编码")),
+                ("label", models.CharField(max_length=100, verbose_name="选项")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "situation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="catalog.situation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '情形选项',
-                'verbose_name_plural': '情形选项',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "情形选项",
+                "verbose_name_plural": "情形选项",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='材料名称')),
-                ('requirement', models.CharField(choices=[('required', '必要'), ('conditional', '情形必要'), ('optional', '非必要')], default='required', max_length=12, verbose_name='必要性')),
-                ('originals', models.PositiveSmallIntegerField(default=0, verbose_name='原件份数')),
-                ('copies', models.PositiveSmallIntegerField(default=0, verbose_name='复印件份数')),
-                ('electronic', models.BooleanField(default=True, verbose_name='接受电子材料')),
-                ('source', models.CharField(choices=[('applicant', '申请人提供'), ('shared_resource', '数据共享获取'), ('certificate', '电子证照库调取'), ('item_output', '其他事项办理结果')], default='applicant', max_length=20, verbose_name='材料来源')),
-                ('source_ref', models.CharField(blank=True, help_text='数据资源编码、证照类型或事项实施编码', max_length=120, verbose_name='来源标识')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='填报说明')),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='catalog.serviceitem')),
-                ('applies_when', models.ManyToManyField(blank=True, related_name='materials', to='catalog.situationoption', verbose_name='适用情形')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="材料名称")),
+                (
+                    "requirement",
+                    models.CharField(
+                        choices=[
+                            ("required", "必要"),
+                            ("conditional", "情形必要"),
+                            ("optional", "非必要"),
+                        ],
+                        default="required",
+                        max_length=12,
+                        verbose_name="必要性",
+                    ),
+                ),
+                ("originals", models.PositiveSmallIntegerField(default=0, verbose_name="原件份数")),
+                ("copies", models.PositiveSmallIntegerField(default=0, verbose_name="复印件份数")),
+                ("electronic", models.BooleanField(default=True, verbose_name="接受电子材料")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "申请人提供"),
+                            ("shared_resource", "数据共享获取"),
+                            ("certificate", "电子证照库调取"),
+                            ("item_output", "其他事项办理结果"),
+                        ],
+                        default="applicant",
+                        max_length=20,
+                        verbose_name="材料来源",
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="数据资源编码、证照类型或事项实施编码",
+                        max_length=120,
+                        verbose_name="来源标识",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="填报说明")),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="catalog.serviceitem",
+                    ),
+                ),
+                (
+                    "applies_when",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="materials",
+                        to="catalog.situationoption",
+                        verbose_name="适用情形",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请材料',
-                'verbose_name_plural': '申请材料',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "申请材料",
+                "verbose_name_plural": "申请材料",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='serviceitem',
-            index=models.Index(fields=['state', 'department'], name='catalog_ser_state_246401_idx'),
+            model_name="serviceitem",
+            index=models.Index(fields=["state", "department"], name="catalog_ser_state_246401_idx"),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='unique_item_version'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(
+                fields=("code", "version"), name="unique_item_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'published')), fields=('code',), name='one_published_version'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "published")),
+                fields=("code",),
+                name="one_published_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'draft')), fields=('code',), name='one_draft_version'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "draft")), fields=("code",), name="one_draft_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('promised_limit_days__lte', models.F('legal_limit_days'))), name='promised_within_legal_limit'),
+            model_name="serviceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("promised_limit_days__lte", models.F("legal_limit_days"))),
+                name="promised_within_legal_limit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('online_depth__gte', 1), ('online_depth__lte', 4)), name='online_depth_1_to_4'),
+            model_name="serviceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("online_depth__gte", 1), ("online_depth__lte", 4)),
+                name="online_depth_1_to_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legalbasis',
-            constraint=models.UniqueConstraint(fields=('item', 'key'), name='unique_basis_key_per_item'),
+            model_name="legalbasis",
+            constraint=models.UniqueConstraint(
+                fields=("item", "key"), name="unique_basis_key_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='situation',
-            constraint=models.UniqueConstraint(fields=('item', 'code'), name='unique_situation_per_item'),
+            model_name="situation",
+            constraint=models.UniqueConstraint(
+                fields=("item", "code"), name="unique_situation_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='situationoption',
-            constraint=models.UniqueConstraint(fields=('situation', 'code'), name='unique_option_code'),
+            model_name="situationoption",
+            constraint=models.UniqueConstraint(
+                fields=("situation", "code"), name="unique_option_code"
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,9 +137,10 @@ def catalog_export(*, states: tuple[str, ...] = (ServiceItem.State.PUBLISHED,)) 
 
 def _field_label(name: str) -> str:
     try:
-        return str(ServiceItem._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 — a nested key such as "materials[2].when"
+        field = ServiceItem._meta.get_field(name)
+    except FieldDoesNotExist:  # a nested key such as "materials[2]"
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _errors_from(exc: ValidationError, where: str) -> list[str]:
@@ -268,7 +269,9 @@ def catalog_import(*, text: str, publish: bool = True) -> ImportReport:
         _upsert_life_events(list(document.get("life_events") or []), errors)
         seen: set[str] = set()
         for index, raw in enumerate(document["items"], start=1):
-            where = f"第{index}个事项（{raw.get('name', '未命名') if isinstance(raw, dict) else ''}）"
+            where = (
+                f"第{index}个事项（{raw.get('name', '未命名') if isinstance(raw, dict) else ''}）"
+            )
             if not isinstance(raw, dict):
                 errors.append(f"{where}格式错误")
                 continue
@@ -276,8 +279,7 @@ def catalog_import(*, text: str, publish: bool = True) -> ImportReport:
             if not raw.get("code"):
                 if not Department.objects.filter(code=raw.get("department")).exists():
                     errors.append(
-                        f"{where}字段“实施主体”（department）："
-                        f"部门“{raw.get('department')}”不存在"
+                        f"{where}字段“实施主体”（department）：部门“{raw.get('department')}”不存在"
                     )
                 else:
                     errors.append(f"{where}字段“实施编码”（code）：必填")

@@ -25,11 +25,15 @@ def item_new_draft(*, item: ServiceItem) -> ServiceItem:
     existing = ServiceItem.objects.filter(code=item.code, state=ServiceItem.State.DRAFT).first()
     if existing is not None:
         return existing
-    latest = ServiceItem.objects.filter(code=item.code).order_by("-version").first()
-    assert latest is not None
+    latest_version = (
+        ServiceItem.objects.filter(code=item.code)
+        .order_by("-version")
+        .values_list("version", flat=True)[:1]
+        .get()
+    )
     draft = item_from_dict(
         item_to_dict(item),
-        version=latest.version + 1,
+        version=latest_version + 1,
         state=ServiceItem.State.DRAFT,
         previous=item,
     )
@@ -67,9 +71,7 @@ def item_publish(*, item: ServiceItem) -> ServiceItem:
     blocking = [f for f in item_check(item) if f.blocking]
     if blocking:
         raise PublishBlocked({f.field: [f.message] for f in blocking})
-    previous = ServiceItem.objects.filter(
-        code=item.code, state=ServiceItem.State.PUBLISHED
-    ).first()
+    previous = ServiceItem.objects.filter(code=item.code, state=ServiceItem.State.PUBLISHED).first()
     if previous is not None:
         ServiceItem.objects.filter(pk=previous.pk).update(state=ServiceItem.State.SUPERSEDED)
     item.state = ServiceItem.State.PUBLISHED

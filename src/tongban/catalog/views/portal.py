@@ -30,9 +30,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:50] or None
     if audience not in (None, Audience.PERSON, Audience.ENTERPRISE):
         audience = None
-    department = (
-        get_object_or_404(Department, code=department_code) if department_code else None
-    )
+    department = get_object_or_404(Department, code=department_code) if department_code else None
     event = get_object_or_404(LifeEvent, code=event_code) if event_code else None
     items = selectors.item_list(
         department=department_code, audience=audience, life_event=event_code, query=query

@@ -5,75 +5,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计链头',
-                'verbose_name_plural': '审计链头',
+                "verbose_name": "审计链头",
+                "verbose_name_plural": "审计链头",
             },
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='年份')),
-                ('source', models.CharField(choices=[('chinesecalendar', 'chinesecalendar 数据包'), ('manual', '管理员录入')], max_length=20, verbose_name='来源')),
-                ('notice', models.CharField(blank=True, max_length=200, verbose_name='依据（国务院办公厅通知）')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        primary_key=True, serialize=False, verbose_name="年份"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("chinesecalendar", "chinesecalendar 数据包"),
+                            ("manual", "管理员录入"),
+                        ],
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="依据（国务院办公厅通知）"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '工作日历年度',
-                'verbose_name_plural': '工作日历年度',
-                'ordering': ['-year'],
+                "verbose_name": "工作日历年度",
+                "verbose_name_plural": "工作日历年度",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='AuditRecord',
+            name="AuditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True, verbose_name='序号')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('actor_id', models.CharField(max_length=64, verbose_name='操作者标识')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作者')),
-                ('action', models.CharField(max_length=100, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=100, verbose_name='对象标识')),
-                ('changes', models.JSONField(default=dict, verbose_name='变更内容')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='请求标识')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前一条哈希')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='哈希')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="序号")),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("actor_id", models.CharField(max_length=64, verbose_name="操作者标识")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作者")),
+                ("action", models.CharField(max_length=100, verbose_name="操作")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="对象类型"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=100, verbose_name="对象标识"),
+                ),
+                ("changes", models.JSONField(default=dict, verbose_name="变更内容")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="请求标识"),
+                ),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前一条哈希")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="哈希")),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_auditr_object__615112_idx'), models.Index(fields=['actor_id', 'at'], name='core_auditr_actor_i_d09494_idx')],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="core_auditr_object__615112_idx"
+                    ),
+                    models.Index(fields=["actor_id", "at"], name="core_auditr_actor_i_d09494_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '法定节假日（休息）'), ('workday', '调休上班日')], max_length=10, verbose_name='类型')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='名称')),
-                ('calendar_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='core.calendaryear', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "法定节假日（休息）"), ("workday", "调休上班日")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="名称")),
+                (
+                    "calendar_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="core.calendaryear",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
     ]

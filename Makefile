@@ -1,0 +1,59 @@
+# Two commands set everything up on a fresh Debian machine with Python 3.11, no root:
+#   make demo   — install, migrate, seed the demo city, run web + worker on http://127.0.0.1:8000
+#   make test   — install dev tools, lint, type-check, run the whole suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export TONGBAN_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo run install install-dev test test-python lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/tongban migrate --no-input -v0
+	$(BIN)/tongban demo seed
+	@$(MAKE) --no-print-directory run
+
+# Web (gunicorn) and the background worker (django-tasks database backend) together;
+# Ctrl-C stops both.
+run: install
+	@echo "通办 Tongban: http://$(HOST):$(PORT)/  (API docs: /api/docs, admin: /admin/)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/tongban db_worker --interval 1 & \
+	$(BIN)/gunicorn tongban.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--access-logfile - & \
+	wait
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install-dev
+	$(BIN)/mypy src
+
+test-python: install-dev
+	$(BIN)/tongban makemigrations --check --dry-run -v0
+	$(BIN)/pytest
+
+test: lint typecheck test-python
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,116 @@
+"""The public guide: browsing, the item page, situations changing materials, QR code, PDF."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ServiceItemFactory
+from tongban.catalog.models import Material, ServiceItem
+
+
+@pytest.fixture
+def item(db: None) -> ServiceItem:
+    return ServiceItemFactory(with_guide=True, name="食品经营许可")
+
+
+def test_the_portal_lists_departments_and_life_events(client: Client, demo_city: None) -> None:
+    page = client.get("/").content.decode()
+    assert "西安市市场监督管理局" in page
+    assert "开办企业" in page and "出生落户" in page
+
+
+def test_browsing_by_department_and_audience(client: Client, demo_city: None) -> None:
+    page = client.get("/guide/?department=scjg").content.decode()
+    assert "食品经营许可" in page
+    assert "居民身份证换领" not in page
+    person = client.get("/guide/?audience=person").content.decode()
+    assert "居民身份证换领" in person and "建筑工程施工许可证核发" not in person
+    assert client.get("/guide/?department=nosuch").status_code == 404
+
+
+def test_the_guide_shows_limits_visits_and_conditions_with_their_basis(
+    client: Client, item: ServiceItem
+) -> None:
+    page = client.get(f"/guide/items/{item.code}/").content.decode()
+    assert "法定办结时限" in page and "承诺办结时限" in page
+    assert "具有固定经营场所" in page and "测试条例" in page
+    assert "不见面审批" in page
+
+
+def test_choosing_a_situation_changes_the_materials(client: Client, item: ServiceItem) -> None:
+    own = client.get(f"/guide/items/{item.code}/materials/?s_premises=own").content.decode()
+    rent = client.get(f"/guide/items/{item.code}/materials/?s_premises=rent").content.decode()
+    assert "不动产权证书" in own and "房屋租赁合同" not in own
+    assert "房屋租赁合同" in rent and "不动产权证书" not in rent
+    assert "免提交" in own
+    # An unknown option falls back to the default rather than failing.
+    default = client.get(f"/guide/items/{item.code}/materials/?s_premises=zzz").content.decode()
+    assert "不动产权证书" in default
+
+
+def test_the_qr_code_encodes_the_guide_page_address(
+    client: Client, item: ServiceItem, settings: object
+) -> None:
+    response = client.get(f"/guide/items/{item.code}/qr.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content
+    page = client.get(f"/guide/items/{item.code}/").content.decode()
+    assert f"http://testserver/guide/items/{item.code}/" in page
+
+
+def test_the_qr_code_uses_the_public_address_when_configured(
+    client: Client, item: ServiceItem, settings: object
+) -> None:
+    settings.PUBLIC_BASE_URL = "https://zwfw.example.gov.cn"  # type: ignore[attr-defined]
+    page = client.get(f"/guide/items/{item.code}/").content.decode()
+    assert f"https://zwfw.example.gov.cn/guide/items/{item.code}/" in page
+
+
+def test_the_printable_guide_is_a_pdf_with_the_font_embedded(
+    client: Client, item: ServiceItem
+) -> None:
+    response = client.get(f"/guide/items/{item.code}/guide.pdf?s_premises=rent")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    fonts = _embedded_fonts(response.content)
+    # Only the shipped Noto Sans SC, embedded: renders in a viewer with no Chinese fonts.
+    assert fonts and all("Noto-Sans-SC" in f for f in fonts), fonts
+
+
+def _embedded_fonts(pdf: bytes) -> set[str]:
+    names: set[str] = set()
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            text = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        names.update(n.decode() for n in re.findall(rb"/FontName\s*/([^\s/]+)", text))
+    return names
+
+
+def test_unpublished_or_unknown_items_are_not_found(client: Client, item: ServiceItem) -> None:
+    ServiceItem.objects.filter(pk=item.pk).update(state="draft")
+    assert client.get(f"/guide/items/{item.code}/").status_code == 404
+    assert client.get("/guide/items/nosuch/qr.svg").status_code == 404
+
+
+def test_the_guide_page_needs_a_fixed_number_of_queries(client: Client, demo_city: None) -> None:
+    food = ServiceItem.objects.get(name="食品经营许可", state="published")
+    drinks = food.situations.get(code="business").options.get(code="drinks")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/guide/items/{food.code}/?s_business=drinks").status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(5):
+        Material.objects.create(item=food, name=f"附加材料{n}").applies_when.set([drinks])
+    assert count() == before

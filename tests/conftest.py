@@ -1,0 +1,63 @@
+"""Shared fixtures: named demo people (张三, a clerk, a reviewer, …) and a demo catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import DepartmentFactory, UserFactory
+from tongban.accounts.models import Department, Role, User
+
+
+@pytest.fixture
+def department(db: None) -> Department:
+    return DepartmentFactory(code="scjg", name="测试市市场监督管理局", short_name="市场监管")
+
+
+@pytest.fixture
+def zhangsan(db: None) -> User:
+    """A citizen applicant."""
+    return UserFactory(username="zhangsan", real_name="张三", roles=[Role.APPLICANT])
+
+
+@pytest.fixture
+def clerk(department: Department) -> User:
+    return UserFactory(
+        username="clerk", real_name="赵窗口", department=department, roles=[Role.CLERK]
+    )
+
+
+@pytest.fixture
+def reviewer(department: Department) -> User:
+    return UserFactory(
+        username="reviewer", real_name="钱审批", department=department, roles=[Role.REVIEWER]
+    )
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory(username="manager", real_name="孙大厅", roles=[Role.HALL_MANAGER])
+
+
+@pytest.fixture
+def steward(department: Department) -> User:
+    return UserFactory(
+        username="steward", real_name="周数据", department=department, roles=[Role.DATA_STEWARD]
+    )
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return UserFactory(username="wangwu", real_name="王五", roles=[Role.AGENT])
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return UserFactory(username="admin", real_name="吴管理", roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def demo_city(db: None) -> None:
+    """The full demo city (departments, people, 47 items), as `make demo` seeds it."""
+    from tongban.demo.seed import demo_seed
+
+    demo_seed()
