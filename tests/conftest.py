@@ -61,3 +61,11 @@ def demo_city(db: None) -> None:
     from tongban.demo.seed import demo_seed
 
     demo_seed()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache() -> None:
+    """Rolled-back test databases reuse primary keys; cached renders must not leak across."""
+    from tongban.core.cache import cache_clear
+
+    cache_clear()

@@ -102,6 +102,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("TONGBAN_SQLITE_PATH", str(DATA_DIR / "tongban.sqlite3")),
+            # Reuse each thread's connection: opening one (and its PRAGMAs) per request costs
+            # more than most of our queries.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction begins, so two writers
                 # queue on busy_timeout instead of failing with "database is locked".
@@ -174,6 +178,16 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    # Rendered output keyed by immutable versions (see tongban.core.cache): per process by design.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

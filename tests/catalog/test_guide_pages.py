@@ -11,7 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ServiceItemFactory
+from tongban.accounts.models import User
 from tongban.catalog.models import Material, ServiceItem
+from tongban.catalog.services import item_new_draft, item_publish, item_update_draft
 
 
 @pytest.fixture
@@ -101,7 +103,10 @@ def test_unpublished_or_unknown_items_are_not_found(client: Client, item: Servic
     assert client.get("/guide/items/nosuch/qr.svg").status_code == 404
 
 
-def test_the_guide_page_needs_a_fixed_number_of_queries(client: Client, demo_city: None) -> None:
+def test_the_guide_page_needs_a_fixed_number_of_queries(
+    client: Client, demo_city: None, zhangsan: User
+) -> None:
+    client.force_login(zhangsan)  # signed-in pages are rendered afresh, never from the cache
     food = ServiceItem.objects.get(name="食品经营许可", state="published")
     drinks = food.situations.get(code="business").options.get(code="drinks")
 
@@ -114,3 +119,28 @@ def test_the_guide_page_needs_a_fixed_number_of_queries(client: Client, demo_cit
     for n in range(5):
         Material.objects.create(item=food, name=f"附加材料{n}").applies_when.set([drinks])
     assert count() == before
+
+
+def test_a_cached_guide_shows_the_new_version_as_soon_as_it_is_published(
+    client: Client, item: ServiceItem
+) -> None:
+    assert "承诺办结时限" in client.get(f"/guide/items/{item.code}/").content.decode()
+    api_before = client.get(f"/api/catalog/items/{item.code}").json()
+    list_before = client.get("/api/catalog/items").json()
+    draft = item_new_draft(item=item)
+    item_update_draft(item=draft, name="食品经营许可（新版）", promised_limit_days=2)
+    item_publish(item=draft)
+    page = client.get(f"/guide/items/{item.code}/").content.decode()
+    assert "食品经营许可（新版）" in page
+    assert api_before["promised_limit_days"] == 5
+    assert client.get(f"/api/catalog/items/{item.code}").json()["promised_limit_days"] == 2
+    assert list_before["items"][0]["name"] == "食品经营许可"
+    assert client.get("/api/catalog/items").json()["items"][0]["name"] == "食品经营许可（新版）"
+
+
+def test_a_signed_in_visitor_sees_their_own_header_not_a_cached_one(
+    client: Client, item: ServiceItem, zhangsan: User
+) -> None:
+    client.get(f"/guide/items/{item.code}/")  # warms the anonymous cache
+    client.force_login(zhangsan)
+    assert "张三" in client.get(f"/guide/items/{item.code}/").content.decode()

@@ -3,10 +3,9 @@
 from dataclasses import asdict
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from tongban.catalog import selectors
 from tongban.catalog.models import ItemType, ServiceItem
@@ -14,14 +13,19 @@ from tongban.catalog.schemas import (
     CatalogStatsOut,
     DepartmentOut,
     ItemDetailOut,
+    ItemPageOut,
     ItemSummaryOut,
     LifeEventOut,
 )
+from tongban.core.cache import cache_key, cached
 
 router = Router(tags=["事项清单 catalog"])
+JSON = "application/json; charset=utf-8"
 
 
 class ItemFilter(Schema):
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
     department: str | None = None
     audience: Literal["person", "enterprise"] | None = None
     life_event: str | None = None
@@ -46,24 +50,43 @@ def _summary(item: ServiceItem) -> dict[str, object]:
     }
 
 
-@router.get("/items", response=list[ItemSummaryOut], summary="已发布事项列表")
-@paginate(LimitOffsetPagination)
-def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> list[dict[str, object]]:
-    items = selectors.item_list(
-        department=filters.department,
-        audience=filters.audience,
-        life_event=filters.life_event,
-        item_type=filters.item_type,
-        query=filters.q,
-    )
-    return [_summary(item) for item in items]
+@router.get("/items", response=ItemPageOut, summary="已发布事项列表")
+def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> HttpResponse:
+    def produce() -> bytes:
+        items = selectors.item_list(
+            department=filters.department,
+            audience=filters.audience,
+            life_event=filters.life_event,
+            item_type=filters.item_type,
+            query=filters.q,
+        )
+        page = items[filters.offset : filters.offset + filters.limit]
+        body = ItemPageOut(
+            count=items.count(), items=[ItemSummaryOut.model_validate(_summary(i)) for i in page]
+        )
+        return body.model_dump_json().encode()
+
+    key = cache_key("api-items", selectors.catalog_revision(), filters.model_dump_json())
+    return HttpResponse(cached(key, produce), content_type=JSON)
 
 
 @router.get("/items/{code}", response=ItemDetailOut, summary="事项办事指南")
-def get_item(request: HttpRequest, code: str) -> dict[str, object]:
-    item = selectors.item_get_published(code)
-    if item is None:
+def get_item(request: HttpRequest, code: str) -> HttpResponse:
+    version = selectors.published_version(code)
+    if version is None:
         raise Http404("事项不存在或未发布")
+
+    def produce() -> bytes:
+        item = selectors.item_get_published(code)
+        if item is None:
+            raise Http404("事项不存在或未发布")
+        return ItemDetailOut.model_validate(_detail(item)).model_dump_json().encode()
+
+    key = cache_key("api-item", version.pk, version.published_at)
+    return HttpResponse(cached(key, produce), content_type=JSON)
+
+
+def _detail(item: ServiceItem) -> dict[str, object]:
     return {
         **_summary(item),
         "basic_code": item.basic_code,

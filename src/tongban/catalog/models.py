@@ -135,7 +135,10 @@ class ServiceItem(models.Model):
                 condition=Q(online_depth__gte=1, online_depth__lte=4), name="online_depth_1_to_4"
             ),
         ]
-        indexes = [models.Index(fields=["state", "department"])]
+        indexes = [
+            models.Index(fields=["state", "department"]),
+            models.Index(fields=["state", "published_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（v{self.version}）"

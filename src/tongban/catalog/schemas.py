@@ -31,6 +31,11 @@ class ItemSummaryOut(Schema):
     url: str
 
 
+class ItemPageOut(Schema):
+    count: int
+    items: list[ItemSummaryOut]
+
+
 class LegalBasisOut(Schema):
     key: str
     law: str

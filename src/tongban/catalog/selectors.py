@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tongban.accounts.models import Department
@@ -47,6 +48,39 @@ def item_list(
     if query:
         items = items.filter(Q(name__icontains=query) | Q(summary__icontains=query))
     return items.order_by("department__order", "code")
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """Identity of a published item version: output keyed by it never goes stale."""
+
+    pk: int
+    published_at: object  # only compared and hashed; its Python type varies by backend
+
+
+def published_version(code: str) -> PublishedVersion | None:
+    """On the hot path of every cached guide, so hand-written SQL (at most one row can match)."""
+    table = ServiceItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, published_at FROM {table} WHERE code = %s AND state = %s",  # noqa: S608
+            [code, ServiceItem.State.PUBLISHED],
+        )
+        row = cursor.fetchone()
+    return PublishedVersion(int(row[0]), row[1]) if row else None
+
+
+def catalog_revision() -> tuple[object, ...]:
+    """Changes whenever an item is published, superseded or removed. On the hot path of every
+    cached list, so one hand-written aggregate instead of the ORM's query compilation."""
+    table = ServiceItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(published_at) FROM {table} WHERE state = %s",  # noqa: S608
+            [ServiceItem.State.PUBLISHED],
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else ()
 
 
 def item_get_published(code: str) -> ServiceItem | None:

@@ -1,17 +1,25 @@
-"""One item's guide (办事指南): the page, its materials per situation, its QR code and PDF."""
+"""One item's guide (办事指南): the page, its materials per situation, its QR code and PDF.
+
+Anonymous visitors (most of them arrive by scanning a QR code) get output cached per published
+version, which never changes; signed-in visitors get a fresh render with their own header.
+"""
 
 from __future__ import annotations
 
 from io import BytesIO
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from tongban.catalog import selectors
 from tongban.catalog.models import ServiceItem
+from tongban.core.cache import cache_key, cached
 from tongban.core.pdf import render_pdf
 
 
@@ -38,6 +46,7 @@ def _context(request: HttpRequest, item: ServiceItem) -> dict[str, object]:
     return {
         "item": item,
         "choices": choices,
+        "choices_query": urlencode({f"s_{s}": o for s, o in choices.items()}),
         "situation_rows": [
             (s, [(o, choices.get(s.code) == o.code) for o in s.options.all()])
             for s in item.situations.all()
@@ -55,25 +64,58 @@ def guide_absolute_url(request: HttpRequest, code: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def _is_cacheable(request: HttpRequest) -> bool:
+    """No session and no pending messages: the page is the same for every such visitor."""
+    return (
+        not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _render_version(request: HttpRequest, code: str, template: str) -> HttpResponse:
+    if not _is_cacheable(request):
+        return render(request, template, _context(request, _item_or_404(code)))
+    version = selectors.published_version(code)
+    if version is None:
+        raise Http404("事项不存在或未发布")
+    situation_params = sorted((k, v) for k, v in request.GET.items() if k.startswith("s_"))
+    key = cache_key(
+        template,
+        version.pk,
+        version.published_at,
+        situation_params,
+        request.get_host(),
+        get_language(),
+    )
+    html = cached(
+        key,
+        lambda: render_to_string(template, _context(request, _item_or_404(code)), request),
+    )
+    return HttpResponse(html)
+
+
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
-    item = _item_or_404(code)
-    return render(request, "catalog/item_guide.html", _context(request, item))
+    return _render_version(request, code, "catalog/item_guide.html")
 
 
 def item_materials(request: HttpRequest, code: str) -> HttpResponse:
     """The materials list alone, swapped in by htmx when a situation is chosen."""
-    item = _item_or_404(code)
-    return render(request, "catalog/_materials.html", _context(request, item))
+    return _render_version(request, code, "catalog/_materials.html")
 
 
 def item_qr(request: HttpRequest, code: str) -> HttpResponse:
     """一码明指南: a QR code that opens the item's guide page."""
-    item = _item_or_404(code)
-    buffer = BytesIO()
-    segno.make(guide_absolute_url(request, item.code), error="m").save(
-        buffer, kind="svg", scale=6, border=2, title=f"{item.name} 办事指南"
-    )
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    if selectors.published_version(code) is None:
+        raise Http404("事项不存在或未发布")
+    url = guide_absolute_url(request, code)
+
+    def draw() -> bytes:
+        buffer = BytesIO()
+        segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, title="办事指南")
+        return buffer.getvalue()
+
+    response = HttpResponse(cached(cache_key("qr", url), draw), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
