@@ -76,3 +76,32 @@ def test_the_account_page_and_api_mask_by_default(client: Client, zhangsan: User
     revealed = client.post("/accounts/me/reveal/", {"reason": "本人查看"}).content.decode()
     assert zhangsan.id_number in revealed
     assert AuditRecord.objects.filter(action="personal_info.reveal").count() == 1
+
+
+def test_the_admin_opens_the_catalog_to_hall_managers_and_everything_to_administrators(
+    request: pytest.FixtureRequest, db: None
+) -> None:
+    from tongban.accounts.services import user_create
+
+    manager = user_create(
+        username="mgr",
+        password="a-long-enough-passphrase",
+        real_name="大厅",
+        roles=["hall_manager"],
+    )
+    administrator = user_create(
+        username="adm",
+        password="a-long-enough-passphrase",
+        real_name="管理",
+        roles=["administrator"],
+    )
+    applicant = user_create(username="app", password="a-long-enough-passphrase", real_name="民")
+    client = Client()
+    client.force_login(manager)
+    assert client.get("/admin/catalog/serviceitem/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403
+    client.force_login(administrator)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/core/calendaryear/").status_code == 200
+    client.force_login(applicant)
+    assert client.get("/admin/catalog/serviceitem/").status_code == 302

@@ -103,7 +103,7 @@ def user_create(
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
-    user.is_staff = Role.ADMINISTRATOR in role_list
+    _apply_admin_flags(user, set(role_list))
     user.save()
     RoleGrant.objects.bulk_create(RoleGrant(user=user, role=r) for r in role_list)
     audit_log(
@@ -121,12 +121,25 @@ def user_create(
     return user
 
 
+def _apply_admin_flags(user: User, roles: set[str]) -> None:
+    """The Django admin is for administrators (everything) and hall managers (the catalog)."""
+    user.is_superuser = Role.ADMINISTRATOR in roles
+    user.is_staff = bool(roles & {Role.ADMINISTRATOR, Role.HALL_MANAGER})
+
+
+def _roles_changed(user: User) -> None:
+    user.__dict__.pop("_role_cache", None)
+    _apply_admin_flags(user, set(user.role_grants.values_list("role", flat=True)))
+    user.save(update_fields=["is_staff", "is_superuser"])
+
+
 @transaction.atomic
 def role_grant(*, user: User, role: str) -> RoleGrant:
     if role not in Role.values:
         raise ValidationError({"role": [f"未知角色：{role}"]})
     grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
     if created:
+        _roles_changed(user)
         audit_log(action="user.role_grant", obj=user, changes={"role": [None, role]})
     return grant
 
@@ -135,6 +148,7 @@ def role_grant(*, user: User, role: str) -> RoleGrant:
 def role_revoke(*, user: User, role: str) -> None:
     deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
     if deleted:
+        _roles_changed(user)
         audit_log(action="user.role_revoke", obj=user, changes={"role": [role, None]})
 
 

@@ -85,6 +85,25 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
             changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
         )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        label = formset.model._meta.label_lower
+        for obj in formset.new_objects:
+            audit_log(action="catalog.row_add", obj=obj, changes={"row": [None, str(obj)]})
+        for obj, fields in formset.changed_objects:
+            audit_log(action="catalog.row_change", obj=obj, changes={"fields": [None, fields]})
+        for obj in formset.deleted_objects:
+            audit_log(
+                action="catalog.row_delete",
+                object_type=label,
+                object_id=str(obj.pk),
+                changes={"row": [str(obj), None]},
+            )
+
+    def delete_model(self, request: HttpRequest, obj: ServiceItem) -> None:
+        audit_log(action="catalog.item_delete", obj=obj, changes={"name": [obj.name, None]})
+        super().delete_model(request, obj)
+
     @admin.action(description="创建新草稿 / new draft")
     def make_draft(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
         for item in queryset:
