@@ -267,3 +267,20 @@ def personal_info_masked(subject: User) -> dict[str, str]:
         "id_number": mask_id_number(subject.id_number or ""),
         "phone": mask_phone(subject.phone),
     }
+
+
+# --- sign-in events ------------------------------------------------------------------------
+
+
+def auth_event_record(*, action: str, username: str, user: User | None = None) -> None:
+    """Sign-ins, sign-outs and failed attempts in the audit chain (never the password)."""
+    from tongban.core.context import Actor
+
+    actor = Actor(id=f"user:{user.pk}", label=user.username) if user else Actor("anonymous", "匿名")
+    audit_log(
+        action=action,
+        object_type="accounts.user",
+        object_id=str(user.pk) if user else "",
+        changes={"username": [None, username[:150]]},
+        actor=actor,
+    )

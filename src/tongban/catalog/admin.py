@@ -19,7 +19,7 @@ from tongban.catalog.models import (
     SituationOption,
 )
 from tongban.catalog.services import item_new_draft, item_publish
-from tongban.core.audit import audit_log
+from tongban.core.admin_audit import AuditedModelAdmin
 
 
 class _DraftOnlyInline:
@@ -52,7 +52,7 @@ class SituationInline(_DraftOnlyInline, admin.TabularInline[Situation, ServiceIt
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
+class ServiceItemAdmin(AuditedModelAdmin[ServiceItem]):
     list_display = [
         "name",
         "code",
@@ -79,30 +79,6 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
         if obj.pk is None:
             obj.state = ServiceItem.State.DRAFT
         super().save_model(request, obj, form, change)
-        audit_log(
-            action="catalog.item_admin_save",
-            obj=obj,
-            changes={name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data},
-        )
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
-        label = formset.model._meta.label_lower
-        for obj in formset.new_objects:
-            audit_log(action="catalog.row_add", obj=obj, changes={"row": [None, str(obj)]})
-        for obj, fields in formset.changed_objects:
-            audit_log(action="catalog.row_change", obj=obj, changes={"fields": [None, fields]})
-        for obj in formset.deleted_objects:
-            audit_log(
-                action="catalog.row_delete",
-                object_type=label,
-                object_id=str(obj.pk),
-                changes={"row": [str(obj), None]},
-            )
-
-    def delete_model(self, request: HttpRequest, obj: ServiceItem) -> None:
-        audit_log(action="catalog.item_delete", obj=obj, changes={"name": [obj.name, None]})
-        super().delete_model(request, obj)
 
     @admin.action(description="创建新草稿 / new draft")
     def make_draft(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
@@ -124,10 +100,10 @@ class ServiceItemAdmin(admin.ModelAdmin[ServiceItem]):
 
 
 @admin.register(LifeEvent)
-class LifeEventAdmin(admin.ModelAdmin[LifeEvent]):
+class LifeEventAdmin(AuditedModelAdmin[LifeEvent]):
     list_display = ["name", "code", "audience", "order"]
 
 
 @admin.register(SituationOption)
-class SituationOptionAdmin(admin.ModelAdmin[SituationOption]):
+class SituationOptionAdmin(AuditedModelAdmin[SituationOption]):
     list_display = ["label", "code", "situation"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tongban.core.audit import audit_log, changes_between
+from tongban.core.admin_audit import AuditedModelAdmin
 from tongban.core.models import AuditRecord, CalendarYear, Holiday
 
 
@@ -17,33 +17,9 @@ class HolidayInline(admin.TabularInline[Holiday, CalendarYear]):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
+class CalendarYearAdmin(AuditedModelAdmin[CalendarYear]):
     list_display = ["year", "source", "notice", "updated_at"]
     inlines = [HolidayInline]
-
-    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_log(
-            action="calendar.year_edit",
-            obj=obj,
-            changes=changes_between(None, {"source": obj.source, "notice": obj.notice}),
-        )
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
-        for changed in formset.new_objects + [pair[0] for pair in formset.changed_objects]:
-            audit_log(
-                action="calendar.day_set",
-                obj=changed,
-                changes={"date": [None, changed.date], "kind": [None, changed.kind]},
-            )
-        for removed in formset.deleted_objects:
-            audit_log(
-                action="calendar.day_delete",
-                object_type="core.holiday",
-                object_id=str(removed.date),
-                changes={"kind": [removed.kind, None]},
-            )
 
 
 @admin.register(AuditRecord)
