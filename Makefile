@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test: lint typecheck test-python
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+
+# Refresh the English catalogue after changing user-facing text (needs GNU gettext); the
+# compiled .mo is committed so that installing never needs gettext.
+messages: install-dev
+	cd src/tongban && ../../$(BIN)/django-admin makemessages -l en --ignore "static/*" \
+		&& ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

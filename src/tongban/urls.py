@@ -22,6 +22,7 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("", include("tongban.catalog.urls")),
     path("accounts/", include("tongban.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -68,7 +68,7 @@ def test_stats_are_computed_from_the_items(client: Client, db: None) -> None:
     ServiceItemFactory(state="draft", legal_limit_days=5, promised_limit_days=5)
     body = client.get("/api/catalog/stats").json()
     assert body["total"] == 3
-    assert body["by_type"]["行政许可"] == 2 and body["by_type"]["行政确认"] == 1
+    assert body["by_type"]["licensing"] == 2 and body["by_type"]["confirmation"] == 1
     assert body["by_visits"] == {"0": 1, "1": 1, "2+": 1}
     assert abs(body["no_visit_share"] - 1 / 3) < 1e-9
     assert abs(body["mean_promised_to_legal"] - (0.25 + 0 + 1) / 3) < 1e-9
@@ -81,3 +81,14 @@ def test_the_openapi_document_is_served(client: Client, db: None) -> None:
     spec = client.get("/api/openapi.json").json()
     assert "/api/catalog/items" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_labels_follow_the_language_and_the_cache_keeps_them_apart(
+    client: Client, db: None
+) -> None:
+    item = ServiceItemFactory()
+    chinese = client.get(f"/api/catalog/items/{item.code}").json()
+    english = client.get(f"/api/catalog/items/{item.code}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["item_type_label"] == "行政许可"
+    assert english["item_type_label"] == "Administrative licensing"
+    assert english["item_type"] == chinese["item_type"] == "licensing"

@@ -144,3 +144,13 @@ def test_a_signed_in_visitor_sees_their_own_header_not_a_cached_one(
     client.get(f"/guide/items/{item.code}/")  # warms the anonymous cache
     client.force_login(zhangsan)
     assert "张三" in client.get(f"/guide/items/{item.code}/").content.decode()
+
+
+def test_the_guide_is_available_in_english(client: Client, item: ServiceItem) -> None:
+    chinese = client.get(f"/guide/items/{item.code}/").content.decode()
+    english = client.get(f"/guide/items/{item.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "法定办结时限" in chinese and "Legal time limit" not in chinese
+    assert "Legal time limit" in english and "Administrative licensing" in english
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "For businesses" in client.get("/").content.decode()

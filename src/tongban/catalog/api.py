@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 
 from tongban.catalog import selectors
@@ -40,7 +41,7 @@ def _summary(item: ServiceItem) -> dict[str, object]:
         "name": item.name,
         "department": item.department.name,
         "item_type": item.item_type,
-        "item_type_label": ItemType(item.item_type).label,
+        "item_type_label": str(ItemType(item.item_type).label),
         "audience": item.audience,
         "legal_limit_days": item.legal_limit_days,
         "promised_limit_days": item.promised_limit_days,
@@ -66,7 +67,9 @@ def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> HttpResponse
         )
         return body.model_dump_json().encode()
 
-    key = cache_key("api-items", selectors.catalog_revision(), filters.model_dump_json())
+    key = cache_key(
+        "api-items", selectors.catalog_revision(), filters.model_dump_json(), get_language()
+    )
     return HttpResponse(cached(key, produce), content_type=JSON)
 
 
@@ -82,7 +85,7 @@ def get_item(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404("事项不存在或未发布")
         return ItemDetailOut.model_validate(_detail(item)).model_dump_json().encode()
 
-    key = cache_key("api-item", version.pk, version.published_at)
+    key = cache_key("api-item", version.pk, version.published_at, get_language())
     return HttpResponse(cached(key, produce), content_type=JSON)
 
 
@@ -125,7 +128,7 @@ def _detail(item: ServiceItem) -> dict[str, object]:
                 "originals": m.originals,
                 "copies": m.copies,
                 "source": m.source,
-                "source_label": m.get_source_display(),
+                "source_label": str(m.get_source_display()),
                 "applies_when": [f"{o.situation.code}.{o.code}" for o in m.applies_when.all()],
             }
             for m in item.materials.all()

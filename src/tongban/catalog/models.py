@@ -6,51 +6,52 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
 
 
 class ItemType(models.TextChoices):
-    LICENSING = "licensing", "行政许可"
-    CONFIRMATION = "confirmation", "行政确认"
-    PAYMENT = "payment", "行政给付"
-    LEVY = "levy", "行政征收"
-    REWARD = "reward", "行政奖励"
-    ADJUDICATION = "adjudication", "行政裁决"
-    OTHER_POWER = "other_power", "其他行政权力"
-    PUBLIC_SERVICE = "public_service", "公共服务"
+    LICENSING = "licensing", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    PAYMENT = "payment", _("行政给付")
+    LEVY = "levy", _("行政征收")
+    REWARD = "reward", _("行政奖励")
+    ADJUDICATION = "adjudication", _("行政裁决")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
 
 
 class Audience(models.TextChoices):
-    PERSON = "person", "个人服务"
-    ENTERPRISE = "enterprise", "法人服务"
-    BOTH = "both", "个人和法人"
+    PERSON = "person", _("个人服务")
+    ENTERPRISE = "enterprise", _("法人服务")
+    BOTH = "both", _("个人和法人")
 
 
 class OnlineDepth(models.IntegerChoices):
-    I = 1, "一级：网上发布办事指南"  # noqa: E741 — the national levels are named I–IV
-    II = 2, "二级：网上下载表格、预约"
-    III = 3, "三级：网上申报、预审"
-    IV = 4, "四级：全程网办"
+    I = 1, _("一级：网上发布办事指南")  # noqa: E741 — the national levels are named I–IV
+    II = 2, _("二级：网上下载表格、预约")
+    III = 3, _("三级：网上申报、预审")
+    IV = 4, _("四级：全程网办")
 
 
 class HandlingForm(models.TextChoices):
-    WINDOW = "window", "窗口办理"
-    ONLINE = "online", "网上办理"
-    POST = "post", "邮寄申请"
+    WINDOW = "window", _("窗口办理")
+    ONLINE = "online", _("网上办理")
+    POST = "post", _("邮寄申请")
 
 
 class DeliveryMode(models.TextChoices):
-    WINDOW = "window", "窗口领取"
-    MAIL = "mail", "免费邮寄"
-    LOCKER = "locker", "智能信包箱自取"
-    DOOR = "door", "送证上门"
+    WINDOW = "window", _("窗口领取")
+    MAIL = "mail", _("免费邮寄")
+    LOCKER = "locker", _("智能信包箱自取")
+    DOOR = "door", _("送证上门")
 
 
 class ResultType(models.TextChoices):
-    CERTIFICATE = "certificate", "证照"
-    DOCUMENT = "document", "批文"
-    OTHER = "other", "其他"
+    CERTIFICATE = "certificate", _("证照")
+    DOCUMENT = "document", _("批文")
+    OTHER = "other", _("其他")
 
 
 class LifeEvent(models.Model):
@@ -75,9 +76,9 @@ class ServiceItem(models.Model):
     draft, and cases keep pointing at the version they were created under."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        SUPERSEDED = "superseded", "已被新版本替代"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被新版本替代")
 
     code = models.CharField("实施编码", max_length=80, db_index=True)
     basic_code = models.CharField("基本编码", max_length=40)
@@ -150,7 +151,7 @@ class ServiceItem(models.Model):
 
     @property
     def case_kind_display(self) -> str:
-        return "即办件" if self.is_immediate else "承诺件"
+        return str(_("即办件") if self.is_immediate else _("承诺件"))
 
     @property
     def limit_reduction(self) -> float | None:
@@ -267,15 +268,15 @@ class Material(models.Model):
     """A material the item requires, and where the platform may obtain it instead (免提交)."""
 
     class Requirement(models.TextChoices):
-        REQUIRED = "required", "必要"
-        CONDITIONAL = "conditional", "情形必要"
-        OPTIONAL = "optional", "非必要"
+        REQUIRED = "required", _("必要")
+        CONDITIONAL = "conditional", _("情形必要")
+        OPTIONAL = "optional", _("非必要")
 
     class Source(models.TextChoices):
-        APPLICANT = "applicant", "申请人提供"
-        SHARED_RESOURCE = "shared_resource", "数据共享获取"
-        CERTIFICATE = "certificate", "电子证照库调取"
-        ITEM_OUTPUT = "item_output", "其他事项办理结果"
+        APPLICANT = "applicant", _("申请人提供")
+        SHARED_RESOURCE = "shared_resource", _("数据共享获取")
+        CERTIFICATE = "certificate", _("电子证照库调取")
+        ITEM_OUTPUT = "item_output", _("其他事项办理结果")
 
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
     name = models.CharField("材料名称", max_length=200)

@@ -168,12 +168,12 @@ def catalog_stats() -> CatalogStats:
         )
     )
     total = len(rows)
-    by_type = {label: 0 for label in ItemType.labels}
+    by_type = {code: 0 for code in ItemType.values}
     by_visits = {"0": 0, "1": 0, "2+": 0}
     ratios: list[float] = []
     legal_sum = promised_sum = immediate = unbased = 0
     for item_type, visits, legal, promised, has_unbased in rows:
-        by_type[str(ItemType(item_type).label)] += 1
+        by_type[item_type] += 1
         by_visits["0" if visits == 0 else "1" if visits == 1 else "2+"] += 1
         if legal:
             ratios.append(promised / legal)

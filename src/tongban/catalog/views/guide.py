@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tongban.catalog import selectors
 from tongban.catalog.models import ServiceItem
@@ -26,7 +27,7 @@ from tongban.core.pdf import render_pdf
 def _item_or_404(code: str) -> ServiceItem:
     item = selectors.item_get_published(code)
     if item is None:
-        raise Http404("事项不存在或未发布")
+        raise Http404(_("事项不存在或未发布"))
     return item
 
 
@@ -78,7 +79,7 @@ def _render_version(request: HttpRequest, code: str, template: str) -> HttpRespo
         return render(request, template, _context(request, _item_or_404(code)))
     version = selectors.published_version(code)
     if version is None:
-        raise Http404("事项不存在或未发布")
+        raise Http404(_("事项不存在或未发布"))
     situation_params = sorted((k, v) for k, v in request.GET.items() if k.startswith("s_"))
     key = cache_key(
         template,
@@ -107,7 +108,7 @@ def item_materials(request: HttpRequest, code: str) -> HttpResponse:
 def item_qr(request: HttpRequest, code: str) -> HttpResponse:
     """一码明指南: a QR code that opens the item's guide page."""
     if selectors.published_version(code) is None:
-        raise Http404("事项不存在或未发布")
+        raise Http404(_("事项不存在或未发布"))
     url = guide_absolute_url(request, code)
 
     def draw() -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import Department
 from tongban.catalog import selectors
@@ -36,15 +37,15 @@ def browse(request: HttpRequest) -> HttpResponse:
         department=department_code, audience=audience, life_event=event_code, query=query
     )
     page = Paginator(items, 30).get_page(request.GET.get("page"))
-    heading = "全部事项"
+    heading = str(_("全部事项"))
     if department:
         heading = department.name
     elif event:
         heading = event.name
     elif audience:
-        heading = Audience(audience).label
+        heading = str(Audience(audience).label)
     if query:
-        heading = f"“{query}”的查询结果"
+        heading = _("“%(query)s”的查询结果") % {"query": query}
     return render(
         request,
         "catalog/browse.html",
