@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves Swagger UI from our own static files: no CDN on a government intranet
     "django_tasks",
     "django_tasks_db",
     "tongban.core",
