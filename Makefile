@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 
 demo: install
 	$(BIN)/tongban migrate --no-input -v0
+	$(BIN)/tongban audit protect
 	$(BIN)/tongban demo seed
 	@$(MAKE) --no-print-directory run
 

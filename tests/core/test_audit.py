@@ -90,3 +90,18 @@ def test_the_verify_command_fails_loudly_on_a_broken_chain(chain: list[AuditReco
 
 def test_an_empty_chain_is_intact(db: None) -> None:
     assert audit_verify().ok
+
+
+def test_a_protected_database_refuses_to_edit_or_delete_audit_records(
+    chain: list[AuditRecord],
+) -> None:
+    from django.db import DatabaseError, transaction
+
+    call_command("audit", "protect")
+    call_command("audit", "protect")  # idempotent
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditRecord.objects.filter(pk=chain[0].pk).update(action="edited")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditRecord.objects.filter(pk=chain[0].pk).delete()
+    audit_log(action="test.after_protect", object_type="test", object_id="x")
+    assert audit_verify().ok

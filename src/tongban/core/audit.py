@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tongban.core.context import Actor, current_actor, current_request_id
@@ -129,3 +129,36 @@ def audit_verify() -> VerifyResult:
             False, checked, checked + 1, f"链尾记录缺失：应有{last_seq}条，实有{checked}条"
         )
     return VerifyResult(True, checked)
+
+
+_PROTECT_SQL = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS core_auditrecord_no_update BEFORE UPDATE ON core_auditrecord"
+        " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS core_auditrecord_no_delete BEFORE DELETE ON core_auditrecord"
+        " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION core_auditrecord_append_only() RETURNS trigger AS $$"
+        " BEGIN RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS core_auditrecord_no_change ON core_auditrecord",
+        "CREATE TRIGGER core_auditrecord_no_change BEFORE UPDATE OR DELETE ON core_auditrecord"
+        " FOR EACH ROW EXECUTE FUNCTION core_auditrecord_append_only()",
+        "DROP TRIGGER IF EXISTS core_auditrecord_no_truncate ON core_auditrecord",
+        "CREATE TRIGGER core_auditrecord_no_truncate BEFORE TRUNCATE ON core_auditrecord"
+        " FOR EACH STATEMENT EXECUTE FUNCTION core_auditrecord_append_only()",
+    ],
+}
+
+
+def audit_protect() -> bool:
+    """Make the database itself refuse UPDATE and DELETE on audit records (deployments run
+    `tongban audit protect` after migrating). Tests keep their flushable databases unprotected.
+    Returns False on a database we have no triggers for."""
+    statements = _PROTECT_SQL.get(connection.vendor)
+    if statements is None:
+        return False
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    return True

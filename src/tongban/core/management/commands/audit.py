@@ -1,4 +1,4 @@
-"""`tongban audit verify`: walk the hash chain and report the first tampered record."""
+"""`tongban audit verify|protect`: check the hash chain; make the table append-only."""
 
 from __future__ import annotations
 
@@ -6,16 +6,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tongban.core.audit import audit_verify
+from tongban.core.audit import audit_protect, audit_verify
 
 
 class Command(BaseCommand):
-    help = "审计链操作 / audit chain: verify"
+    help = "审计链 / audit chain: verify, protect"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "protect"])
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "protect":
+            if not audit_protect():
+                raise CommandError("此数据库类型不支持审计表保护触发器 / unsupported database")
+            self.stdout.write("审计表已设为只可追加 / audit table is now append-only")
+            return
         result = audit_verify()
         if not result.ok:
             raise CommandError(
