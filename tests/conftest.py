@@ -69,3 +69,9 @@ def _fresh_local_cache() -> None:
     from tongban.core.cache import cache_clear
 
     cache_clear()
+
+
+@pytest.fixture
+def lisi(db: None) -> User:
+    """Another citizen applicant."""
+    return UserFactory(username="lisi", real_name="李四", roles=[Role.APPLICANT])

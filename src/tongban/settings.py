@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS", [])
 # The address printed in QR codes; empty means "the address the request came in on".
 PUBLIC_BASE_URL = env_str("TONGBAN_PUBLIC_BASE_URL", "").rstrip("/")
 CITY_NAME = env_str("TONGBAN_CITY_NAME", "西安市")
+CASE_NUMBER_PREFIX = env_str("TONGBAN_CASE_NUMBER_PREFIX", "TB")
 PORTAL_NAME = env_str("TONGBAN_PORTAL_NAME", f"{CITY_NAME}政务服务网 · 通办")
 
 INSTALLED_APPS = [
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.accounts",
     "tongban.catalog",
+    "tongban.cases",
     "tongban.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Writes on cases, split by use case: delegations, submission, the lifecycle, the clock."""

@@ -1,0 +1,114 @@
+"""The case clock: due dates in working days that move with suspensions and extensions.
+
+Invariant: a due date never moves earlier. Suspension covers the working days in
+(started_on, ended_on], matching the calendar's convention that the start day itself counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from tongban.accounts.models import User
+from tongban.cases.models import Case, Extension, Suspension, Warning
+from tongban.core.calendar import WorkingCalendar, db_calendar
+
+YELLOW_WITHIN_WORKING_DAYS = 2
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def clock_start(case: Case, *, on: dt.date, calendar: WorkingCalendar | None = None) -> None:
+    cal = calendar or db_calendar()
+    case.accepted_on = on
+    case.legal_due = cal.add_working_days(on, case.item.legal_limit_days)
+    case.promised_due = cal.add_working_days(on, case.item.promised_limit_days)
+
+
+def clock_suspend(case: Case, *, kind: str, reason: str, on: dt.date) -> Suspension | None:
+    """Stop the clock; before acceptance there is no clock to stop."""
+    if case.accepted_on is None:
+        return None
+    return Suspension.objects.create(case=case, kind=kind, reason=reason, started_on=on)
+
+
+def clock_resume(case: Case, *, on: dt.date, calendar: WorkingCalendar | None = None) -> int:
+    """Close the open suspension and push both due dates by its working days."""
+    open_suspension = case.suspensions.filter(ended_on__isnull=True).first()
+    if open_suspension is None:
+        return 0
+    cal = calendar or db_calendar()
+    days = max(0, cal.working_days_between(open_suspension.started_on, on))
+    open_suspension.ended_on = max(on, open_suspension.started_on)
+    open_suspension.working_days = days
+    open_suspension.save(update_fields=["ended_on", "working_days"])
+    _push(case, days, cal)
+    case.suspended_working_days += days
+    return days
+
+
+def clock_extend(case: Case, *, working_days: int, reason: str, approved_by: User) -> Extension:
+    extension = Extension.objects.create(
+        case=case, working_days=working_days, reason=reason, approved_by=approved_by
+    )
+    _push(case, working_days, db_calendar())
+    case.extension_working_days += working_days
+    return extension
+
+
+def _push(case: Case, days: int, cal: WorkingCalendar) -> None:
+    if days <= 0 or case.legal_due is None or case.promised_due is None:
+        return
+    case.legal_due = cal.add_working_days(case.legal_due, days)
+    case.promised_due = cal.add_working_days(case.promised_due, days)
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    started: bool
+    used: int
+    left: int
+    suspended: int
+    extended: int
+    running: bool
+    warning: str
+
+
+def clock_status(
+    case: Case, *, on: dt.date, calendar: WorkingCalendar | None = None
+) -> ClockStatus:
+    """Working days used and left against the promised limit, as the case page shows them."""
+    if case.accepted_on is None or case.promised_due is None:
+        return ClockStatus(False, 0, 0, 0, 0, False, Warning.NONE)
+    cal = calendar or db_calendar()
+    end = on
+    if case.completed_at is not None:
+        end = timezone.localdate(case.completed_at)
+    open_suspension = case.suspensions.filter(ended_on__isnull=True).first()
+    suspended_now = 0
+    if open_suspension is not None:
+        suspended_now = max(0, cal.working_days_between(open_suspension.started_on, end))
+    elapsed = max(0, cal.working_days_between(case.accepted_on, end))
+    used = max(0, elapsed - case.suspended_working_days - suspended_now)
+    left = cal.working_days_between(end, case.promised_due) + suspended_now
+    return ClockStatus(
+        started=True,
+        used=used,
+        left=left,
+        suspended=case.suspended_working_days + suspended_now,
+        extended=case.extension_working_days,
+        running=open_suspension is None and not case.is_final,
+        warning=warning_for(left, running=open_suspension is None),
+    )
+
+
+def warning_for(left: int, *, running: bool) -> str:
+    if left < 0:
+        return Warning.RED
+    if running and left <= YELLOW_WITHIN_WORKING_DAYS:
+        return Warning.YELLOW
+    return Warning.NONE

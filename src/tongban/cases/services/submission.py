@@ -1,0 +1,231 @@
+"""Application → case: a draft saved with its idempotency key, then submitted once complete.
+
+A submission that is incomplete fails with every problem named by field and leaves the draft
+as it was. Agents need the applicant's delegation; clerks may start a case at any window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tongban.accounts.models import Enterprise, Role, User
+from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
+from tongban.cases.selectors import delegation_active
+from tongban.cases.services.events import case_event
+from tongban.catalog.models import Audience, Material, ServiceItem
+from tongban.catalog.selectors import item_get_published, materials_for
+from tongban.core.audit import audit_log
+
+MAX_FORM_BYTES = 64 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
+ACCEPTED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def _check_acting_for(actor: User, applicant: User, item: ServiceItem, channel: str) -> Any:
+    """The delegation used, if any; raises PermissionDenied when the actor may not apply."""
+    if actor.pk == applicant.pk:
+        return None
+    if channel == Channel.WINDOW and actor.has_role(Role.CLERK, Role.ADMINISTRATOR):
+        return None
+    delegation = delegation_active(
+        applicant_id=applicant.pk, agent_id=actor.pk, item_code=item.code
+    )
+    if delegation is None or not actor.has_role(Role.AGENT):
+        raise PermissionDenied("没有申请人对该事项的有效委托授权")
+    return delegation
+
+
+def _validate_situations(item: ServiceItem, situations: Mapping[str, str]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    known = {s.code: {o.code for o in s.options.all()} for s in item.situations.all()}
+    for code, option in situations.items():
+        if code not in known:
+            errors[f"situations.{code}"] = ["该事项没有此情形"]
+        elif option not in known[code]:
+            errors[f"situations.{code}"] = [f"选项“{option}”无效"]
+    for code in known:
+        if code not in situations:
+            errors[f"situations.{code}"] = ["请选择情形"]
+    return errors
+
+
+def _validate_form(form_data: Any) -> dict[str, list[str]]:
+    if not isinstance(form_data, dict):
+        return {"form_data": ["表单数据应为对象"]}
+    if len(json.dumps(form_data, ensure_ascii=False).encode()) > MAX_FORM_BYTES:
+        return {"form_data": ["表单数据过大"]}
+    return {}
+
+
+def _check_upload(material: Material, upload: UploadedFile) -> list[str]:
+    errors = []
+    if upload.size is not None and upload.size > MAX_FILE_BYTES:
+        errors.append("文件不得超过20MB")
+    if upload.content_type not in ACCEPTED_TYPES:
+        errors.append("只接受PDF、JPG或PNG文件")
+    return errors
+
+
+def _attach(case: Case, material: Material, upload: UploadedFile) -> CaseMaterial:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    row, _ = CaseMaterial.objects.update_or_create(
+        case=case,
+        material=material,
+        defaults={
+            "status": CaseMaterial.Status.PROVIDED,
+            "file_name": (upload.name or "")[:200],
+            "sha256": digest.hexdigest(),
+            "correction_note": "",
+        },
+    )
+    row.file.save(upload.name or f"material-{material.pk}", upload, save=True)
+    return row
+
+
+def _provided(case: Case) -> set[int]:
+    return set(
+        case.materials.filter(status=CaseMaterial.Status.PROVIDED).values_list(
+            "material_id", flat=True
+        )
+    )
+
+
+def materials_check(
+    case: Case, uploads: Mapping[int, UploadedFile]
+) -> tuple[list[Material], dict[str, list[str]]]:
+    """The materials that apply to the case's situations, and what is missing or invalid.
+    Nothing is written: files are stored only once the whole submission is valid."""
+    errors = _validate_form(case.form_data) | _validate_situations(case.item, case.situations)
+    if errors:
+        return [], errors
+    chosen = [f"{s}.{o}" for s, o in case.situations.items()]
+    applicable = materials_for(case.item, chosen)
+    provided = _provided(case)
+    for material in applicable:
+        upload = uploads.get(material.pk)
+        field = f"materials.{material.pk}"
+        if upload is not None:
+            if material.source != Material.Source.APPLICANT:
+                errors[field] = [f"“{material.name}”由平台获取，无需上传"]
+            elif problems := _check_upload(material, upload):
+                errors[field] = problems
+        elif (
+            material.source == Material.Source.APPLICANT
+            and material.requirement != Material.Requirement.OPTIONAL
+            and material.pk not in provided
+        ):
+            errors[field] = [f"请提交“{material.name}”"]
+    applicable_ids = {m.pk for m in applicable}
+    for material_id in uploads:
+        if material_id not in applicable_ids:
+            errors[f"materials.{material_id}"] = ["该材料不属于本事项的当前情形"]
+    return applicable, errors
+
+
+@transaction.atomic
+def case_save_draft(
+    *,
+    actor: User,
+    code: str,
+    applicant: User,
+    idempotency_key: str,
+    channel: str = Channel.ONLINE,
+    enterprise: Enterprise | None = None,
+    form_data: dict[str, Any] | None = None,
+    situations: dict[str, str] | None = None,
+) -> Case:
+    """Create the draft, or return the one this actor already made with this key."""
+    key = idempotency_key.strip()
+    if not key or len(key) > 64:
+        raise ValidationError({"idempotency_key": ["幂等键必填，最长64个字符"]})
+    existing = Case.objects.filter(created_by=actor, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    item = item_get_published(code)
+    if item is None:
+        raise ValidationError({"item": [f"事项“{code}”不存在或未发布"]})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": ["申请渠道无效"]})
+    delegation = _check_acting_for(actor, applicant, item, channel)
+    errors = _validate_form(form_data or {})
+    if item.audience == Audience.ENTERPRISE and enterprise is None:
+        errors["enterprise"] = ["法人事项须以企业名义申请"]
+    if enterprise is not None and not enterprise.members.filter(pk=applicant.pk).exists():
+        errors["enterprise"] = ["申请人不是该企业的经办人"]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                item=item,
+                department=item.department,
+                applicant=applicant,
+                enterprise=enterprise,
+                created_by=actor,
+                delegation=delegation,
+                channel=channel,
+                idempotency_key=key,
+                form_data=form_data or {},
+                situations=situations or {},
+            )
+    except IntegrityError:  # the same key raced in from a retry: return the first case
+        return Case.objects.get(created_by=actor, idempotency_key=key)
+    case_event(case, actor=actor, action="draft", note="创建申请")
+    audit_log(
+        action="case.draft",
+        obj=case,
+        changes={"item": [None, item.code], "applicant": [None, applicant.pk]},
+    )
+    if channel == Channel.WINDOW and actor.pk != applicant.pk:
+        Visit.objects.create(case=case, purpose=Visit.Purpose.WINDOW_APPLICATION, recorded_by=actor)
+    return case
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    case: Case,
+    actor: User,
+    situations: dict[str, str] | None = None,
+    form_data: dict[str, Any] | None = None,
+    files: Mapping[int, UploadedFile] | None = None,
+) -> Case:
+    """Attach materials and submit; every missing or invalid field is reported at once."""
+    case = Case.objects.select_for_update().select_related("item").get(pk=case.pk)
+    window_clerk = case.channel == Channel.WINDOW and actor.has_role(Role.CLERK)
+    if not (actor.has_perm("cases.act_as_applicant", case) or window_clerk):
+        raise PermissionDenied("只有申请人、受托代办员或受理窗口可以提交")
+    if case.state != CaseState.DRAFT:
+        return case  # a retried submit returns the case as the first one left it
+    if situations is not None:
+        case.situations = situations
+    if form_data is not None:
+        case.form_data = form_data
+    uploads = dict(files or {})
+    applicable, errors = materials_check(case, uploads)
+    if errors:
+        raise ValidationError(errors)
+    for material in applicable:
+        if material.pk in uploads:
+            _attach(case, material, uploads[material.pk])
+        elif material.source != Material.Source.APPLICANT:
+            CaseMaterial.objects.get_or_create(
+                case=case, material=material, defaults={"status": CaseMaterial.Status.TO_RESOLVE}
+            )
+    case.submit()
+    case.submitted_at = timezone.now()
+    case.save()
+    case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
+    audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
+    return case

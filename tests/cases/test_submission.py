@@ -1,0 +1,184 @@
+"""Submitting an application: complete or named errors, once per idempotency key, on whose
+behalf."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from tests.cases.conftest import material_id, pdf
+from tests.factories import UserFactory
+from tongban.accounts.models import Role, User
+from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
+from tongban.cases.services.delegations import delegation_grant, delegation_revoke
+from tongban.cases.services.submission import case_save_draft, case_submit
+from tongban.catalog.models import ServiceItem
+from tongban.core.models import AuditRecord
+
+
+def test_a_complete_submission_stores_files_and_leaves_shared_materials_to_the_platform(
+    submitted: Case, item: ServiceItem
+) -> None:
+    assert submitted.state == CaseState.SUBMITTED
+    rows = {row.material.name: row for row in submitted.materials.select_related("material")}
+    assert rows["申请书"].status == CaseMaterial.Status.PROVIDED
+    assert rows["申请书"].sha256 and rows["申请书"].file.name
+    assert rows["房屋租赁合同"].status == CaseMaterial.Status.PROVIDED
+    assert "不动产权证书" not in rows  # the own-premises material does not apply when renting
+    assert list(submitted.events.values_list("action", flat=True)) == ["draft", "submit"]
+    assert AuditRecord.objects.filter(action="case.submit", object_id=str(submitted.pk)).exists()
+
+
+def test_owning_the_premises_asks_the_platform_for_the_property_certificate(
+    item: ServiceItem, zhangsan: User
+) -> None:
+    case = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
+    case = case_submit(
+        case=case,
+        actor=zhangsan,
+        situations={"premises": "own"},
+        files={material_id(item, "申请书"): pdf()},
+    )
+    row = case.materials.get(material__name="不动产权证书")
+    assert row.status == CaseMaterial.Status.TO_RESOLVE
+
+
+def test_missing_materials_and_bad_situations_are_named_and_the_draft_stays(
+    item: ServiceItem, zhangsan: User
+) -> None:
+    case = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
+    with pytest.raises(ValidationError) as caught:
+        case_submit(case=case, actor=zhangsan, situations={"premises": "rent"}, files={})
+    errors = caught.value.message_dict
+    assert errors[f"materials.{material_id(item, '申请书')}"] == ["请提交“申请书”"]
+    assert f"materials.{material_id(item, '房屋租赁合同')}" in errors
+    with pytest.raises(ValidationError) as caught:
+        case_submit(case=case, actor=zhangsan, situations={"premises": "castle"})
+    assert "situations.premises" in caught.value.message_dict
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT
+    assert not case.materials.exists()
+
+
+def test_a_wrong_file_type_is_refused_and_nothing_is_stored(
+    item: ServiceItem, zhangsan: User
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
+    exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    with pytest.raises(ValidationError) as caught:
+        case_submit(
+            case=case,
+            actor=zhangsan,
+            situations={"premises": "own"},
+            files={material_id(item, "申请书"): exe},
+        )
+    assert "只接受PDF" in caught.value.message_dict[f"materials.{material_id(item, '申请书')}"][0]
+    assert not CaseMaterial.objects.exists()
+
+
+def test_a_retried_submission_returns_the_first_case(item: ServiceItem, zhangsan: User) -> None:
+    first = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
+    again = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
+    assert first.pk == again.pk
+    files = {material_id(item, "申请书"): pdf()}
+    submitted = case_submit(case=first, actor=zhangsan, situations={"premises": "own"}, files=files)
+    retried = case_submit(case=first, actor=zhangsan, situations={"premises": "own"}, files=files)
+    assert submitted.pk == retried.pk and retried.state == CaseState.SUBMITTED
+    assert Case.objects.count() == 1
+    assert list(retried.events.values_list("action", flat=True)) == ["draft", "submit"]
+
+
+def test_an_unknown_item_or_a_missing_key_is_a_clear_error(zhangsan: User) -> None:
+    with pytest.raises(ValidationError) as caught:
+        case_save_draft(actor=zhangsan, code="nosuch", applicant=zhangsan, idempotency_key="k")
+    assert "item" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        case_save_draft(actor=zhangsan, code="nosuch", applicant=zhangsan, idempotency_key=" ")
+    assert "idempotency_key" in caught.value.message_dict
+
+
+def test_an_agent_needs_a_live_delegation_covering_the_item(
+    item: ServiceItem, zhangsan: User, agent: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        case_save_draft(actor=agent, code=item.code, applicant=zhangsan, idempotency_key="a1")
+    delegation = delegation_grant(
+        applicant=zhangsan,
+        agent=agent,
+        valid_until=timezone.now() + dt.timedelta(days=30),
+        item_codes=[item.code],
+    )
+    case = case_save_draft(actor=agent, code=item.code, applicant=zhangsan, idempotency_key="a1")
+    assert case.delegation == delegation and case.applicant == zhangsan
+    delegation_revoke(delegation=delegation, by=zhangsan)
+    with pytest.raises(PermissionDenied):
+        case_save_draft(actor=agent, code=item.code, applicant=zhangsan, idempotency_key="a2")
+    with pytest.raises(PermissionDenied):
+        case_submit(case=case, actor=agent, situations={"premises": "own"})
+
+
+def test_a_delegation_for_another_item_does_not_count(
+    item: ServiceItem, zhangsan: User, agent: User
+) -> None:
+    from tests.factories import ServiceItemFactory
+
+    other = ServiceItemFactory()
+    delegation_grant(
+        applicant=zhangsan,
+        agent=agent,
+        valid_until=timezone.now() + dt.timedelta(days=30),
+        item_codes=[other.code],
+    )
+    with pytest.raises(PermissionDenied):
+        case_save_draft(actor=agent, code=item.code, applicant=zhangsan, idempotency_key="a1")
+
+
+def test_a_delegation_must_name_an_agent_and_a_future_expiry(zhangsan: User, agent: User) -> None:
+    with pytest.raises(ValidationError) as caught:
+        delegation_grant(
+            applicant=zhangsan,
+            agent=UserFactory(roles=[Role.APPLICANT]),
+            valid_until=timezone.now() - dt.timedelta(days=1),
+        )
+    assert {"agent", "valid_until"} <= set(caught.value.message_dict)
+
+
+def test_any_clerk_can_start_a_case_at_the_window_and_the_visit_is_counted(
+    item: ServiceItem, zhangsan: User, db: None
+) -> None:
+    from tests.factories import DepartmentFactory
+
+    other_department_clerk = UserFactory(department=DepartmentFactory(), roles=[Role.CLERK])
+    case = case_save_draft(
+        actor=other_department_clerk,
+        code=item.code,
+        applicant=zhangsan,
+        idempotency_key="w1",
+        channel=Channel.WINDOW,
+    )
+    case = case_submit(
+        case=case,
+        actor=other_department_clerk,
+        situations={"premises": "own"},
+        files={material_id(item, "申请书"): pdf()},
+    )
+    assert case.state == CaseState.SUBMITTED
+    assert list(case.visits.values_list("purpose", flat=True)) == [Visit.Purpose.WINDOW_APPLICATION]
+    # The applicant continues online with the same case.
+    assert zhangsan.has_perm("cases.act_as_applicant", case)
+
+
+def test_an_enterprise_item_needs_the_enterprise(zhangsan: User, department: object) -> None:
+    from tests.factories import ServiceItemFactory
+
+    enterprise_item = ServiceItemFactory(audience="enterprise")
+    with pytest.raises(ValidationError) as caught:
+        case_save_draft(
+            actor=zhangsan, code=enterprise_item.code, applicant=zhangsan, idempotency_key="e"
+        )
+    assert "enterprise" in caught.value.message_dict
