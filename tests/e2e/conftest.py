@@ -51,7 +51,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def live_demo_city(transactional_db: None) -> None:
+def live_demo_city(transactional_db: None, django_db_serialized_rollback: None) -> None:
+    """The demo city for a live server; the flush afterwards restores the migrated calendar."""
     from tongban.demo.seed import demo_seed
 
     demo_seed()
