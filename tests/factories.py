@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import factory
@@ -20,6 +21,14 @@ from tongban.catalog.models import (
 from tongban.core.synthetic import make_id_number, make_uscc
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+@functools.cache
+def _hashed_test_password() -> str:
+    """Argon2 is slow by design; hash the shared test password once per run."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(TEST_PASSWORD)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
@@ -46,7 +55,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         lambda n: make_id_number("610102", dt.date(1990, 1, 1) + dt.timedelta(days=n), n)
     )
     phone = factory.Sequence(lambda n: f"1390000{n % 10000:04d}")
-    password = factory.django.Password(TEST_PASSWORD)
+    password = factory.LazyFunction(lambda: _hashed_test_password())
 
     @factory.post_generation
     def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:

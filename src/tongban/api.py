@@ -13,6 +13,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from tongban.accounts.api import router as accounts_router
+from tongban.cases.api import delegations as delegations_router
+from tongban.cases.api import router as cases_router
+from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
 from tongban.core.calendar import CalendarDataMissing
 
@@ -34,6 +37,8 @@ api = NinjaAPI(
 )
 api.add_router("/catalog", catalog_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/cases", cases_router)
+api.add_router("/delegations", delegations_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:
@@ -63,6 +68,16 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 @api.exception_handler(CalendarDataMissing)
 def on_calendar_missing(request: HttpRequest, exc: CalendarDataMissing) -> HttpResponse:
     return _error(request, 409, str(exc))
+
+
+@api.exception_handler(CaseConflict)
+def on_case_conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
+    return _error(request, 409, str(exc))
+
+
+@api.exception_handler(PermissionError)
+def on_permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return _error(request, 403, str(exc) or "无权执行此操作")
 
 
 @api.exception_handler(PermissionDenied)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tongban.cases.models import Case, Delegation
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation
 
 
 def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> Delegation | None:
@@ -36,4 +39,59 @@ def case_list_for_applicant(user_id: int) -> QuerySet[Case]:
         Case.objects.filter(Q(applicant_id=user_id) | Q(created_by_id=user_id))
         .select_related("item", "department")
         .order_by("-created_at")
+    )
+
+
+STAFF_QUEUES = {
+    # role → the states its work list shows by default
+    "clerk": ["submitted", "pre_review", "correction", "result_ready", "delivered"],
+    "reviewer": ["accepted", "in_review", "suspended", "correction", "decided", "result_ready"],
+}
+
+
+def case_worklist(
+    user: Any,
+    *,
+    state: str | None = None,
+    item_code: str | None = None,
+    warning: str | None = None,
+    due_before: dt.date | None = None,
+) -> QuerySet[Case]:
+    """A staff member's work list: clerks see every department (只进一扇门), reviewers their own
+    department, hall managers and administrators everything."""
+    cases = Case.objects.exclude(state="draft").select_related("item", "department", "applicant")
+    if user.has_role("administrator", "hall_manager"):
+        states = None
+    elif user.has_role("reviewer") and user.department_id is not None:
+        cases = cases.filter(department_id=user.department_id)
+        states = STAFF_QUEUES["reviewer"]
+    elif user.has_role("clerk"):
+        states = STAFF_QUEUES["clerk"]
+    else:
+        return Case.objects.none()
+    if state:
+        cases = cases.filter(state=state)
+    elif states is not None:
+        cases = cases.filter(state__in=states)
+    if item_code:
+        cases = cases.filter(item__code=item_code)
+    if warning:
+        cases = cases.filter(warning=warning)
+    if due_before:
+        cases = cases.filter(promised_due__lte=due_before)
+    return cases.order_by(F("promised_due").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def case_detail(pk: int) -> Case | None:
+    return (
+        Case.objects.select_related("item", "department", "applicant", "enterprise", "created_by")
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")),
+            "suspensions",
+            "extensions",
+            "visits",
+        )
+        .filter(pk=pk)
+        .first()
     )

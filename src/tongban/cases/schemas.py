@@ -1,0 +1,124 @@
+"""JSON shapes of the cases API."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CaseCreateIn(Schema):
+    item_code: str = Field(max_length=80)
+    idempotency_key: str = Field(min_length=1, max_length=64)
+    channel: str = "online"
+    applicant_id_number: str | None = Field(default=None, max_length=18)
+    enterprise_uscc: str | None = Field(default=None, max_length=18)
+    form_data: dict[str, object] = {}
+    situations: dict[str, str] = {}
+
+
+class ReasonIn(Schema):
+    reason: str = Field(default="", max_length=1000)
+
+
+class CorrectionIn(Schema):
+    problems: dict[int, str]
+
+
+class SuspendIn(Schema):
+    kind: str
+    reason: str = Field(max_length=300)
+
+
+class ExtendIn(Schema):
+    working_days: int
+    reason: str = Field(max_length=300)
+
+
+class DecideIn(Schema):
+    decision: str
+    reason: str = Field(default="", max_length=2000)
+
+
+class DeliverIn(Schema):
+    mode: str
+    in_person: bool = False
+
+
+class AcceptIn(Schema):
+    in_person: bool = False
+
+
+class DelegationIn(Schema):
+    agent_username: str
+    valid_until: dt.datetime
+    item_codes: list[str] = []
+
+
+class DelegationOut(Schema):
+    id: int
+    applicant: str
+    agent: str
+    item_codes: list[str]
+    valid_until: dt.datetime
+    active: bool
+
+
+class ClockOut(Schema):
+    started: bool
+    used: int
+    left: int
+    suspended: int
+    extended: int
+    running: bool
+    warning: str
+
+
+class MaterialOut(Schema):
+    material_id: int
+    name: str
+    status: str
+    status_label: str
+    file_name: str
+    correction_note: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    to_state: str
+    note: str
+    actor: str | None
+
+
+class CaseOut(Schema):
+    id: int
+    number: str | None
+    item_code: str
+    item_name: str
+    department: str
+    state: str
+    state_label: str
+    channel: str
+    applicant: str
+    submitted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    legal_due: dt.date | None
+    promised_due: dt.date | None
+    warning: str
+    decision: str
+    visits: int
+
+
+class CaseDetailOut(CaseOut):
+    situations: dict[str, str]
+    form_data: dict[str, object]
+    materials: list[MaterialOut]
+    events: list[EventOut]
+    clock: ClockOut
+    decision_reason: str
+    closing_reason: str
+    next_step: str
+
+
+class CasePageOut(Schema):
+    count: int
+    items: list[CaseOut]
