@@ -21,6 +21,7 @@ admin.site.site_title = "通办管理后台"
 urlpatterns = [
     path("", portal.home, name="home"),
     path("", include("tongban.catalog.urls")),
+    path("", include("tongban.cases.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -102,7 +102,7 @@ def test_the_worklists_are_scoped(
     assert [c["id"] for c in listed["items"]] == [submitted.pk]
     assert listed["items"][0]["applicant"] == "张*"  # masked for staff lists
     client.force_login(reviewer)
-    assert client.get("/api/cases/worklist").json()["count"] == 0  # not accepted yet
+    assert client.get("/api/cases/worklist").json()["count"] == 1  # own department
     client.force_login(zhangsan)
     assert client.get("/api/cases/worklist").status_code == 403
     mine = client.get("/api/cases/mine").json()

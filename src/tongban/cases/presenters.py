@@ -10,6 +10,26 @@ from tongban.cases.models import Case, CaseState
 from tongban.cases.services.clock import clock_status, today
 from tongban.core.masking import mask_name
 
+ACTION_LABELS = {
+    "draft": "创建申请",
+    "submit": "提交申请",
+    "pre_review": "开始预审",
+    "request_correction": "要求补正",
+    "resubmit": "补正后重新提交",
+    "reject": "不予受理",
+    "accept": "受理",
+    "review": "开始审查",
+    "suspend": "启动特别程序（暂停计时）",
+    "resume": "结束特别程序（恢复计时）",
+    "extend": "批准延期",
+    "decide": "作出决定",
+    "produce_result": "制作办理结果",
+    "deliver": "送达",
+    "complete": "办结",
+    "withdraw": "撤回申请",
+    "terminate": "终止办理",
+}
+
 NEXT_STEP = {
     CaseState.DRAFT: "请补全材料并提交申请",
     CaseState.CORRECTION: "请按补正要求重新提交材料",
@@ -64,6 +84,7 @@ def case_full(case: Case, viewer: User) -> dict[str, Any]:
             {
                 "at": event.at,
                 "action": event.action,
+                "label": ACTION_LABELS.get(event.action, event.action),
                 "to_state": event.to_state,
                 "note": event.note,
                 "actor": _actor_label(event.actor, case, viewer),

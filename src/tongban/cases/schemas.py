@@ -84,6 +84,7 @@ class MaterialOut(Schema):
 class EventOut(Schema):
     at: dt.datetime
     action: str
+    label: str
     to_state: str
     note: str
     actor: str | None

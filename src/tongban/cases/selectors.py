@@ -45,7 +45,16 @@ def case_list_for_applicant(user_id: int) -> QuerySet[Case]:
 STAFF_QUEUES = {
     # role → the states its work list shows by default
     "clerk": ["submitted", "pre_review", "correction", "result_ready", "delivered"],
-    "reviewer": ["accepted", "in_review", "suspended", "correction", "decided", "result_ready"],
+    "reviewer": [
+        "submitted",
+        "pre_review",
+        "correction",
+        "accepted",
+        "in_review",
+        "suspended",
+        "decided",
+        "result_ready",
+    ],
 }
 
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from tongban.cases.views import applicant, workbench
+
+app_name = "cases"
+
+urlpatterns = [
+    path("apply/<str:code>/", applicant.apply, name="apply"),
+    path("my/cases/", applicant.mine, name="mine"),
+    path("my/cases/<int:case_id>/", applicant.mine_detail, name="mine_detail"),
+    path("my/cases/<int:case_id>/resubmit/", applicant.resubmit, name="resubmit"),
+    path("my/cases/<int:case_id>/withdraw/", applicant.withdraw, name="withdraw"),
+    path("workbench/", workbench.worklist, name="worklist"),
+    path("workbench/cases/<int:case_id>/", workbench.case_page, name="case"),
+    path("workbench/cases/<int:case_id>/<str:action>/", workbench.act, name="act"),
+]

@@ -1,0 +1,1 @@
+"""Pages for cases: the applicant's portal and the staff workbench."""
