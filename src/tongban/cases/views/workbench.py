@@ -85,9 +85,9 @@ def _problems(request: HttpRequest) -> dict[int, str]:
     problems: dict[int, str] = {}
     for key in request.POST:
         value = request.POST.get(key, "")
-        if key.startswith("problem_") and key[8:].isdigit() and isinstance(value, str):
-            if value.strip():
-                problems[int(key[8:])] = value.strip()
+        wanted = key.startswith("problem_") and key[8:].isdigit()
+        if wanted and isinstance(value, str) and value.strip():
+            problems[int(key[8:])] = value.strip()
     return problems
 
 
