@@ -75,3 +75,18 @@ def _fresh_local_cache() -> None:
 def lisi(db: None) -> User:
     """Another citizen applicant."""
     return UserFactory(username="lisi", real_name="李四", roles=[Role.APPLICANT])
+
+
+@pytest.fixture(autouse=True)
+def _sms_to_a_temporary_log(tmp_path: object) -> object:
+    """Each test's SMS go to its own log file, not the project's var/."""
+    from pathlib import Path
+
+    from tongban.notify.channels import SmsChannel, channels
+    from tongban.notify.contrib.log_sms import LogSmsGateway
+
+    gateway = LogSmsGateway(Path(str(tmp_path)) / "sms.log")
+    previous = channels.get("sms")
+    channels.register("sms", SmsChannel(gateway), replace=True)
+    yield gateway
+    channels.register("sms", previous, replace=True)

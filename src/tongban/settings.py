@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.accounts",
     "tongban.catalog",
+    "tongban.notify",
     "tongban.cases",
     "tongban.demo",
 ]
@@ -191,6 +192,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+
+SMS_GATEWAY = env_str("TONGBAN_SMS_GATEWAY", "tongban.notify.contrib.log_sms.LogSmsGateway")
+NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("TONGBAN_NOTIFY_CLAIM_TIMEOUT", 120)
+EMAIL_BACKEND = env_str("TONGBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("TONGBAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("TONGBAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TONGBAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TONGBAN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("TONGBAN_EMAIL_FROM", "noreply@tongban.invalid")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

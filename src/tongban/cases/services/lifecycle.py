@@ -20,6 +20,7 @@ from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Decision, Suspension, Visit
 from tongban.cases.services import clock
 from tongban.cases.services.events import case_event
+from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.numbering import case_number_next
 from tongban.core.audit import audit_log
 
@@ -67,6 +68,7 @@ def _step(
         obj=case,
         changes={"state": [from_state, case.state], **({"note": [None, note]} if note else {})},
     )
+    case_notify_applicant(case, action, note)
     return case
 
 
@@ -287,6 +289,7 @@ def case_extend(*, case: Case, actor: User, working_days: int, reason: str) -> C
     old = (locked.legal_due, locked.promised_due)
     clock.clock_extend(locked, working_days=working_days, reason=text, approved_by=actor)
     locked.save()
+    case_notify_applicant(locked, "extend", text)
     case_event(
         locked,
         actor=actor,

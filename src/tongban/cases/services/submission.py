@@ -20,6 +20,7 @@ from tongban.accounts.models import Enterprise, Role, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
+from tongban.cases.services.notices import case_notify_applicant
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_get_published, materials_for
 from tongban.core.audit import audit_log
@@ -228,4 +229,5 @@ def case_submit(
     case.save()
     case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
+    case_notify_applicant(case, "submit")
     return case
