@@ -1,0 +1,92 @@
+"""A worker killed (SIGKILL) in the middle of a notification job: after a restart the job runs
+again and the SMS is delivered exactly once. Real processes on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETUP = """
+from tongban.accounts.services import user_create
+from tongban.notify.services import notify
+user = user_create(username="faulty", password="a-long-enough-passphrase", real_name="测试",
+                   phone="13800009999")
+(n,) = notify(recipients=[user], subject="申请已受理", body="", channel_names=["sms"])
+print("ID=%d" % n.pk)
+"""
+STATUS = """
+from tongban.notify.models import Notification
+n = Notification.objects.get()
+print("STATUS=%s ATTEMPTS=%d" % (n.status, n.attempts))
+"""
+
+
+def _env(data_dir: Path, slow: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        TONGBAN_DATA_DIR=str(data_dir),
+        TONGBAN_SMS_GATEWAY="tests.notify.slow_gateway.SlowAckGateway",
+        TONGBAN_NOTIFY_CLAIM_TIMEOUT="1",
+        SLOW_ACK_SECONDS=slow,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def _tongban(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "tongban", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+def _sms_lines(data_dir: Path) -> list[dict[str, str]]:
+    log = data_dir / "sms.log"
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_a_killed_worker_loses_nothing_and_sends_once(tmp_path: Path) -> None:
+    env = _env(tmp_path, slow="60")
+    _tongban(env, "migrate", "-v0", "--no-input")
+    _tongban(env, "shell", "-c", SETUP)
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tongban", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _sms_lines(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _sms_lines(tmp_path), "the worker never reached the gateway"
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    # Sent, but the killed worker never recorded it.
+    assert "STATUS=sending" in _tongban(env, "shell", "-c", STATUS)
+
+    time.sleep(1.2)  # past the claim timeout
+    fast = _env(tmp_path, slow="0")
+    assert "重新排队通知 1 条" in _tongban(fast, "sweep")
+    _tongban(fast, "db_worker", "--batch", "--no-startup-delay")
+
+    assert "STATUS=sent ATTEMPTS=2" in _tongban(fast, "shell", "-c", STATUS)
+    assert len(_sms_lines(tmp_path)) == 1
