@@ -30,12 +30,13 @@ demo: install
 	$(BIN)/tongban demo seed
 	@$(MAKE) --no-print-directory run
 
-# Web (gunicorn) and the background worker (django-tasks database backend) together;
-# Ctrl-C stops both.
+# Web (gunicorn), the background worker (django-tasks database backend) and the 5-minute
+# sweep (deadline warnings, lost notification jobs) together; Ctrl-C stops all three.
 run: install
 	@echo "通办 Tongban: http://$(HOST):$(PORT)/  (API docs: /api/docs, admin: /admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/tongban db_worker --interval 1 & \
+	( while true; do $(BIN)/tongban sweep >/dev/null; sleep 300; done ) & \
 	$(BIN)/gunicorn tongban.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - & \
 	wait

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+# Builds the n-th request (the full HTTP/1.1 bytes) for a host:port.
+RequestBuilder = Callable[[int], bytes]
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,39 @@ class Result:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def get_builder(host: str, port: int, paths: list[str], headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+
+    def build(n: int) -> bytes:
+        return (
+            f"GET {paths[n % len(paths)]} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: */*\r\n"
+            f"{extra}Connection: keep-alive\r\n\r\n"
+        ).encode()
+
+    return build
+
+
+def post_builder(  # type: ignore[no-untyped-def]
+    host: str,
+    port: int,
+    path_for: Callable[[int], str],
+    body_for: Callable[[int], tuple[str, bytes]],
+    headers: dict[str, str],
+):
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+
+    def build(n: int) -> bytes:
+        content_type, body = body_for(n)
+        head = (
+            f"POST {path_for(n)} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            "Connection: keep-alive\r\n\r\n"
+        )
+        return head.encode() + body
+
+    return build
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -43,27 +80,32 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, keep_alive
 
 
+class _Counter:
+    def __init__(self, start: int) -> None:
+        self.value = start
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value - 1
+
+
 async def _client(
     host: str,
     port: int,
-    paths: list[str],
-    offset: int,
+    build: RequestBuilder,
+    counter: _Counter,
     deadline: float,
     record: list[float],
-    extra: str = "",
+    limit: int | None,
 ) -> int:
     errors = 0
     reader, writer = await asyncio.open_connection(host, port)
-    index = offset
     while time.perf_counter() < deadline:
-        path = paths[index % len(paths)]
-        index += 1
-        request = (
-            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: */*\r\n"
-            f"{extra}Connection: keep-alive\r\n\r\n"
-        ).encode()
+        n = counter.next()
+        if limit is not None and n >= limit:
+            break
         started = time.perf_counter()
-        writer.write(request)
+        writer.write(build(n))
         await writer.drain()
         status, keep_alive = await _read_response(reader)
         record.append(time.perf_counter() - started)
@@ -77,47 +119,46 @@ async def _client(
 
 
 async def _run(
-    host: str, port: int, paths: list[str], concurrency: int, seconds: float, extra: str = ""
+    host: str,
+    port: int,
+    build: RequestBuilder,
+    concurrency: int,
+    seconds: float,
+    counter: _Counter,
+    limit: int | None = None,
 ) -> tuple[list[float], int, float]:
     record: list[float] = []
     started = time.perf_counter()
     deadline = started + seconds
     errors = await asyncio.gather(
-        *(_client(host, port, paths, i * 7, deadline, record, extra) for i in range(concurrency))
+        *(_client(host, port, build, counter, deadline, record, limit) for _ in range(concurrency))
     )
     return record, sum(errors), time.perf_counter() - started
-
-
-async def _sweep(host: str, port: int, paths: list[str]) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
-    for path in paths:
-        writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n\r\n".encode()
-        )
-        await writer.drain()
-        _, keep_alive = await _read_response(reader)
-        if not keep_alive:
-            writer.close()
-            reader, writer = await asyncio.open_connection(host, port)
-    writer.close()
 
 
 def measure(
     name: str,
     host: str,
     port: int,
-    paths: list[str],
+    build: RequestBuilder,
     *,
     concurrency: int,
     seconds: float,
-    warmup: float = 1.5,
-    headers: dict[str, str] | None = None,
+    warmup_requests: int = 0,
+    warmup_seconds: float = 1.5,
+    limit: int | None = None,
 ) -> Result:
-    # Warm-up: every path once (a city's popular guides are always warm), then a short burst.
-    asyncio.run(_sweep(host, port, paths))
-    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    asyncio.run(_run(host, port, paths, concurrency, warmup, extra))
-    latencies, errors, elapsed = asyncio.run(_run(host, port, paths, concurrency, seconds, extra))
+    """Warm up (every distinct request once when asked, then a short burst), then measure.
+    With `limit`, request numbers are never reused (each submit needs its own draft)."""
+    counter = _Counter(0)
+    if warmup_requests:
+        asyncio.run(_run(host, port, build, 1, 3600, counter, warmup_requests))
+    asyncio.run(_run(host, port, build, concurrency, warmup_seconds, counter, limit))
+    if limit is None:
+        counter = _Counter(0)
+    latencies, errors, elapsed = asyncio.run(
+        _run(host, port, build, concurrency, seconds, counter, limit)
+    )
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
     return Result(

@@ -22,7 +22,7 @@ from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.catalog.models import Audience, Material, ServiceItem
-from tongban.catalog.selectors import item_get_published, materials_for
+from tongban.catalog.selectors import materials_for
 from tongban.core.audit import audit_log
 
 MAX_FORM_BYTES = 64 * 1024
@@ -153,7 +153,11 @@ def case_save_draft(
     existing = Case.objects.filter(created_by=actor, idempotency_key=key).first()
     if existing is not None:
         return existing
-    item = item_get_published(code)
+    item = (
+        ServiceItem.objects.filter(code=code, state=ServiceItem.State.PUBLISHED)
+        .select_related("department")
+        .first()
+    )
     if item is None:
         raise ValidationError({"item": [f"事项“{code}”不存在或未发布"]})
     if channel not in Channel.values:
