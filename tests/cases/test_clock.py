@@ -136,3 +136,15 @@ def test_a_suspension_never_moves_a_due_date_earlier(
     suspended = case.suspensions.get().working_days
     assert suspended == db_calendar().working_days_between(start, start + dt.timedelta(days=length))
     assert db_calendar().working_days_between(before[1], case.promised_due) == suspended
+
+
+def test_a_case_page_survives_a_year_missing_from_the_calendar(
+    submitted: Case, clerk: User, zhangsan: User, client: object
+) -> None:
+    case = _accepted(submitted, clerk, on=D(2026, 3, 2))
+    from tongban.cases.services.clock import clock_status_safe
+    from tongban.cases.services.deadlines import case_warnings_sweep
+
+    status = clock_status_safe(case, on=D(2027, 1, 15))
+    assert status.calendar_missing_year == 2027
+    assert case_warnings_sweep(on=D(2027, 1, 15))["calendar_missing"] == 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
-from tongban.cases.services.clock import clock_status, today
+from tongban.cases.services.clock import clock_status_safe, today
 from tongban.core.masking import mask_name
 
 ACTION_LABELS = {
@@ -91,7 +91,7 @@ def case_full(case: Case, viewer: User) -> dict[str, Any]:
             }
             for event in case.events.all()
         ],
-        "clock": asdict(clock_status(case, on=today())),
+        "clock": asdict(clock_status_safe(case, on=today())),
         "decision_reason": case.decision_reason,
         "closing_reason": case.closing_reason,
         "next_step": NEXT_STEP.get(CaseState(case.state), ""),

@@ -70,6 +70,7 @@ class ClockOut(Schema):
     extended: int
     running: bool
     warning: str
+    calendar_missing_year: int | None = None
 
 
 class MaterialOut(Schema):

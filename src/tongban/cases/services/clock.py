@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, Extension, Suspension, Warning
-from tongban.core.calendar import WorkingCalendar, db_calendar
+from tongban.core.calendar import CalendarDataMissing, WorkingCalendar, db_calendar
 
 YELLOW_WITHIN_WORKING_DAYS = 2
 
@@ -76,6 +76,15 @@ class ClockStatus:
     extended: int
     running: bool
     warning: str
+    calendar_missing_year: int | None = None
+
+
+def clock_status_safe(case: Case, *, on: dt.date) -> ClockStatus:
+    """clock_status for pages: a year missing from the calendar is shown, not a crash."""
+    try:
+        return clock_status(case, on=on)
+    except CalendarDataMissing as exc:
+        return ClockStatus(True, 0, 0, 0, 0, False, Warning.NONE, exc.year)
 
 
 def clock_status(

@@ -10,7 +10,7 @@ from tongban.cases.models import Case, CaseState, Warning
 from tongban.cases.services.clock import clock_status, today
 from tongban.cases.services.notices import case_notify_deadline
 from tongban.core.audit import audit_log
-from tongban.core.calendar import db_calendar
+from tongban.core.calendar import CalendarDataMissing, db_calendar
 
 RUNNING_STATES = [
     CaseState.ACCEPTED,
@@ -25,9 +25,14 @@ def case_warnings_sweep(*, on: dt.date | None = None) -> dict[str, int]:
     day = on or today()
     calendar = db_calendar()
     changed = {Warning.YELLOW: 0, Warning.RED: 0, Warning.NONE: 0}
+    missing = 0
     running = Case.objects.filter(state__in=RUNNING_STATES, accepted_on__isnull=False)
     for case in running.select_related("item").iterator(chunk_size=500):
-        warning = clock_status(case, on=day, calendar=calendar).warning
+        try:
+            warning = clock_status(case, on=day, calendar=calendar).warning
+        except CalendarDataMissing:
+            missing += 1  # reported below; the year must be entered
+            continue
         if warning == case.warning:
             continue
         with transaction.atomic():
@@ -38,4 +43,7 @@ def case_warnings_sweep(*, on: dt.date | None = None) -> dict[str, int]:
             if warning:
                 case_notify_deadline(case, warning)
         changed[Warning(warning)] += 1
-    return {str(k.value or "none"): v for k, v in changed.items()}
+    result = {str(k.value or "none"): v for k, v in changed.items()}
+    if missing:
+        result["calendar_missing"] = missing
+    return result
