@@ -19,6 +19,7 @@ from tongban.accounts.services import (
     user_create,
 )
 from tongban.catalog.services import ImportReport, catalog_import
+from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
 
 REGION = "610100"  # 西安市
@@ -85,6 +86,8 @@ def demo_catalog_text() -> str:
 def demo_seed() -> SeedReport:
     """Idempotent: what exists is kept; the catalog import only adds changed versions."""
     report = SeedReport()
+    # Normally loaded by the migrations; a flushed database (tests) gets it back here.
+    calendar_seed_from_package()
     for order, (code, name, short) in enumerate(DEPARTMENTS, start=1):
         if not Department.objects.filter(code=code).exists():
             department_create(
