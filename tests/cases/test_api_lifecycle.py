@@ -108,3 +108,27 @@ def test_the_worklists_are_scoped(
     mine = client.get("/api/cases/mine").json()
     assert mine["items"][0]["applicant"] == "张三"
     assert client.get("/api/cases/worklist?due_before=tomorrow").status_code in (400, 403)
+
+
+def test_state_changes_through_the_api_need_the_csrf_token(zhangsan: User, db: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(zhangsan)
+    response = client.post(
+        "/api/cases", json.dumps({"item_code": "x", "idempotency_key": "k"}), "application/json"
+    )
+    assert response.status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_staff_see_the_applicant_masked_and_an_audited_reveal_shows_it_all(
+    client: Client, submitted: Case, clerk: User, zhangsan: User
+) -> None:
+    from tongban.core.models import AuditRecord
+
+    client.force_login(clerk)
+    page = client.get(f"/workbench/cases/{submitted.pk}/").content.decode()
+    assert zhangsan.id_number not in page and zhangsan.id_number[:6] in page
+    revealed = client.post(f"/workbench/cases/{submitted.pk}/reveal/").content.decode()
+    assert zhangsan.id_number in revealed
+    record = AuditRecord.objects.get(action="personal_info.reveal")
+    assert record.object_id == str(zhangsan.pk) and "办理办件" in record.changes["reason"][1]

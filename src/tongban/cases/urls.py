@@ -12,5 +12,6 @@ urlpatterns = [
     path("my/cases/<int:case_id>/withdraw/", applicant.withdraw, name="withdraw"),
     path("workbench/", workbench.worklist, name="worklist"),
     path("workbench/cases/<int:case_id>/", workbench.case_page, name="case"),
+    path("workbench/cases/<int:case_id>/reveal/", workbench.reveal_applicant, name="reveal"),
     path("workbench/cases/<int:case_id>/<str:action>/", workbench.act, name="act"),
 ]

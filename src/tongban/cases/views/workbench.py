@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
+from tongban.accounts.services import personal_info_masked, personal_info_reveal
 from tongban.cases import selectors
 from tongban.cases.models import Case, CaseState, Suspension, Warning
 from tongban.cases.presenters import case_full, case_summary
@@ -61,6 +62,26 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _case_page(request, case_id, revealed=None)
+
+
+@login_required
+@require_POST
+def reveal_applicant(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The applicant's full ID number and phone for a clerk or reviewer who needs them; the
+    reading goes into the audit chain with the case as its reason."""
+    user = _staff(request)
+    case = access_case(request, case_id)
+    try:
+        info = personal_info_reveal(
+            viewer=user, subject=case.applicant, reason=f"办理办件{case.number or case.pk}"
+        )
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return _case_page(request, case_id, revealed=info)
+
+
+def _case_page(request: HttpRequest, case_id: int, revealed: dict[str, str] | None) -> HttpResponse:
     user = _staff(request)
     case = access_case(request, case_id)
     return render(
@@ -70,6 +91,9 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "view": case_full(case, user),
             "staff": True,
+            "revealed": revealed,
+            "masked": personal_info_masked(case.applicant),
+            "can_reveal": user.has_perm("accounts.view_personal_info", case.applicant),
             "suspension_kinds": [k for k in Suspension.Kind.choices if k[0] != "correction"],
             "can": {
                 "accept": user.has_perm("cases.accept_case", case),
