@@ -207,7 +207,11 @@ def case_submit(
     files: Mapping[int, UploadedFile] | None = None,
 ) -> Case:
     """Attach materials and submit; every missing or invalid field is reported at once."""
-    case = Case.objects.select_for_update().select_related("item").get(pk=case.pk)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    # The item version with its situations and materials in four queries, not one per row.
+    case.item = ServiceItem.objects.prefetch_related(
+        "situations__options", "materials__applies_when__situation"
+    ).get(pk=case.item_id)
     window_clerk = case.channel == Channel.WINDOW and actor.has_role(Role.CLERK)
     if not (actor.has_perm("cases.act_as_applicant", case) or window_clerk):
         raise PermissionDenied("只有申请人、受托代办员或受理窗口可以提交")
