@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tongban.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tongban.core.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,7 +105,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "tongban.core.db.sqlite3",
             "NAME": env_str("TONGBAN_SQLITE_PATH", str(DATA_DIR / "tongban.sqlite3")),
             # Reuse each thread's connection: opening one (and its PRAGMAs) per request costs
             # more than most of our queries.
@@ -159,9 +160,10 @@ AXES_VERBOSE = False
 # and locking an address would lock out everyone behind it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# 30-minute idle timeout: the cookie is renewed on every request and expires 30 min after the last.
+# 30-minute idle timeout: SessionIdleRefreshMiddleware renews the session at most once a minute
+# while the person is active, so it expires 30 minutes (less up to one) after the last request.
 SESSION_COOKIE_AGE = env_int("TONGBAN_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -36,9 +38,24 @@ def test_the_lockout_lasts_thirty_minutes() -> None:
     assert settings.AXES_COOLOFF_TIME == 0.5  # hours
 
 
+def test_activity_renews_the_session_at_most_once_a_minute(client: Client, zhangsan: User) -> None:
+    import time_machine
+    from django.contrib.sessions.models import Session
+
+    client.force_login(zhangsan)
+    client.get(reverse("accounts:me"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("accounts:me"))
+    assert Session.objects.get(session_key=key).expire_date == first  # no write this time
+    with time_machine.travel(dt.timedelta(minutes=20)):
+        client.get(reverse("accounts:me"))
+        renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > first + dt.timedelta(minutes=19)
+
+
 def test_sessions_expire_after_thirty_idle_minutes(client: Client, zhangsan: User) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # renewed on activity: an idle timeout
     client.force_login(zhangsan)
     session = client.session
     session.set_expiry(-1)  # as if 30 idle minutes had passed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -45,3 +46,21 @@ class ActorMiddleware:
             return self.get_response(request)
         finally:
             _actor.reset(token)
+
+
+class SessionIdleRefreshMiddleware:
+    """The 30-minute idle timeout without a session write on every request: the session (and
+    its cookie) is renewed at most once a minute while the person is active."""
+
+    REFRESH_EVERY_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get("_seen", 0)) >= self.REFRESH_EVERY_SECONDS:
+                session["_seen"] = now
+        return self.get_response(request)
