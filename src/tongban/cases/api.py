@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.security import SessionAuth
@@ -132,7 +131,7 @@ class ListFilter(Schema):
 def _page(request: HttpRequest, cases: Any, limit: int, offset: int) -> dict[str, Any]:
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
-    page = list(cases.annotate(visit_count=Count("visits"))[offset : offset + limit])
+    page = selectors.with_visit_counts(list(cases[offset : offset + limit]))
     viewer = _user(request)
     return {"count": cases.count(), "items": [case_summary(c, viewer) for c in page]}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation, Visit
 
 
 def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> Delegation | None:
@@ -104,3 +104,17 @@ def case_detail(pk: int) -> Case | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def with_visit_counts(page: list[Case]) -> list[Case]:
+    """Visit counts for one page of a list in one query (a join + GROUP BY over the whole
+    list would sort all of it before the LIMIT)."""
+    counts = dict(
+        Visit.objects.filter(case_id__in=[c.pk for c in page])
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    for case in page:
+        case.visit_count = counts.get(case.pk, 0)  # type: ignore[attr-defined]
+    return page

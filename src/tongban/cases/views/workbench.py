@@ -52,7 +52,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "cases/worklist.html",
         {
             "page": page,
-            "rows": [case_summary(c, user) for c in page],
+            "rows": [case_summary(c, user) for c in selectors.with_visit_counts(list(page))],
             "states": CaseState.choices,
             "warnings": [w for w in Warning.choices if w[0]],
             "filters": request.GET,
