@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench messages clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test: lint typecheck test-python
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+
+# A department's work list on 1,000,000 seeded cases (BENCH_CASES to change; several minutes).
+bench-worklist: install-dev
+	$(BIN)/python bench/worklist.py
 
 # Refresh the English catalogue after changing user-facing text (needs GNU gettext); the
 # compiled .mo is committed so that installing never needs gettext.
