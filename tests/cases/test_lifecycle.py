@@ -176,3 +176,20 @@ def test_delivery_must_be_a_mode_the_item_offers(
         lc.case_deliver(case=case, actor=clerk, mode="door")
     assert lc.case_deliver(case=case, actor=clerk, mode="mail").state == CaseState.DELIVERED
     assert not case.visits.exists()
+
+
+def test_the_work_queue_fields_follow_the_case(submitted: Case, clerk: User) -> None:
+    assert (
+        submitted.in_queue
+        and submitted.queue_date
+        == submitted.submitted_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    )
+    case = _accepted(submitted, clerk)
+    assert case.queue_date == case.promised_due == dt.date(2026, 3, 9)
+    closed = lc.case_terminate(
+        case=case,
+        actor=UserFactory(department=case.department, roles=[Role.REVIEWER]),
+        reason="申请人注销",
+    )
+    closed.refresh_from_db()
+    assert not closed.in_queue

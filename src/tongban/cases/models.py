@@ -6,9 +6,12 @@ only on the case's own state) and driven by `cases.services`, which does everyth
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -44,6 +47,8 @@ BEFORE_DECISION = [
     S.SUSPENDED,
 ]
 FINAL_STATES = frozenset({S.REJECTED, S.COMPLETED, S.WITHDRAWN, S.TERMINATED})
+# States in which a case waits on staff: the work lists read only these, by a partial index.
+QUEUE_STATES = frozenset(set(CaseState) - FINAL_STATES - {S.DRAFT})
 
 
 class Channel(models.TextChoices):
@@ -160,6 +165,9 @@ class Case(models.Model):
     closing_reason = models.TextField("不予受理、撤回或终止原因", blank=True)
     # Where a correction requested during review returns to (pre-review or review).
     return_state = models.CharField(max_length=20, blank=True)
+    # Derived from state and dates on every save: the work lists' partial index reads them.
+    in_queue = models.BooleanField("在办", default=False, editable=False)
+    queue_date = models.DateField("排序日期", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "办件"
@@ -170,13 +178,31 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "state", "promised_due"]),
+            models.Index(
+                fields=["department", "queue_date", "id"],
+                condition=Q(in_queue=True),
+                name="case_queue_by_department",
+            ),
+            models.Index(
+                fields=["queue_date", "id"], condition=Q(in_queue=True), name="case_queue"
+            ),
             models.Index(fields=["department", "warning", "promised_due"]),
             models.Index(fields=["applicant", "-created_at"]),
         ]
 
     def __str__(self) -> str:
         return self.number or f"草稿#{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Fields derived from this row alone: whether staff work on it, and the date its work
+        # list is sorted by (the promised due date once accepted, else the day it came in).
+        self.in_queue = self.state in QUEUE_STATES
+        submitted = timezone.localdate(self.submitted_at) if self.submitted_at else None
+        self.queue_date = self.promised_due or submitted
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "in_queue", "queue_date"}
+        super().save(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:

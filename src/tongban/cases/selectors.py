@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation, Visit
@@ -68,27 +68,30 @@ def case_worklist(
 ) -> QuerySet[Case]:
     """A staff member's work list: clerks see every department (只进一扇门), reviewers their own
     department, hall managers and administrators everything."""
-    cases = Case.objects.exclude(state="draft").select_related("item", "department", "applicant")
+    scope = Case.objects.select_related("item", "department", "applicant")
     if user.has_role("administrator", "hall_manager"):
         states = None
     elif user.has_role("reviewer") and user.department_id is not None:
-        cases = cases.filter(department_id=user.department_id)
+        scope = scope.filter(department_id=user.department_id)
         states = STAFF_QUEUES["reviewer"]
     elif user.has_role("clerk"):
         states = STAFF_QUEUES["clerk"]
     else:
         return Case.objects.none()
     if state:
-        cases = cases.filter(state=state)
-    elif states is not None:
-        cases = cases.filter(state__in=states)
+        cases = scope.filter(state=state)
+    else:
+        # The open cases, read through the partial index on in_queue.
+        cases = scope.filter(in_queue=True)
+        if states is not None:
+            cases = cases.filter(state__in=states)
     if item_code:
         cases = cases.filter(item__code=item_code)
     if warning:
         cases = cases.filter(warning=warning)
     if due_before:
         cases = cases.filter(promised_due__lte=due_before)
-    return cases.order_by(F("promised_due").asc(nulls_last=True), "submitted_at", "pk")
+    return cases.order_by("queue_date", "pk")
 
 
 def case_detail(pk: int) -> Case | None:
