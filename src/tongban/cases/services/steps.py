@@ -53,12 +53,13 @@ def _step(
     case_event(
         case, actor=actor, action=action, from_state=from_state, note=note, data=dict(data or {})
     )
+    case_notify_applicant(case, action, note)
+    # Last: the audit head row is locked from here until commit, serialising every writer.
     audit_log(
         action=f"case.{action}",
         obj=case,
         changes={"state": [from_state, case.state], **({"note": [None, note]} if note else {})},
     )
-    case_notify_applicant(case, action, note)
     return case
 
 

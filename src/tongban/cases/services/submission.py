@@ -187,13 +187,13 @@ def case_save_draft(
     except IntegrityError:  # the same key raced in from a retry: return the first case
         return Case.objects.get(created_by=actor, idempotency_key=key)
     case_event(case, actor=actor, action="draft", note="创建申请")
+    if channel == Channel.WINDOW and actor.pk != applicant.pk:
+        Visit.objects.create(case=case, purpose=Visit.Purpose.WINDOW_APPLICATION, recorded_by=actor)
     audit_log(
         action="case.draft",
         obj=case,
         changes={"item": [None, item.code], "applicant": [None, applicant.pk]},
     )
-    if channel == Channel.WINDOW and actor.pk != applicant.pk:
-        Visit.objects.create(case=case, purpose=Visit.Purpose.WINDOW_APPLICATION, recorded_by=actor)
     return case
 
 
@@ -236,6 +236,7 @@ def case_submit(
     case.submitted_at = timezone.now()
     case.save()
     case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
-    audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
     case_notify_applicant(case, "submit")
+    # Last: the audit head row is locked from here until commit, serialising every writer.
+    audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
     return case
