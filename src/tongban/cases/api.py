@@ -45,7 +45,8 @@ def _user(request: HttpRequest) -> User:
 
 def access_case(request: HttpRequest, case_id: int) -> Case:
     """The case if the user may see it; 404 otherwise, so existence does not leak."""
-    case = selectors.case_detail(case_id)
+    # A light fetch for the check; the full detail is loaded once, for the response.
+    case = selectors.case_get(case_id)
     if case is None or not _user(request).has_perm("cases.view_case", case):
         raise Http404("办件不存在")
     return case
