@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
@@ -63,6 +64,19 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         errors.setdefault(field, []).append(f"格式不正确（{error.get('msg', '')}）")
     summary = "；".join(f"字段“{field}”{'，'.join(msgs)}" for field, msgs in errors.items())
     return _error(request, 422, f"输入有误：{summary}", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "请先登录，或提供有效的设备密钥")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    detail = str(exc)
+    if exc.status_code == 403 and "CSRF" in detail:
+        detail = "安全校验（CSRF）失败，请刷新页面后重试"
+    return _error(request, exc.status_code, detail)
 
 
 @api.exception_handler(CalendarDataMissing)

@@ -117,7 +117,9 @@ def test_state_changes_through_the_api_need_the_csrf_token(zhangsan: User, db: N
         "/api/cases", json.dumps({"item_code": "x", "idempotency_key": "k"}), "application/json"
     )
     assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"] and "刷新页面" in response.json()["detail"]
     assert not Case.objects.exists()
+    assert Client().get("/api/cases/mine").json()["detail"].startswith("请先登录")
 
 
 def test_staff_see_the_applicant_masked_and_an_audited_reveal_shows_it_all(
