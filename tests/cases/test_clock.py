@@ -93,8 +93,7 @@ def test_the_clock_shows_used_left_and_suspended_days(
     paused = clock_status(case, on=D(2026, 3, 11))
     assert (paused.used, paused.suspended, paused.running) == (3, 4, False)
     assert paused.warning == Warning.NONE
-    late = clock_status(case, on=D(2026, 3, 11))
-    assert late.left == 2
+    assert paused.left == 2  # the days left do not shrink while the clock is stopped
     case = lc.case_resume(case=case, actor=reviewer, on=D(2026, 3, 11))
     overdue = clock_status(case, on=D(2026, 3, 20))
     assert overdue.left < 0 and overdue.warning == Warning.RED
@@ -148,3 +147,14 @@ def test_a_case_page_survives_a_year_missing_from_the_calendar(
     status = clock_status_safe(case, on=D(2027, 1, 15))
     assert status.calendar_missing_year == 2027
     assert case_warnings_sweep(on=D(2027, 1, 15))["calendar_missing"] == 1
+
+
+def test_terminating_a_suspended_case_closes_its_suspension(
+    submitted: Case, clerk: User, reviewer: User
+) -> None:
+    case = lc.case_start_review(case=_accepted(submitted, clerk, on=D(2026, 3, 2)), actor=reviewer)
+    case = lc.case_suspend(
+        case=case, actor=reviewer, kind="hearing", reason="听证", on=D(2026, 3, 3)
+    )
+    case = lc.case_terminate(case=case, actor=reviewer, reason="申请人放弃")
+    assert case.state == "terminated" and not case.suspensions.filter(ended_on__isnull=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tongban.accounts.models import User
-from tongban.notify.channels import ChannelUnavailable, SmsChannel, SmsGateway, channels
+from tongban.notify.channels import SmsChannel, SmsGateway, channels
 from tongban.notify.contrib.log_sms import LogSmsGateway
 from tongban.notify.models import Notification
 from tongban.notify.services import (
@@ -90,6 +90,24 @@ def test_a_claim_left_by_a_killed_worker_is_taken_over_after_the_timeout(
     assert notification_deliver(notification_id=sms.pk) == "sent"
 
 
-def test_channel_unavailable_is_the_only_retried_failure() -> None:
-    assert issubclass(ChannelUnavailable, Exception)
-    assert channels.names() == ["email", "inbox", "sms"]
+class BrokenGateway(SmsGateway):
+    def send(self, *, phone: str, text: str, client_id: str) -> None:
+        raise ValueError("a bug, not an outage")
+
+
+def test_only_an_outage_is_retried_a_bug_surfaces_and_the_sweep_picks_the_row_up(
+    zhangsan: User,
+) -> None:
+    previous = channels.get("sms")
+    channels.register("sms", SmsChannel(BrokenGateway()), replace=True)
+    try:
+        (sms,) = notify(recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"])
+        with pytest.raises(ValueError, match="a bug"):
+            notification_deliver(notification_id=sms.pk)
+    finally:
+        channels.register("sms", previous, replace=True)
+    sms.refresh_from_db()
+    assert sms.status == "sending" and sms.last_error == ""  # nothing pretends it retried
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    assert notification_requeue_stale() == 1
+    assert notification_deliver(notification_id=sms.pk) == "sent"

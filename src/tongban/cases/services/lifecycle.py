@@ -10,6 +10,7 @@ record in the same transaction (see `steps`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,14 +37,21 @@ def case_start_pre_review(*, case: Case, actor: User) -> Case:
     )
 
 
+def _closing(reason: str) -> Callable[[Case], None]:
+    """Ending a case before its decision: the reason, the end time, and any running
+    suspension closed so the clock's record is complete."""
+
+    def close(c: Case) -> None:
+        c.closing_reason = reason
+        c.completed_at = timezone.now()
+        clock.clock_resume(c, on=clock.today())
+
+    return close
+
+
 @transaction.atomic
 def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     text = _required_text(reason, "reason", "不予受理的理由")
-
-    def close(c: Case) -> None:
-        c.closing_reason = text
-        c.completed_at = timezone.now()
-
     return _step(
         case,
         actor=actor,
@@ -52,7 +60,7 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
         action="reject",
         label="不予受理",
         note=text,
-        before=close,
+        before=_closing(text),
     )
 
 
@@ -174,11 +182,6 @@ def case_complete(*, case: Case, actor: User) -> Case:
 
 @transaction.atomic
 def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
-    def close(c: Case) -> None:
-        c.closing_reason = reason.strip()
-        c.completed_at = timezone.now()
-        clock.clock_resume(c, on=clock.today())
-
     return _step(
         case,
         actor=actor,
@@ -187,18 +190,13 @@ def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
         action="withdraw",
         label="撤回",
         note=reason.strip(),
-        before=close,
+        before=_closing(reason.strip()),
     )
 
 
 @transaction.atomic
 def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
     text = _required_text(reason, "reason", "终止原因")
-
-    def close(c: Case) -> None:
-        c.closing_reason = text
-        c.completed_at = timezone.now()
-
     return _step(
         case,
         actor=actor,
@@ -207,7 +205,7 @@ def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
         action="terminate",
         label="终止",
         note=text,
-        before=close,
+        before=_closing(text),
     )
 
 
