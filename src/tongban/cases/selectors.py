@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation, Visit
+from tongban.catalog.selectors import item_version
 
 
 def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> Delegation | None:
@@ -27,11 +28,8 @@ def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> De
 
 
 def case_get(pk: int) -> Case | None:
-    return (
-        Case.objects.select_related("item", "department", "applicant", "enterprise", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
+    """The bare row, enough for the permission rules; related rows load when used."""
+    return Case.objects.filter(pk=pk).first()
 
 
 def case_list_for_applicant(user_id: int) -> QuerySet[Case]:
@@ -95,10 +93,10 @@ def case_worklist(
 
 
 def case_detail(pk: int) -> Case | None:
-    return (
-        Case.objects.select_related("item", "department", "applicant", "enterprise", "created_by")
+    case = (
+        Case.objects.select_related("applicant", "enterprise", "created_by")
         .prefetch_related(
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor__department")),
             Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")),
             "suspensions",
             "extensions",
@@ -107,6 +105,12 @@ def case_detail(pk: int) -> Case | None:
         .filter(pk=pk)
         .first()
     )
+    if case is not None:
+        # The item version and its department from the per-version cache, not a join.
+        case.item = item_version(case.item_id)
+        if case.department_id == case.item.department_id:
+            case.department = case.item.department
+    return case
 
 
 def with_visit_counts(page: list[Case]) -> list[Case]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -20,6 +21,7 @@ from tongban.catalog.models import (
     Situation,
     SituationOption,
 )
+from tongban.core.cache import DEFAULT_TTL, cache_key
 
 
 def published_items() -> QuerySet[ServiceItem]:
@@ -81,6 +83,40 @@ def catalog_revision() -> tuple[object, ...]:
         )
         row = cursor.fetchone()
     return tuple(row) if row else ()
+
+
+def item_version(pk: int) -> ServiceItem:
+    """One item version with its department, situations and materials, for the case pages and
+    submission. Versions that are no longer drafts never change, so they are cached per process
+    (a copy per call); a draft is read fresh."""
+
+    def load() -> ServiceItem:
+        return (
+            ServiceItem.objects.select_related("department")
+            .prefetch_related(
+                Prefetch(
+                    "situations",
+                    queryset=Situation.objects.prefetch_related(
+                        Prefetch(
+                            "options", queryset=SituationOption.objects.order_by("order", "pk")
+                        )
+                    ),
+                ),
+                Prefetch(
+                    "materials",
+                    queryset=Material.objects.prefetch_related("applies_when__situation"),
+                ),
+            )
+            .get(pk=pk)
+        )
+
+    key = cache_key("item-version", pk)
+    item = caches["local"].get(key)
+    if item is None:
+        item = load()
+        if item.state != ServiceItem.State.DRAFT:
+            caches["local"].set(key, item, DEFAULT_TTL)
+    return item
 
 
 def item_get_published(code: str) -> ServiceItem | None:

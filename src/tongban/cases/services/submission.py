@@ -22,7 +22,7 @@ from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.catalog.models import Audience, Material, ServiceItem
-from tongban.catalog.selectors import materials_for
+from tongban.catalog.selectors import item_version, materials_for
 from tongban.core.audit import audit_log
 
 MAX_FORM_BYTES = 64 * 1024
@@ -75,31 +75,61 @@ def _check_upload(material: Material, upload: UploadedFile) -> list[str]:
     return errors
 
 
-def _attach(case: Case, material: Material, upload: UploadedFile) -> CaseMaterial:
+def _store(case: Case, material: Material, upload: UploadedFile) -> dict[str, Any]:
+    """Write the file to storage and return the row's fields (digest, names)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    row = CaseMaterial(case=case, material=material)
+    name = row.file.field.generate_filename(row, upload.name or f"material-{material.pk}")
+    stored = row.file.storage.save(name, upload, max_length=row.file.field.max_length)
+    return {
+        "status": CaseMaterial.Status.PROVIDED,
+        "file": stored,
+        "file_name": (upload.name or "")[:200],
+        "sha256": digest.hexdigest(),
+        "correction_note": "",
+    }
+
+
+def _attach(case: Case, material: Material, upload: UploadedFile) -> CaseMaterial:
     row, _ = CaseMaterial.objects.update_or_create(
-        case=case,
-        material=material,
-        defaults={
-            "status": CaseMaterial.Status.PROVIDED,
-            "file_name": (upload.name or "")[:200],
-            "sha256": digest.hexdigest(),
-            "correction_note": "",
-        },
+        case=case, material=material, defaults=_store(case, material, upload)
     )
-    row.file.save(upload.name or f"material-{material.pk}", upload, save=True)
     return row
 
 
+def _attach_all(
+    case: Case, applicable: list[Material], uploads: Mapping[int, UploadedFile]
+) -> None:
+    """Every upload stored and every material the platform obtains marked to resolve, in one
+    read and at most one insert (a draft usually has no rows yet)."""
+    existing = {row.material_id: row for row in case.materials.all()}
+    new: list[CaseMaterial] = []
+    for material in applicable:
+        if material.pk in uploads:
+            fields = _store(case, material, uploads[material.pk])
+        elif material.source != Material.Source.APPLICANT and material.pk not in existing:
+            fields = {"status": CaseMaterial.Status.TO_RESOLVE}
+        else:
+            continue
+        row = existing.get(material.pk)
+        if row is None:
+            new.append(CaseMaterial(case=case, material=material, **fields))
+        else:
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+    CaseMaterial.objects.bulk_create(new)
+
+
 def _provided(case: Case) -> set[int]:
-    return set(
-        case.materials.filter(status=CaseMaterial.Status.PROVIDED).values_list(
-            "material_id", flat=True
-        )
-    )
+    return {
+        row.material_id
+        for row in case.materials.all()
+        if row.status == CaseMaterial.Status.PROVIDED
+    }
 
 
 def materials_check(
@@ -207,11 +237,14 @@ def case_submit(
     files: Mapping[int, UploadedFile] | None = None,
 ) -> Case:
     """Attach materials and submit; every missing or invalid field is reported at once."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    # The item version with its situations and materials in four queries, not one per row.
-    case.item = ServiceItem.objects.prefetch_related(
-        "situations__options", "materials__applies_when__situation"
-    ).get(pk=case.item_id)
+    case = (
+        Case.objects.select_for_update()
+        .select_related("applicant")
+        .prefetch_related("materials")
+        .get(pk=case.pk)
+    )
+    # The item version with its situations and materials, cached per version.
+    case.item = item_version(case.item_id)
     window_clerk = case.channel == Channel.WINDOW and actor.has_role(Role.CLERK)
     if not (actor.has_perm("cases.act_as_applicant", case) or window_clerk):
         raise PermissionDenied("只有申请人、受托代办员或受理窗口可以提交")
@@ -225,13 +258,7 @@ def case_submit(
     applicable, errors = materials_check(case, uploads)
     if errors:
         raise ValidationError(errors)
-    for material in applicable:
-        if material.pk in uploads:
-            _attach(case, material, uploads[material.pk])
-        elif material.source != Material.Source.APPLICANT:
-            CaseMaterial.objects.get_or_create(
-                case=case, material=material, defaults={"status": CaseMaterial.Status.TO_RESOLVE}
-            )
+    _attach_all(case, applicable, uploads)
     case.submit()
     case.submitted_at = timezone.now()
     case.save()
