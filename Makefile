@@ -54,10 +54,12 @@ test-python: install-dev
 
 test: lint typecheck test-python
 
+# Both benchmarks, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 15 min).
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/worklist.py
 
-# A department's work list on 1,000,000 seeded cases (BENCH_CASES to change; several minutes).
+# Only the work list on 1,000,000 seeded cases (BENCH_CASES to change; several minutes).
 bench-worklist: install-dev
 	$(BIN)/python bench/worklist.py
 

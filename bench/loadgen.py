@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import statistics
 import time
 from collections.abc import Callable
@@ -169,3 +170,9 @@ def measure(
         p50_ms=statistics.median(ordered) * 1000 if ordered else 0.0,
         p99_ms=p99 * 1000,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

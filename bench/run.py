@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from loadgen import Result, get_builder, measure, post_builder  # noqa: E402
+from loadgen import Result, free_port, get_builder, measure, post_builder  # noqa: E402
+from pg import bench_databases, postgres_url  # noqa: E402
 
 ITEMS = 200
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
@@ -76,12 +76,6 @@ print("DRAFTS=" + ",".join(str(pk) for pk in Case.objects.filter(state="draft").
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _shell(env: dict[str, str], script: str, marker: str) -> str:
     out = subprocess.run(
         [BIN / "tongban", "shell", "-c", script],
@@ -119,7 +113,7 @@ def bench_database(label: str, env: dict[str, str]) -> list[Result]:
     print(f"[{label}] seeding {ITEMS} items …", flush=True)
     subprocess.run([BIN / "tongban", "migrate", "-v0", "--no-input"], env=env, check=True)
     seed = json.loads(_shell(env, SEED, "SEED="))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             BIN / "gunicorn",
@@ -240,11 +234,17 @@ def _report(label: str, results: list[Result]) -> list[dict[str, object]]:
 
 
 def main() -> None:
-    databases = [("SQLite", {})]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", {"DATABASE_URL": os.environ["BENCH_DATABASE_URL"]}))
-    else:
-        print("(set BENCH_DATABASE_URL=postgres://… to run the PostgreSQL pass too)")
+    with postgres_url() as pg_url:
+        rows = _bench_all(pg_url)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def _bench_all(pg_url: str | None) -> list[dict[str, object]]:
+    databases = bench_databases(pg_url)
     rows: list[dict[str, object]] = []
     for label, extra in databases:
         data_dir = tempfile.mkdtemp(prefix="tongban-bench-")
@@ -252,11 +252,7 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         env.update(extra)
         rows += _report(label, bench_database(label, env))
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    return rows
 
 
 if __name__ == "__main__":

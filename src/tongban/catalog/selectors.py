@@ -119,6 +119,29 @@ def item_version(pk: int) -> ServiceItem:
     return item
 
 
+def item_briefs(pks: Iterable[int]) -> dict[int, ServiceItem]:
+    """Item versions with their department, for lists of cases: one cache read for the page and
+    one query for the versions not cached yet (rows of a list need only names and codes)."""
+    wanted = set(pks)
+    cache = caches["local"]
+    keys = {pk: cache_key("item-brief", pk) for pk in wanted}
+    found = cache.get_many(keys.values())
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = wanted - result.keys()
+    if missing:
+        loaded = ServiceItem.objects.select_related("department").in_bulk(missing)
+        result |= loaded
+        cache.set_many(
+            {
+                keys[pk]: item
+                for pk, item in loaded.items()
+                if item.state != ServiceItem.State.DRAFT
+            },
+            DEFAULT_TTL,
+        )
+    return result
+
+
 def item_get_published(code: str) -> ServiceItem | None:
     """The published version with everything the guide shows, in a fixed number of queries."""
     return (
