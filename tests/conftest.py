@@ -57,7 +57,15 @@ def admin_user(db: None) -> User:
 
 @pytest.fixture
 def demo_city(db: None) -> None:
-    """The full demo city (departments, people, 47 items), as `make demo` seeds it."""
+    """The demo city (departments, people, 47 items, the exchange), without its applications."""
+    from tongban.demo.seed import demo_seed
+
+    demo_seed(with_cases=False)
+
+
+@pytest.fixture
+def demo_city_with_cases(db: None) -> None:
+    """The full demo city as `make demo` seeds it, with its 60 applications."""
     from tongban.demo.seed import demo_seed
 
     demo_seed()

@@ -19,6 +19,7 @@ from tongban.catalog.models import (
     SituationOption,
 )
 from tongban.core.synthetic import make_id_number, make_uscc
+from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, ResourceField
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -110,3 +111,47 @@ class ServiceItemFactory(factory.django.DjangoModelFactory[ServiceItem]):
         Material.objects.create(
             item=self, name="房屋租赁合同", requirement="conditional", copies=1, order=2
         ).applies_when.set([rent])
+
+
+def shared_resource(
+    code: str,
+    *,
+    provider: Department,
+    consumer: Department | None = None,
+    subject_kind: str = "person",
+    sharing_class: str = "conditional",
+    fields: tuple[tuple[str, str, str], ...] = (
+        ("certificate_no", "证书号", "none"),
+        ("owner", "权利人", "name"),
+        ("location", "坐落", "address"),
+    ),
+    records: dict[str, dict[str, Any]] | None = None,
+    **attrs: Any,
+) -> DataResource:
+    """A resource of the built-in provider with its fields, an approved grant to `consumer`
+    (all fields) and registry records keyed by subject."""
+    resource = DataResource.objects.create(
+        code=code,
+        name=attrs.pop("name", f"测试资源{code}"),
+        provider=provider,
+        sharing_class=sharing_class,
+        subject_kind=subject_kind,
+        **attrs,
+    )
+    for order, (field_code, label, mask) in enumerate(fields):
+        ResourceField.objects.create(
+            resource=resource, code=field_code, label=label, mask=mask, order=order
+        )
+    if consumer is not None:
+        AccessGrant.objects.create(
+            resource=resource,
+            consumer=consumer,
+            purpose="测试授权",
+            fields=[f[0] for f in fields],
+            state=AccessGrant.State.APPROVED,
+            valid_until=timezone.localdate() + dt.timedelta(days=365),
+            requested_by=UserFactory(username=f"grant-requester-{code}"),
+        )
+    for key, data in (records or {}).items():
+        RegistryRecord.objects.create(resource=resource, subject_key=key, data=data)
+    return resource

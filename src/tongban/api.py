@@ -14,11 +14,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from tongban.accounts.api import router as accounts_router
+from tongban.analytics.api import router as analytics_router
 from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
 from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
 from tongban.core.calendar import CalendarDataMissing
+from tongban.exchange.api import router as exchange_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -40,6 +42,8 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/cases", cases_router)
 api.add_router("/delegations", delegations_router)
+api.add_router("/exchange", exchange_router)
+api.add_router("/exchange", analytics_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

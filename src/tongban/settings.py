@@ -54,7 +54,9 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.catalog",
     "tongban.notify",
+    "tongban.exchange",
     "tongban.cases",
+    "tongban.analytics",
     "tongban.demo",
 ]
 
@@ -197,6 +199,12 @@ CACHES = {
 
 SMS_GATEWAY = env_str("TONGBAN_SMS_GATEWAY", "tongban.notify.contrib.log_sms.LogSmsGateway")
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("TONGBAN_NOTIFY_CLAIM_TIMEOUT", 120)
+
+# Data-sharing exchange: remote providers get this many attempts per query, and a provider
+# failing this many times in a row is not called again for the reset period (circuit breaker).
+EXCHANGE_HTTP_ATTEMPTS = env_int("TONGBAN_EXCHANGE_HTTP_ATTEMPTS", 2)
+EXCHANGE_BREAKER_FAILURES = env_int("TONGBAN_EXCHANGE_BREAKER_FAILURES", 5)
+EXCHANGE_BREAKER_RESET_SECONDS = env_int("TONGBAN_EXCHANGE_BREAKER_RESET", 30)
 EMAIL_BACKEND = env_str("TONGBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("TONGBAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)

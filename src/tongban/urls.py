@@ -22,6 +22,8 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.cases.urls")),
+    path("", include("tongban.exchange.urls")),
+    path("", include("tongban.analytics.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

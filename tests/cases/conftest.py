@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.factories import ServiceItemFactory
+from tests.factories import DepartmentFactory, ServiceItemFactory, shared_resource
 from tongban.accounts.models import Department, User
 from tongban.cases.models import Case
 from tongban.cases.services.submission import case_save_draft, case_submit
@@ -23,8 +23,22 @@ def pdf(name: str = "申请书.pdf") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def item(department: Department) -> ServiceItem:
-    """20 working days legal, 5 promised, at the reviewer's and clerk's department."""
+def item(department: Department, zhangsan: User) -> ServiceItem:
+    """20 working days legal, 5 promised, at the reviewer's and clerk's department, whose
+    property certificate (own premises) the exchange provides for 张三."""
+    shared_resource(
+        "res.real_estate",
+        provider=DepartmentFactory(code="zrzy", name="自然资源局", short_name="自然资源"),
+        consumer=department,
+        name="不动产登记信息",
+        records={
+            str(zhangsan.id_number): {
+                "certificate_no": "陕（2025）西安市不动产权第0000001号",
+                "owner": "张三",
+                "location": "陕西省西安市新城区示例路1号",
+            }
+        },
+    )
     return ServiceItemFactory(
         with_guide=True, department=department, audience="person", name="食品经营许可"
     )

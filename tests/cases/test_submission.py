@@ -17,6 +17,7 @@ from tongban.cases.services.delegations import delegation_grant, delegation_revo
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import ServiceItem
 from tongban.core.models import AuditRecord
+from tongban.exchange.models import AccessLog
 
 
 def test_a_complete_submission_stores_files_and_leaves_shared_materials_to_the_platform(
@@ -43,7 +44,49 @@ def test_owning_the_premises_asks_the_platform_for_the_property_certificate(
         files={material_id(item, "申请书"): pdf()},
     )
     row = case.materials.get(material__name="不动产权证书")
-    assert row.status == CaseMaterial.Status.TO_RESOLVE
+    assert row.status == CaseMaterial.Status.RESOLVED
+    assert row.provenance["resource"] == "res.real_estate"
+    assert row.provenance["provider"] == "自然资源局"
+    # The grant masks the owner's name; the reviewer sees what was fetched, as granted.
+    assert row.data == {
+        "证书号": "陕（2025）西安市不动产权第0000001号",
+        "权利人": "张*",
+        "坐落": "陕西省西安市********",
+    }
+    log = AccessLog.objects.get(pk=row.provenance["access_id"])
+    assert log.case_id == case.pk and log.result == "ok" and log.consumer == item.department
+    assert "食品经营许可" in log.purpose and "不动产权证书" in log.purpose
+
+
+def test_what_the_exchange_cannot_provide_is_asked_of_the_applicant_with_the_reason(
+    item: ServiceItem, lisi: User
+) -> None:
+    """李四 has no property record: the platform says so and asks for the certificate."""
+    case = case_save_draft(actor=lisi, code=item.code, applicant=lisi, idempotency_key="k")
+    with pytest.raises(ValidationError) as caught:
+        case_submit(
+            case=case,
+            actor=lisi,
+            situations={"premises": "own"},
+            files={material_id(item, "申请书"): pdf()},
+        )
+    message = caught.value.message_dict[f"materials.{material_id(item, '不动产权证书')}"][0]
+    assert message == "请提交“不动产权证书”（自然资源局没有您的相关记录）"
+    # The fetch attempt stays logged although the submission was refused.
+    assert AccessLog.objects.filter(case_id=case.pk, result="no_record").count() == 1
+    case = case_submit(
+        case=case,
+        actor=lisi,
+        situations={"premises": "own"},
+        files={
+            material_id(item, "申请书"): pdf(),
+            material_id(item, "不动产权证书"): pdf("产权证.pdf"),
+        },
+    )
+    row = case.materials.get(material__name="不动产权证书")
+    assert row.status == CaseMaterial.Status.PROVIDED and row.file_name == "产权证.pdf"
+    # An upload for a material being uploaded is not fetched again.
+    assert AccessLog.objects.filter(case_id=case.pk).count() == 1
 
 
 def test_missing_materials_and_bad_situations_are_named_and_the_draft_stays(
@@ -78,7 +121,9 @@ def test_a_wrong_file_type_is_refused_and_nothing_is_stored(
             files={material_id(item, "申请书"): exe},
         )
     assert "只接受PDF" in caught.value.message_dict[f"materials.{material_id(item, '申请书')}"][0]
-    assert not CaseMaterial.objects.exists()
+    # Nothing of the applicant's is stored; what the platform fetched stays, with its log.
+    assert list(CaseMaterial.objects.values_list("status", flat=True)) == ["resolved"]
+    assert not CaseMaterial.objects.exclude(file="").exists()
 
 
 def test_a_retried_submission_returns_the_first_case(item: ServiceItem, zhangsan: User) -> None:

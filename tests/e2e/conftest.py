@@ -55,4 +55,12 @@ def live_demo_city(transactional_db: None, django_db_serialized_rollback: None) 
     """The demo city for a live server; the flush afterwards restores the migrated calendar."""
     from tongban.demo.seed import demo_seed
 
+    demo_seed(with_cases=False)
+
+
+@pytest.fixture
+def live_demo_city_with_cases(transactional_db: None, django_db_serialized_rollback: None) -> None:
+    """The demo city with its applications (the figures come from them)."""
+    from tongban.demo.seed import demo_seed
+
     demo_seed()

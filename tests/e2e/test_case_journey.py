@@ -48,6 +48,11 @@ def test_apply_correct_accept_decide_complete(
     page.goto(f"{base}/guide/?event=open-shop")
     page.get_by_role("link", name="食品经营许可", exact=True).click()
     page.get_by_test_id("apply").click()
+    page.get_by_role("button", name="开始申请").click()
+    # The platform obtained the licence, the ID and the property certificate; it says where from.
+    resolved = page.locator("[data-testid=material-row][data-resolved=yes]")
+    assert resolved.count() == 3
+    assert "营业执照登记信息" in resolved.first.get_by_test_id("provenance").inner_text()
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_test_id("errors").is_visible()  # nothing attached yet: named errors
     page.get_by_label("食品经营许可申请书").set_input_files(str(form_pdf))

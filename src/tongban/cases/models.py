@@ -267,6 +267,7 @@ class CaseMaterial(models.Model):
         PROVIDED = "provided", _("已提交")
         TO_RESOLVE = "to_resolve", _("待平台获取")
         RESOLVED = "resolved", _("平台已获取")
+        UNAVAILABLE = "unavailable", _("无法自动获取，需上传")
         NEEDS_CORRECTION = "needs_correction", _("需补正")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
@@ -276,6 +277,11 @@ class CaseMaterial(models.Model):
     file_name = models.CharField("文件名", max_length=200, blank=True)
     sha256 = models.CharField("文件摘要", max_length=64, blank=True)
     correction_note = models.CharField("补正说明", max_length=300, blank=True)
+    # Where a material the platform obtained came from (resource, provider, access record, or
+    # the earlier case whose result it is) and what was fetched, masked as the grant says.
+    provenance = models.JSONField("来源", default=dict, blank=True)
+    data = models.JSONField("获取的数据", default=dict, blank=True)
+    resolution_note = models.CharField("获取说明", max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

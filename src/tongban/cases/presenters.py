@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+from django.utils import timezone
+
 from tongban.accounts.models import User
-from tongban.cases.models import Case, CaseState
+from tongban.cases.models import Case, CaseMaterial, CaseState
 from tongban.cases.services.clock import clock_status_safe, today
+from tongban.catalog.selectors import item_version, materials_for
 from tongban.core.masking import mask_name
 
 ACTION_LABELS = {
@@ -29,6 +33,9 @@ ACTION_LABELS = {
     "withdraw": "撤回申请",
     "terminate": "终止办理",
 }
+
+# Staff who handle cases and see what the exchange fetched next to the form.
+HANDLING_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
 NEXT_STEP = {
     CaseState.DRAFT: "请补全材料并提交申请",
@@ -64,7 +71,44 @@ def case_summary(case: Case, viewer: User) -> dict[str, Any]:
     }
 
 
+def provenance_label(provenance: dict[str, Any]) -> str:
+    """Where a material the platform obtained came from, in one line."""
+    if not provenance:
+        return ""
+    when = ""
+    if provenance.get("fetched_at"):
+        fetched = dt.datetime.fromisoformat(provenance["fetched_at"])
+        when = f"，{timezone.localtime(fetched):%Y-%m-%d %H:%M}"
+    if provenance.get("kind") == "case":
+        return f"取自本平台办件{provenance['case']}（{provenance['item']}）{when}"
+    return f"已从{provenance['provider']}“{provenance['resource_name']}”获取{when}"
+
+
+def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The draft's applicable materials: obtained by the platform (with provenance), or to be
+    uploaded (with the reason when the platform could not obtain it)."""
+    item = item_version(case.item_id)
+    rows = {row.material_id: row for row in case.materials.all()}
+    chosen = [f"{s}.{o}" for s, o in case.situations.items()]
+    result = []
+    for material in materials_for(item, chosen):
+        row = rows.get(material.pk)
+        resolved = row is not None and row.status == CaseMaterial.Status.RESOLVED
+        result.append(
+            {
+                "material": material,
+                "resolved": resolved,
+                "provenance": provenance_label(row.provenance) if row and resolved else "",
+                "reason": row.resolution_note if row and not resolved else "",
+                "upload": not resolved,
+                "problems": errors.get(f"materials.{material.pk}", []),
+            }
+        )
+    return result
+
+
 def case_full(case: Case, viewer: User) -> dict[str, Any]:
+    staff = viewer.has_role(*HANDLING_ROLES) and viewer.pk != case.applicant_id
     return {
         **case_summary(case, viewer),
         "situations": case.situations,
@@ -77,6 +121,10 @@ def case_full(case: Case, viewer: User) -> dict[str, Any]:
                 "status_label": str(row.get_status_display()),
                 "file_name": row.file_name,
                 "correction_note": row.correction_note,
+                "provenance": provenance_label(row.provenance),
+                "resolution_note": row.resolution_note,
+                # What the exchange returned (masked as granted), for the staff handling it.
+                "data": row.data if staff and row.data else None,
             }
             for row in case.materials.all()
         ],

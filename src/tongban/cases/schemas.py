@@ -1,6 +1,7 @@
 """JSON shapes of the cases API."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -80,6 +81,9 @@ class MaterialOut(Schema):
     status_label: str
     file_name: str
     correction_note: str
+    provenance: str = ""
+    resolution_note: str = ""
+    data: dict[str, Any] | None = None
 
 
 class EventOut(Schema):

@@ -111,7 +111,7 @@ def item_version(pk: int) -> ServiceItem:
         )
 
     key = cache_key("item-version", pk)
-    item = caches["local"].get(key)
+    item: ServiceItem | None = caches["local"].get(key)
     if item is None:
         item = load()
         if item.state != ServiceItem.State.DRAFT:

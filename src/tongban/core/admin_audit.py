@@ -15,7 +15,7 @@ M = TypeVar("M", bound=models.Model)
 
 # Fields whose values never enter the audit log in clear.
 MASKED_FIELDS = {"id_number": "id_number", "phone": "phone"}
-SECRET_FIELDS = {"password", "key_hash"}
+SECRET_FIELDS = {"password", "key_hash", "secret"}
 
 
 def _shown(name: str, value: Any) -> Any:

@@ -21,6 +21,7 @@ from tongban.accounts.services import (
 from tongban.catalog.services import ImportReport, catalog_import
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
+from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
 
 REGION = "610100"  # 西安市
 
@@ -72,6 +73,7 @@ class SeedReport:
     people: list[DemoPerson] = field(default_factory=list)
     devices: dict[str, str] = field(default_factory=dict)
     catalog: ImportReport | None = None
+    exchange: ExchangeSeedReport | None = None
 
 
 def demo_catalog_text() -> str:
@@ -83,8 +85,9 @@ def demo_catalog_text() -> str:
 
 
 @transaction.atomic
-def demo_seed() -> SeedReport:
-    """Idempotent: what exists is kept; the catalog import only adds changed versions."""
+def demo_seed(*, with_cases: bool = True) -> SeedReport:
+    """Idempotent: what exists is kept; the catalog import only adds changed versions.
+    `with_cases` adds the demo city's applications (the figures are computed from them)."""
     report = SeedReport()
     # Normally loaded by the migrations; a flushed database (tests) gets it back here.
     calendar_seed_from_package()
@@ -134,4 +137,5 @@ def demo_seed() -> SeedReport:
             issued = device_register(kind=kind, name=name, location="西安市政务服务中心")
             report.devices[name] = issued.api_key
     report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
+    report.exchange = demo_exchange_seed(with_cases=with_cases)
     return report

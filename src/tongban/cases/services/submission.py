@@ -21,6 +21,7 @@ from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant
+from tongban.cases.services.resolution import materials_resolve
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for
 from tongban.core.audit import audit_log
@@ -124,44 +125,53 @@ def _attach_all(
     CaseMaterial.objects.bulk_create(new)
 
 
-def _provided(case: Case) -> set[int]:
-    return {
-        row.material_id
-        for row in case.materials.all()
-        if row.status == CaseMaterial.Status.PROVIDED
-    }
-
-
 def materials_check(
     case: Case, uploads: Mapping[int, UploadedFile]
 ) -> tuple[list[Material], dict[str, list[str]]]:
     """The materials that apply to the case's situations, and what is missing or invalid.
+    A material the platform could not obtain is asked of the applicant like their own.
     Nothing is written: files are stored only once the whole submission is valid."""
     errors = _validate_form(case.form_data) | _validate_situations(case.item, case.situations)
     if errors:
         return [], errors
-    chosen = [f"{s}.{o}" for s, o in case.situations.items()]
-    applicable = materials_for(case.item, chosen)
-    provided = _provided(case)
+    applicable = _applicable(case)
+    rows = {row.material_id: row.status for row in case.materials.all()}
+    notes = {
+        row.material_id: row.resolution_note.removesuffix("，请上传此材料")
+        for row in case.materials.all()
+    }
     for material in applicable:
         upload = uploads.get(material.pk)
         field = f"materials.{material.pk}"
+        status = rows.get(material.pk)
+        from_applicant = material.source == Material.Source.APPLICANT or status in (
+            CaseMaterial.Status.UNAVAILABLE,
+            CaseMaterial.Status.NEEDS_CORRECTION,
+        )
         if upload is not None:
-            if material.source != Material.Source.APPLICANT:
+            if status == CaseMaterial.Status.RESOLVED:
+                errors[field] = [f"“{material.name}”已由平台获取，无需上传"]
+            elif not from_applicant and status is None:
                 errors[field] = [f"“{material.name}”由平台获取，无需上传"]
             elif problems := _check_upload(material, upload):
                 errors[field] = problems
         elif (
-            material.source == Material.Source.APPLICANT
+            from_applicant
             and material.requirement != Material.Requirement.OPTIONAL
-            and material.pk not in provided
+            and status != CaseMaterial.Status.PROVIDED
         ):
-            errors[field] = [f"请提交“{material.name}”"]
+            note = notes.get(material.pk, "")
+            errors[field] = [f"请提交“{material.name}”" + (f"（{note}）" if note else "")]
     applicable_ids = {m.pk for m in applicable}
     for material_id in uploads:
         if material_id not in applicable_ids:
             errors[f"materials.{material_id}"] = ["该材料不属于本事项的当前情形"]
     return applicable, errors
+
+
+def _applicable(case: Case) -> list[Material]:
+    chosen = [f"{s}.{o}" for s, o in case.situations.items()]
+    return materials_for(case.item, chosen)
 
 
 @transaction.atomic
@@ -219,6 +229,9 @@ def case_save_draft(
     case_event(case, actor=actor, action="draft", note="创建申请")
     if channel == Channel.WINDOW and actor.pk != applicant.pk:
         Visit.objects.create(case=case, purpose=Visit.Purpose.WINDOW_APPLICATION, recorded_by=actor)
+    # What the platform can obtain is fetched now, so the applicant is asked only for the rest.
+    case.item = item_version(item.pk)
+    materials_resolve(case, _applicable(case))
     audit_log(
         action="case.draft",
         obj=case,
@@ -227,7 +240,28 @@ def case_save_draft(
     return case
 
 
-@transaction.atomic
+def _may_submit(case: Case, actor: User) -> bool:
+    window_clerk = case.channel == Channel.WINDOW and actor.has_role(Role.CLERK)
+    return bool(actor.has_perm("cases.act_as_applicant", case) or window_clerk)
+
+
+def _resolve_pending(
+    case: Case, actor: User, situations: dict[str, str] | None, uploads: Mapping[int, Any]
+) -> None:
+    """Fetch what the platform can obtain for the situations now chosen, in its own
+    transaction (every access stays logged even if the submission is then refused). Only for
+    someone allowed to submit this draft, and not for materials being uploaded right now."""
+    case = Case.objects.select_related("applicant", "enterprise", "department").get(pk=case.pk)
+    if case.state != CaseState.DRAFT or not _may_submit(case, actor):
+        return
+    case.item = item_version(case.item_id)
+    if situations is not None:
+        if _validate_situations(case.item, situations):
+            return  # the submission reports the bad situation; nothing is fetched for it
+        case.situations = situations
+    materials_resolve(case, [m for m in _applicable(case) if m.pk not in uploads])
+
+
 def case_submit(
     *,
     case: Case,
@@ -237,6 +271,19 @@ def case_submit(
     files: Mapping[int, UploadedFile] | None = None,
 ) -> Case:
     """Attach materials and submit; every missing or invalid field is reported at once."""
+    uploads = dict(files or {})
+    _resolve_pending(case, actor, situations, uploads)
+    return _submit(case, actor, situations, form_data, uploads)
+
+
+@transaction.atomic
+def _submit(
+    case: Case,
+    actor: User,
+    situations: dict[str, str] | None,
+    form_data: dict[str, Any] | None,
+    uploads: dict[int, UploadedFile],
+) -> Case:
     case = (
         Case.objects.select_for_update()
         .select_related("applicant")
@@ -245,8 +292,7 @@ def case_submit(
     )
     # The item version with its situations and materials, cached per version.
     case.item = item_version(case.item_id)
-    window_clerk = case.channel == Channel.WINDOW and actor.has_role(Role.CLERK)
-    if not (actor.has_perm("cases.act_as_applicant", case) or window_clerk):
+    if not _may_submit(case, actor):
         raise PermissionDenied("只有申请人、受托代办员或受理窗口可以提交")
     if case.state != CaseState.DRAFT:
         return case  # a retried submit returns the case as the first one left it
@@ -254,7 +300,6 @@ def case_submit(
         case.situations = situations
     if form_data is not None:
         case.form_data = form_data
-    uploads = dict(files or {})
     applicable, errors = materials_check(case, uploads)
     if errors:
         raise ValidationError(errors)

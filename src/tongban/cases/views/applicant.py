@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.cases import selectors
-from tongban.cases.presenters import case_full
+from tongban.cases.presenters import case_full, draft_material_rows
 from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.cases.views.common import access_case, run_step, signed_in
@@ -34,8 +34,9 @@ def _uploads(request: HttpRequest) -> dict[int, UploadedFile]:
 
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """One page: situations, materials to upload, submit. The form carries its idempotency key,
-    so a double click or a resent form creates one case."""
+    """Step 1: choose the situations (and the enterprise) and start. Starting creates the
+    draft, and the platform fetches what it can before asking for anything. The form carries
+    its idempotency key, so a double click or a resent form creates one draft."""
     item = catalog.item_get_published(code)
     if item is None:
         raise Http404("事项不存在或未发布")
@@ -45,23 +46,27 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         picked = request.POST.get(f"s_{situation.code}") or request.GET.get(f"s_{situation.code}")
         if picked:
             choices[situation.code] = picked
+    enterprises = list(user.enterprises.all()) if item.audience != "person" else []
     errors: dict[str, list[str]] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
+        chosen = request.POST.get("enterprise", "")
+        enterprise = next((e for e in enterprises if e.uscc == chosen), None)
+        if enterprise is None and item.audience == "enterprise" and len(enterprises) == 1:
+            enterprise = enterprises[0]
         try:
             case = case_save_draft(
                 actor=user,
                 code=code,
                 applicant=user,
                 idempotency_key=key,
-                enterprise=user.enterprises.first() if item.audience == "enterprise" else None,
+                enterprise=enterprise,
+                situations=choices,
             )
-            case = case_submit(case=case, actor=user, situations=choices, files=_uploads(request))
         except ValidationError as exc:
             errors = exc.message_dict
         else:
-            messages.success(request, "申请已提交，可在本页跟踪办理进度")
-            return redirect("cases:mine_detail", case_id=case.pk)
+            return redirect("cases:continue", case_id=case.pk)
     materials = catalog.materials_for(item, [f"{s}.{o}" for s, o in choices.items()])
     return render(
         request,
@@ -69,16 +74,37 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         {
             "item": item,
             "key": key,
+            "enterprises": enterprises,
             "situation_rows": [
                 (s, [(o, choices.get(s.code) == o.code) for o in s.options.all()])
                 for s in item.situations.all()
             ],
-            "rows": [
-                (m, m.source == Material.Source.APPLICANT, errors.get(f"materials.{m.pk}", []))
-                for m in materials
-            ],
+            "rows": [(m, m.source == Material.Source.APPLICANT) for m in materials],
             "errors": errors,
         },
+    )
+
+
+@login_required
+def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Step 2: what the platform obtained, with where from, and uploads only for the rest."""
+    case = access_case(request, case_id)
+    user = signed_in(request)
+    if case.state != "draft":
+        return redirect("cases:mine_detail", case_id=case.pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            case = case_submit(case=case, actor=user, files=_uploads(request))
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, "申请已提交，可在本页跟踪办理进度")
+            return redirect("cases:mine_detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/continue.html",
+        {"case": case, "rows": draft_material_rows(case, errors), "errors": errors},
     )
 
 

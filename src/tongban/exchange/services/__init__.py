@@ -1,0 +1,1 @@
+"""Writes of the exchange, one module per use case: grants, queries, the remote endpoint."""

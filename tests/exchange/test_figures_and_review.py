@@ -1,0 +1,89 @@
+"""The figure (materials needed vs provided by applicants, from real cases) and the steward's
+review of access volume."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tongban.cases.models import CaseMaterial, CaseState
+from tongban.exchange.models import AccessLog, DataResource
+from tongban.exchange.selectors import UNUSUAL_MIN_COUNT, access_review
+
+
+@pytest.mark.usefixtures("demo_city_with_cases")
+def test_the_stats_endpoint_computes_the_reduction_from_the_cases(client: Any) -> None:
+    stats = client.get("/api/exchange/stats").json()
+    city = stats["city"]
+    submitted = CaseMaterial.objects.exclude(case__state=CaseState.DRAFT)
+    resolved = submitted.filter(status="resolved").count()
+    by_applicant = submitted.filter(status__in=["provided", "needs_correction"]).count()
+    assert city["resolved_by_platform"] == resolved
+    assert city["provided_by_applicant"] == by_applicant
+    assert city["required"] == resolved + by_applicant
+    assert city["reduction"] == pytest.approx(resolved / (resolved + by_applicant), abs=1e-4)
+    # The demo city shows the article's effect for enterprises: about half.
+    enterprise = stats["by_audience"]["enterprise"]
+    assert 0.4 <= enterprise["reduction"] <= 0.6
+    assert sum(i["required"] for i in stats["by_item"].values()) == city["required"]
+    assert stats["by_life_event"]["open-shop"]["cases"] > 0
+
+
+@pytest.mark.usefixtures("demo_city")
+def test_a_material_the_exchange_could_not_fetch_counts_as_provided(client: Any) -> None:
+    from tongban.accounts.models import User
+    from tongban.cases.services.submission import case_save_draft, case_submit
+    from tongban.catalog.models import ServiceItem
+    from tongban.demo.exchange_seed import PDF
+
+    zhangsan = User.objects.get(username="zhangsan")
+    item = ServiceItem.objects.get(name__startswith="出版物零售", state="published")
+    DataResource.objects.filter(code="res.real_estate").update(active=False)
+    case = case_save_draft(
+        actor=zhangsan,
+        code=item.code,
+        applicant=zhangsan,
+        idempotency_key="k",
+        enterprise=zhangsan.enterprises.get(),
+        situations={"premises": "own"},
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {
+        row.material_id: SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf")
+        for row in case.materials.filter(status="unavailable")
+    }
+    files[item.materials.get(name="出版物经营许可申请表").pk] = SimpleUploadedFile(
+        "表.pdf", PDF, content_type="application/pdf"
+    )
+    case_submit(case=case, actor=zhangsan, files=files)
+    city = client.get("/api/exchange/stats").json()["city"]
+    # 营业执照 and 负责人身份证明 fetched; 产权证明 (resource off) and the form uploaded.
+    assert (city["resolved_by_platform"], city["provided_by_applicant"]) == (2, 2)
+
+
+def test_an_unusual_day_stands_out_against_the_departments_own_mean(
+    population: DataResource, department: Any
+) -> None:
+    today = timezone.now()
+    rows = []
+    for day in range(1, 8):  # a steady 3 a day for a week …
+        rows += [today - dt.timedelta(days=day)] * 3
+    rows += [today] * (UNUSUAL_MIN_COUNT + 5)  # … then a burst today
+    for at in rows:
+        entry = AccessLog.objects.create(
+            actor_label="测试",
+            consumer=department,
+            resource=population,
+            purpose="核验",
+            subject_digest="x",
+            subject_masked="x",
+            result="ok",
+        )
+        AccessLog.objects.filter(pk=entry.pk).update(at=at)
+    [volume] = access_review(days=14)
+    assert volume.total == len(rows)
+    assert [day for day, _, _ in volume.unusual] == [timezone.localdate()]
