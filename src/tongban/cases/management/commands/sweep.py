@@ -1,4 +1,5 @@
-"""`tongban sweep`: the periodic jobs — deadline warnings and lost notification deliveries."""
+"""`tongban sweep`: the periodic jobs — deadline warnings, lost notification deliveries and
+expired nonces of signed exchange requests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tongban.cases.services.deadlines import case_warnings_sweep
+from tongban.exchange.services.remote import nonces_prune
 from tongban.notify.services import notification_requeue_stale
 
 
@@ -16,4 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         warnings = case_warnings_sweep()
         requeued = notification_requeue_stale()
-        self.stdout.write(f"预警变更 {warnings}；重新排队通知 {requeued} 条")
+        pruned = nonces_prune()
+        self.stdout.write(
+            f"预警变更 {warnings}；重新排队通知 {requeued} 条；清理过期防重放记录 {pruned} 条"
+        )
