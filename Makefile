@@ -54,9 +54,10 @@ test-python: install-dev
 
 test: lint typecheck test-python
 
-# Both benchmarks, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 15 min).
+# Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 20 min).
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/worklist.py
 
 # Only the work list on 1,000,000 seeded cases (BENCH_CASES to change; several minutes).

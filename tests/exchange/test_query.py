@@ -195,3 +195,31 @@ def test_the_query_api_answers_in_chinese_with_the_right_status(
     assert bad.status_code == 400 and "subject" in bad.json()["errors"]  # type: ignore[attr-defined]
     unknown = post(resource="res.nothing", subject=zhangsan.id_number, purpose="核验")
     assert unknown.status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_batch_reads_its_records_at_once_and_keeps_nothing_afterwards(
+    reviewer: User, population: DataResource, zhangsan: User, lisi: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.exchange.models import RegistryRecord
+    from tongban.exchange.services.query import QueryRequest, exchange_query_many
+
+    RegistryRecord.objects.create(
+        resource=population, subject_key=str(lisi.id_number), data={"name": "李四"}
+    )
+    asks = [
+        QueryRequest(population, str(zhangsan.id_number), "核验", ["name"]),
+        QueryRequest(population, str(lisi.id_number), "核验", ["name"]),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        results = exchange_query_many(consumer=reviewer.department, requests=asks)  # type: ignore[arg-type]
+    assert [r.record for r in results] == [{"name": "张*"}, {"name": "李*"}]
+    registry_reads = [q for q in queries if "exchange_registryrecord" in q["sql"]]
+    assert len(registry_reads) == 1
+    # One audit record names both accesses.
+    assert AuditRecord.objects.filter(action="exchange.access").count() == 1
+    RegistryRecord.objects.filter(subject_key=str(lisi.id_number)).update(data={"name": "王五"})
+    again = _query(reviewer, population, str(lisi.id_number), fields=["name"])
+    assert again.record == {"name": "王*"}  # type: ignore[attr-defined]

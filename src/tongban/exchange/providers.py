@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pybreaker
 from django.conf import settings
+from django.db.models import Q
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from tongban.core.registry import Registry
@@ -44,16 +45,45 @@ class Provider(ABC):
     def fetch(self, resource: DataResource, subject_key: str, fields: list[str]) -> Record | None:
         """The subject's record restricted to `fields`, or None when there is none."""
 
+    def prefetch(self, wanted: list[tuple[DataResource, str]]) -> None:  # noqa: B027
+        """A hint that these (resource, subject) records are about to be fetched: a provider
+        that can answer several at once loads them here. Optional: the default does nothing."""
+
+    def forget(self) -> None:  # noqa: B027
+        """Drop whatever prefetch kept (called when the batch is over). Optional."""
+
 
 class BuiltinProvider(Provider):
-    """The demo city's registries, stored in RegistryRecord."""
+    """The demo city's registries, stored in RegistryRecord. A batch's records are loaded in
+    one query (prefetch), kept for the calling thread until fetched."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def prefetch(self, wanted: list[tuple[DataResource, str]]) -> None:
+        condition = Q()
+        for resource, key in wanted:
+            condition |= Q(resource_id=resource.pk, subject_key=key)
+        rows = RegistryRecord.objects.filter(condition).values_list(
+            "resource_id", "subject_key", "data"
+        )
+        self._local.batch = {
+            (resource, key): None for resource, key in ((r.pk, k) for r, k in wanted)
+        } | {(resource_id, key): data for resource_id, key, data in rows}
+
+    def forget(self) -> None:
+        self._local.batch = {}
 
     def fetch(self, resource: DataResource, subject_key: str, fields: list[str]) -> Record | None:
-        row = (
-            RegistryRecord.objects.filter(resource=resource, subject_key=subject_key)
-            .values_list("data", flat=True)
-            .first()
-        )
+        batch: dict[tuple[int, str], Any] = getattr(self._local, "batch", {})
+        if (resource.pk, subject_key) in batch:
+            row = batch.pop((resource.pk, subject_key))
+        else:
+            row = (
+                RegistryRecord.objects.filter(resource=resource, subject_key=subject_key)
+                .values_list("data", flat=True)
+                .first()
+            )
         if row is None:
             return None
         return {name: row.get(name) for name in fields}

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.cases.models import Case, CaseMaterial, CaseState, Decision
 from tongban.catalog.models import Material
 from tongban.exchange.models import DataResource, SubjectKind
-from tongban.exchange.services.query import AccessDenied, exchange_query
+from tongban.exchange.services.query import QueryRequest, QueryResult, exchange_query_many
 
 Status = CaseMaterial.Status
 PENDING = {Status.TO_RESOLVE, Status.UNAVAILABLE}
@@ -49,69 +49,66 @@ def _earlier_result(case: Case, material: Material) -> Case | None:
     return earlier.select_related("item", "department").order_by("-pk").first()
 
 
-def _resource_for(material: Material) -> DataResource | None:
-    resources = DataResource.objects.select_related("provider").prefetch_related("fields")
-    if material.source == Material.Source.ITEM_OUTPUT:
-        return resources.filter(issued_by_item=material.source_ref, active=True).first()
-    return resources.filter(code=material.source_ref).first()
+def _resources_for(materials: list[Material]) -> dict[int, DataResource]:
+    """Each material's resource (by code, or the certificate an item issues), in one query."""
+    codes = {m.source_ref for m in materials if m.source != Material.Source.ITEM_OUTPUT}
+    issued = {m.source_ref for m in materials if m.source == Material.Source.ITEM_OUTPUT}
+    resources = list(
+        DataResource.objects.filter(Q(code__in=codes) | Q(issued_by_item__in=issued, active=True))
+        .select_related("provider")
+        .prefetch_related("fields")
+    )
+    by_code = {r.code: r for r in resources}
+    by_item = {r.issued_by_item: r for r in resources if r.issued_by_item}
+    found = {}
+    for material in materials:
+        if material.source == Material.Source.ITEM_OUTPUT:
+            resource = by_item.get(material.source_ref)
+        else:
+            resource = by_code.get(material.source_ref)
+        if resource is not None:
+            found[material.pk] = resource
+    return found
 
 
-def _resolve_one(case: Case, material: Material) -> dict[str, Any]:
-    """The row's fields after trying to obtain the material."""
-    if material.source == Material.Source.ITEM_OUTPUT:
-        earlier = _earlier_result(case, material)
-        if earlier is not None:
-            return {
-                "status": Status.RESOLVED,
-                "provenance": {
-                    "kind": "case",
-                    "case": earlier.number,
-                    "item": earlier.item.name,
-                    "provider": earlier.department.name,
-                    "fetched_at": timezone.now().isoformat(),
-                },
-                "data": {"办理结果": earlier.item.result_name, "办件编号": earlier.number},
-                "resolution_note": "",
-            }
-    resource = _resource_for(material)
-    if resource is None:
-        return _unavailable("数据资源目录中暂无此材料的来源")
-    key = _subject_key(case, resource)
-    if key is None:
-        return _unavailable("缺少查询所需的主体标识（身份证号或统一社会信用代码）")
-    try:
-        result = exchange_query(
-            consumer=case.department,
-            resource=resource,
-            subject_key=key,
-            purpose=f"办理“{case.item.name}”免提交“{material.name}”",
-            case_id=case.pk,
-            case_label=case_label(case),
-        )
-    except AccessDenied:
-        return _unavailable("办理部门暂未获得该数据的共享授权")
-    except ValidationError:
-        return _unavailable("申请人的主体标识无效，无法查询")
-    if not result.ok:
-        reason = {
-            "no_record": f"{resource.provider.name}没有您的相关记录",
-            "unavailable": f"{resource.provider.name}的系统暂时无法访问",
-            "invalid": f"{resource.provider.name}返回的数据无法识别",
-        }.get(result.result, result.detail)
-        return _unavailable(reason)
+def _from_earlier_case(earlier: Case) -> dict[str, Any]:
     return {
         "status": Status.RESOLVED,
         "provenance": {
-            "kind": "exchange",
-            "resource": resource.code,
-            "resource_name": resource.name,
-            "provider": resource.provider.name,
+            "kind": "case",
+            "case": earlier.number,
+            "item": earlier.item.name,
+            "provider": earlier.department.name,
             "fetched_at": timezone.now().isoformat(),
-            "access_id": result.log_id,
         },
-        "data": {result.labels[name]: value for name, value in result.record.items()},
+        "data": {"办理结果": earlier.item.result_name, "办件编号": earlier.number},
         "resolution_note": "",
     }
+
+
+def _from_result(resource: DataResource, result: QueryResult) -> dict[str, Any]:
+    if result.ok:
+        return {
+            "status": Status.RESOLVED,
+            "provenance": {
+                "kind": "exchange",
+                "resource": resource.code,
+                "resource_name": resource.name,
+                "provider": resource.provider.name,
+                "fetched_at": timezone.now().isoformat(),
+                "access_id": result.log_id,
+            },
+            "data": {result.labels[name]: value for name, value in result.record.items()},
+            "resolution_note": "",
+        }
+    reason = {
+        "denied": "办理部门暂未获得该数据的共享授权",
+        "invalid_subject": "申请人的主体标识无效，无法查询",
+        "no_record": f"{resource.provider.name}没有您的相关记录",
+        "unavailable": f"{resource.provider.name}的系统暂时无法访问",
+        "invalid": f"{resource.provider.name}返回的数据无法识别",
+    }.get(result.result, result.detail)
+    return _unavailable(reason)
 
 
 def _unavailable(reason: str) -> dict[str, Any]:
@@ -123,20 +120,65 @@ def _unavailable(reason: str) -> dict[str, Any]:
     }
 
 
+def _resolve_all(case: Case, materials: list[Material]) -> dict[int, dict[str, Any]]:
+    """The row fields for each material: earlier cases first, then one batch of queries to
+    the exchange for the rest."""
+    outcome: dict[int, dict[str, Any]] = {}
+    for material in materials:
+        if material.source == Material.Source.ITEM_OUTPUT:
+            earlier = _earlier_result(case, material)
+            if earlier is not None:
+                outcome[material.pk] = _from_earlier_case(earlier)
+    remaining = [m for m in materials if m.pk not in outcome]
+    resources = _resources_for(remaining) if remaining else {}
+    asked: list[tuple[Material, DataResource]] = []
+    for material in remaining:
+        resource = resources.get(material.pk)
+        key = _subject_key(case, resource) if resource is not None else None
+        if resource is None:
+            outcome[material.pk] = _unavailable("数据资源目录中暂无此材料的来源")
+        elif key is None:
+            outcome[material.pk] = _unavailable(
+                "缺少查询所需的主体标识（身份证号或统一社会信用代码）"
+            )
+        else:
+            asked.append((material, resource))
+    if asked:
+        results = exchange_query_many(
+            consumer=case.department,
+            requests=[
+                QueryRequest(
+                    resource,
+                    str(_subject_key(case, resource)),
+                    f"办理“{case.item.name}”免提交“{material.name}”",
+                )
+                for material, resource in asked
+            ],
+            case_id=case.pk,
+            case_label=case_label(case),
+        )
+        for (material, resource), result in zip(asked, results, strict=True):
+            outcome[material.pk] = _from_result(resource, result)
+    return outcome
+
+
 @transaction.atomic
 def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
     """Obtain every platform-sourced material not yet obtained; returns how many were."""
     existing = {row.material_id: row for row in CaseMaterial.objects.filter(case=case)}
-    resolved = 0
+    todo = [
+        m
+        for m in materials
+        if m.source != Material.Source.APPLICANT
+        and (m.pk not in existing or existing[m.pk].status in PENDING)
+    ]
+    if not todo:
+        return 0
+    outcome = _resolve_all(case, todo)
     new = []
-    for material in materials:
-        if material.source == Material.Source.APPLICANT:
-            continue
+    for material in todo:
+        fields = outcome[material.pk]
         row = existing.get(material.pk)
-        if row is not None and row.status not in PENDING:
-            continue
-        fields = _resolve_one(case, material)
-        resolved += fields["status"] == Status.RESOLVED
         if row is None:
             new.append(CaseMaterial(case=case, material=material, **fields))
         else:
@@ -144,4 +186,4 @@ def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
                 setattr(row, name, value)
             row.save()
     CaseMaterial.objects.bulk_create(new)
-    return resolved
+    return sum(1 for f in outcome.values() if f["status"] == Status.RESOLVED)

@@ -8,7 +8,6 @@ Denials are logged and then raised (403 naming the fields); "no record", "provid
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,16 +92,6 @@ def _apply_masks(
     return out
 
 
-def _active_grant(resource: DataResource, consumer: Department) -> AccessGrant | None:
-    today = timezone.localdate()
-    for grant in AccessGrant.objects.filter(
-        resource=resource, consumer=consumer, state=AccessGrant.State.APPROVED
-    ).order_by("-valid_until", "-pk"):
-        if grant.valid_until >= today:
-            return grant
-    return None
-
-
 def _why_no_grant(resource: DataResource, consumer: Department) -> str:
     latest = (
         AccessGrant.objects.filter(resource=resource, consumer=consumer).order_by("-pk").first()
@@ -117,54 +106,189 @@ def _why_no_grant(resource: DataResource, consumer: Department) -> str:
 
 
 @dataclass(frozen=True)
-class _Context:
-    """Who asks for whose data, why: the part of an access record known before the answer."""
+class QueryRequest:
+    """One question of a batch: a subject's record from a resource, for a purpose."""
 
-    actor: User | None
-    actor_label: str
-    consumer: Department
     resource: DataResource
+    subject_key: str
     purpose: str
-    case_id: int | None
-    case_label: str
-    kind: str
+    fields: list[str] | None = None
+
+
+@dataclass
+class _Pending:
+    request: QueryRequest
     key: str
+    grant: AccessGrant | None
+    wanted: list[str]
+    result: QueryResult
     started: float
 
 
-@transaction.atomic
-def _log(
-    ctx: _Context, *, grant: AccessGrant | None, fields: Sequence[str], result: str, detail: str
-) -> AccessLog:
-    entry = AccessLog.objects.create(
-        actor=ctx.actor,
-        actor_label=ctx.actor_label[:100],
-        consumer=ctx.consumer,
-        resource=ctx.resource,
-        grant=grant,
-        purpose=ctx.purpose[:300],
-        case_id=ctx.case_id,
-        case_label=ctx.case_label[:40],
-        subject_digest=subject_digest(ctx.key),
-        subject_masked=_masked_subject(ctx.kind, ctx.key),
-        fields=list(fields),
-        result=result,
-        detail=detail[:300],
-        duration_ms=int((time.monotonic() - ctx.started) * 1000),
+def _record_accesses(
+    pending: list[_Pending],
+    *,
+    actor: User | None,
+    actor_label: str,
+    consumer: Department,
+    case_id: int | None,
+    case_label: str,
+) -> None:
+    """The access log rows and one audit record naming every access of the batch, in one
+    transaction (the chain's head row is locked once, not once per access)."""
+    entries = [
+        AccessLog(
+            actor=actor,
+            actor_label=actor_label[:100],
+            consumer=consumer,
+            resource=p.request.resource,
+            grant=p.grant,
+            purpose=p.request.purpose[:300],
+            case_id=case_id,
+            case_label=case_label[:40],
+            subject_digest=subject_digest(p.key),
+            subject_masked=_masked_subject(p.request.resource.subject_kind, p.key),
+            fields=p.wanted,
+            result=p.result.result,
+            detail=p.result.detail[:300],
+            duration_ms=int((time.monotonic() - p.started) * 1000),
+        )
+        for p in pending
+    ]
+    with transaction.atomic():
+        AccessLog.objects.bulk_create(entries)
+        for p, entry in zip(pending, entries, strict=True):
+            p.result.log_id = entry.pk
+        audit_log(
+            action="exchange.access",
+            object_type="exchange.accesslog",
+            object_id=",".join(str(e.pk) for e in entries),
+            changes={
+                "consumer": consumer.code,
+                "case": case_label or None,
+                "accesses": [
+                    {
+                        "id": e.pk,
+                        "resource": p.request.resource.code,
+                        "purpose": e.purpose,
+                        "fields": e.fields,
+                        "result": e.result,
+                    }
+                    for p, e in zip(pending, entries, strict=True)
+                ],
+            },
+        )
+
+
+def _grants_of(consumer: Department, resources: list[DataResource]) -> dict[int, AccessGrant]:
+    """The consumer's active grant per resource, newest expiry first, in one query."""
+    today = timezone.localdate()
+    found: dict[int, AccessGrant] = {}
+    for grant in AccessGrant.objects.filter(
+        consumer=consumer,
+        resource__in=[r.pk for r in resources],
+        state=AccessGrant.State.APPROVED,
+        valid_until__gte=today,
+    ).order_by("-valid_until", "-pk"):
+        found.setdefault(grant.resource_id, grant)
+    return found
+
+
+def _prefetch(requests: list[QueryRequest], grants: dict[int, AccessGrant]) -> None:
+    """Tell each provider which granted records a batch will ask for."""
+    by_plugin: dict[str, list[tuple[DataResource, str]]] = {}
+    for request in requests:
+        if request.resource.pk not in grants:
+            continue
+        try:
+            key = subject_normalize(request.resource.subject_kind, request.subject_key)
+        except ValidationError:
+            continue
+        by_plugin.setdefault(request.resource.provider_plugin, []).append((request.resource, key))
+    for plugin, wanted in by_plugin.items():
+        if len(wanted) > 1:
+            providers.get(plugin).prefetch(wanted)
+
+
+def _forget() -> None:
+    for name in providers.names():
+        providers.get(name).forget()
+
+
+def exchange_query_many(
+    *,
+    consumer: Department,
+    requests: list[QueryRequest],
+    actor: User | None = None,
+    actor_label: str = "",
+    case_id: int | None = None,
+    case_label: str = "",
+) -> list[QueryResult]:
+    """Several queries for one consumer (a case's materials, say): grants read once, each
+    provider asked, every access logged. Denials and invalid subjects are results here
+    ("denied", "invalid_subject"); an invalid subject is not an access and is not logged."""
+    if actor is not None and not actor.has_perm("exchange.query", consumer):
+        raise PermissionDenied("只能以本人所在部门的名义查询共享数据")
+    label = actor_label or (
+        f"{actor.real_name or actor.username}（{consumer.short_name}）"
+        if actor
+        else f"系统自动获取（{consumer.short_name}）"
     )
-    audit_log(
-        action="exchange.access",
-        obj=entry,
-        changes={
-            "resource": ctx.resource.code,
-            "consumer": ctx.consumer.code,
-            "case": ctx.case_label or None,
-            "purpose": ctx.purpose[:300],
-            "fields": list(fields),
-            "result": result,
-        },
-    )
-    return entry
+    grants = _grants_of(consumer, [r.resource for r in requests if r.resource.active])
+    _prefetch(requests, grants)
+    try:
+        results, pending = _ask_each(requests, grants, consumer)
+    finally:
+        _forget()
+    if pending:
+        _record_accesses(
+            pending,
+            actor=actor,
+            actor_label=label,
+            consumer=consumer,
+            case_id=case_id,
+            case_label=case_label,
+        )
+    return results
+
+
+def _ask_each(
+    requests: list[QueryRequest], grants: dict[int, AccessGrant], consumer: Department
+) -> tuple[list[QueryResult], list[_Pending]]:
+    results: list[QueryResult] = []
+    pending: list[_Pending] = []
+    for request in requests:
+        started = time.monotonic()
+        resource = request.resource
+        spec = {f.code: f for f in resource.fields.all()}
+        try:
+            key = subject_normalize(resource.subject_kind, request.subject_key)
+        except ValidationError as exc:
+            results.append(QueryResult("invalid_subject", resource, [], detail=exc.messages[0]))
+            continue
+        grant = grants.get(resource.pk) if resource.active else None
+        wanted = list(request.fields) if request.fields else list(grant.fields if grant else [])
+        labels = {name: spec[name].label for name in wanted if name in spec}
+        result = QueryResult(Result.DENIED, resource, wanted, {}, labels)
+        if grant is None:
+            result.detail = _why_no_grant(resource, consumer) if resource.active else "资源已停用"
+        elif missing := [f for f in wanted if f not in grant.fields]:
+            names = "、".join(f"{spec[f].label}（{f}）" for f in missing)
+            result.detail = f"未获授权的字段：{names}"
+        else:
+            try:
+                record = providers.get(resource.provider_plugin).fetch(resource, key, wanted)
+            except ProviderError as exc:
+                result.result, result.detail = exc.result, str(exc)
+            else:
+                if record is None:
+                    result.result, result.detail = Result.NO_RECORD, "无记录"
+                else:
+                    result.result = Result.OK
+                    result.record = _apply_masks(record, spec, set(grant.clear_fields))
+        results.append(result)
+        pending.append(_Pending(request, key, grant, wanted, result, started))
+    return results, pending
 
 
 def exchange_query(
@@ -182,54 +306,22 @@ def exchange_query(
     """One subject's record from `resource` for `consumer`, within its grant.
 
     `actor` is the staff member asking (checked against the consumer department), or None
-    when the platform itself resolves a case's materials for the handling department."""
-    started = time.monotonic()
+    when the platform itself asks for the handling department. A bad subject or field is a
+    400 naming it; a query outside the grant is logged, then refused (AccessDenied)."""
     if not purpose.strip():
         raise ValidationError({"purpose": ["请说明查询目的"]})
-    if actor is not None and not actor.has_perm("exchange.query", consumer):
-        raise PermissionDenied("只能以本人所在部门的名义查询共享数据")
-    key = subject_normalize(resource.subject_kind, subject_key)
-    label = actor_label or (
-        f"{actor.real_name or actor.username}（{consumer.short_name}）"
-        if actor
-        else f"系统自动获取（{consumer.short_name}）"
-    )
-    spec = {f.code: f for f in resource.fields.all()}
-    unknown = [f for f in fields or [] if f not in spec]
+    unknown = [f for f in fields or [] if not any(f == x.code for x in resource.fields.all())]
     if unknown:
         raise ValidationError({"fields": [f"资源没有这些字段：{'、'.join(unknown)}"]})
-    log = _Context(
-        actor,
-        label,
-        consumer,
-        resource,
-        purpose.strip(),
-        case_id,
-        case_label,
-        resource.subject_kind,
-        key,
-        started,
+    subject_normalize(resource.subject_kind, subject_key)  # a 400 before anything is logged
+    [result] = exchange_query_many(
+        consumer=consumer,
+        requests=[QueryRequest(resource, subject_key, purpose.strip(), fields)],
+        actor=actor,
+        actor_label=actor_label,
+        case_id=case_id,
+        case_label=case_label,
     )
-    grant = _active_grant(resource, consumer) if resource.active else None
-    wanted = list(fields) if fields else list(grant.fields if grant else [])
-    if grant is None:
-        reason = _why_no_grant(resource, consumer) if resource.active else "资源已停用"
-        _log(log, grant=None, fields=wanted, result=Result.DENIED, detail=reason)
-        raise AccessDenied(reason)
-    if missing := [f for f in wanted if f not in grant.fields]:
-        names = "、".join(f"{spec[f].label}（{f}）" for f in missing)
-        detail = f"未获授权的字段：{names}"
-        _log(log, grant=grant, fields=wanted, result=Result.DENIED, detail=detail)
-        raise AccessDenied(detail)
-    labels = {name: spec[name].label for name in wanted}
-    try:
-        record = providers.get(resource.provider_plugin).fetch(resource, key, wanted)
-    except ProviderError as exc:
-        entry = _log(log, grant=grant, fields=wanted, result=exc.result, detail=str(exc))
-        return QueryResult(exc.result, resource, wanted, {}, labels, str(exc), entry.pk)
-    if record is None:
-        entry = _log(log, grant=grant, fields=wanted, result=Result.NO_RECORD, detail="无记录")
-        return QueryResult(Result.NO_RECORD, resource, wanted, {}, labels, "无记录", entry.pk)
-    masked = _apply_masks(record, spec, set(grant.clear_fields))
-    entry = _log(log, grant=grant, fields=wanted, result=Result.OK, detail="")
-    return QueryResult(Result.OK, resource, wanted, masked, labels, "", entry.pk)
+    if result.result == Result.DENIED:
+        raise AccessDenied(result.detail)
+    return result
