@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.cases.conftest import material_id, pdf
 from tests.factories import UserFactory
-from tongban.accounts.models import Role, User
+from tongban.accounts.models import Department, Role, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
 from tongban.cases.services.delegations import delegation_grant, delegation_revoke
 from tongban.cases.services.submission import case_save_draft, case_submit
@@ -227,3 +227,33 @@ def test_an_enterprise_item_needs_the_enterprise(zhangsan: User, department: obj
             actor=zhangsan, code=enterprise_item.code, applicant=zhangsan, idempotency_key="e"
         )
     assert "enterprise" in caught.value.message_dict
+
+
+def test_an_earlier_cases_result_is_used_instead_of_asking_for_it(
+    department: Department, zhangsan: User
+) -> None:
+    """The licence 张三 obtained on this platform is a resolved material of the next item."""
+    from tests.factories import ServiceItemFactory
+    from tongban.catalog.models import Material
+
+    licence = ServiceItemFactory(
+        with_guide=False, department=department, audience="person", result_name="营业执照"
+    )
+    permit = ServiceItemFactory(with_guide=False, department=department, audience="person")
+    Material.objects.create(
+        item=permit, name="营业执照", source="item_output", source_ref=licence.basic_code
+    )
+    earlier = case_save_draft(
+        actor=zhangsan, code=licence.code, applicant=zhangsan, idempotency_key="licence"
+    )
+    Case.objects.filter(pk=earlier.pk).update(
+        state=CaseState.COMPLETED, decision="grant", number="TB202611280007"
+    )
+    case = case_save_draft(
+        actor=zhangsan, code=permit.code, applicant=zhangsan, idempotency_key="permit"
+    )
+    row = case.materials.get()
+    assert row.status == CaseMaterial.Status.RESOLVED
+    assert row.provenance["kind"] == "case" and row.provenance["case"] == "TB202611280007"
+    assert row.data == {"办理结果": "营业执照", "办件编号": "TB202611280007"}
+    assert not AccessLog.objects.exists()  # the platform's own case, no exchange access
