@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from tongban.core.admin_audit import AuditedModelAdmin
+from tongban.core.admin_audit import AuditedModelAdmin, ReadOnlyAdmin
 from tongban.core.models import AuditRecord, CalendarYear, Holiday
 
 
@@ -23,16 +20,7 @@ class CalendarYearAdmin(AuditedModelAdmin[CalendarYear]):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin[AuditRecord]):
+class AuditRecordAdmin(ReadOnlyAdmin[AuditRecord]):
     list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action"]
     search_fields = ["object_id", "actor_label", "request_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

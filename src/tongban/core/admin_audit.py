@@ -65,3 +65,16 @@ class AuditedModelAdmin(admin.ModelAdmin[M]):
                 object_id=str(obj.pk),
                 changes={"row": [str(obj), None]},
             )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[M]):
+    """Records that are written only by services (audit, grants, access logs): view only."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -3,12 +3,9 @@ records are read-only here (grants change through the steward's console, which a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from tongban.core.admin_audit import AuditedModelAdmin
+from tongban.core.admin_audit import AuditedModelAdmin, ReadOnlyAdmin
 from tongban.exchange.models import (
     AccessGrant,
     AccessLog,
@@ -43,24 +40,13 @@ class RegistryRecordAdmin(AuditedModelAdmin[RegistryRecord]):
     list_filter = ["resource"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(AccessGrant)
-class AccessGrantAdmin(ReadOnlyAdmin):
+class AccessGrantAdmin(ReadOnlyAdmin[AccessGrant]):
     list_display = ["resource", "consumer", "state", "valid_until", "requested_at"]
     list_filter = ["state", "consumer"]
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdmin):
+class AccessLogAdmin(ReadOnlyAdmin[AccessLog]):
     list_display = ["at", "actor_label", "consumer", "resource", "case_label", "result"]
     list_filter = ["result", "consumer", "resource"]

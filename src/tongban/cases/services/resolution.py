@@ -162,6 +162,24 @@ def _resolve_all(case: Case, materials: list[Material]) -> dict[int, dict[str, A
     return outcome
 
 
+def material_rows_write(
+    case: Case,
+    existing: dict[int, CaseMaterial],
+    changes: list[tuple[Material, dict[str, Any]]],
+) -> None:
+    """Update the rows that exist and insert the others in one statement."""
+    new = []
+    for material, fields in changes:
+        row = existing.get(material.pk)
+        if row is None:
+            new.append(CaseMaterial(case=case, material=material, **fields))
+        else:
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+    CaseMaterial.objects.bulk_create(new)
+
+
 @transaction.atomic
 def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
     """Obtain every platform-sourced material not yet obtained; returns how many were."""
@@ -175,15 +193,5 @@ def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
     if not todo:
         return 0
     outcome = _resolve_all(case, todo)
-    new = []
-    for material in todo:
-        fields = outcome[material.pk]
-        row = existing.get(material.pk)
-        if row is None:
-            new.append(CaseMaterial(case=case, material=material, **fields))
-        else:
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.save()
-    CaseMaterial.objects.bulk_create(new)
+    material_rows_write(case, existing, [(m, outcome[m.pk]) for m in todo])
     return sum(1 for f in outcome.values() if f["status"] == Status.RESOLVED)

@@ -21,7 +21,7 @@ from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant
-from tongban.cases.services.resolution import materials_resolve
+from tongban.cases.services.resolution import material_rows_write, materials_resolve
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for
 from tongban.core.audit import audit_log
@@ -107,22 +107,13 @@ def _attach_all(
     """Every upload stored and every material the platform obtains marked to resolve, in one
     read and at most one insert (a draft usually has no rows yet)."""
     existing = {row.material_id: row for row in case.materials.all()}
-    new: list[CaseMaterial] = []
+    changes = []
     for material in applicable:
         if material.pk in uploads:
-            fields = _store(case, material, uploads[material.pk])
+            changes.append((material, _store(case, material, uploads[material.pk])))
         elif material.source != Material.Source.APPLICANT and material.pk not in existing:
-            fields = {"status": CaseMaterial.Status.TO_RESOLVE}
-        else:
-            continue
-        row = existing.get(material.pk)
-        if row is None:
-            new.append(CaseMaterial(case=case, material=material, **fields))
-        else:
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.save()
-    CaseMaterial.objects.bulk_create(new)
+            changes.append((material, {"status": CaseMaterial.Status.TO_RESOLVE}))
+    material_rows_write(case, existing, changes)
 
 
 def materials_check(
