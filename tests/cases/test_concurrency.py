@@ -65,8 +65,11 @@ def _submitted_cases(count: int) -> tuple[list[Case], list[Any]]:
         case = case_submit(
             case=case,
             actor=applicant,
-            situations={"premises": "own"},
-            files={material_id(item, "申请书"): pdf()},
+            situations={"premises": "rent"},
+            files={
+                material_id(item, "申请书"): pdf(),
+                material_id(item, "房屋租赁合同"): pdf("租赁合同.pdf"),
+            },
         )
         cases.append(lc.case_start_pre_review(case=case, actor=clerks[n]))
     return cases, clerks
