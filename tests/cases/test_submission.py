@@ -4,6 +4,7 @@ behalf."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -257,3 +258,26 @@ def test_an_earlier_cases_result_is_used_instead_of_asking_for_it(
     assert row.provenance["kind"] == "case" and row.provenance["case"] == "TB202611280007"
     assert row.data == {"办理结果": "营业执照", "办件编号": "TB202611280007"}
     assert not AccessLog.objects.exists()  # the platform's own case, no exchange access
+
+
+def test_the_reviewer_sees_the_fetched_data_and_the_applicant_its_provenance(
+    client: Any, item: ServiceItem, zhangsan: User, reviewer: User
+) -> None:
+    case = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
+    case = case_submit(
+        case=case,
+        actor=zhangsan,
+        situations={"premises": "own"},
+        files={material_id(item, "申请书"): pdf()},
+    )
+    client.force_login(reviewer)
+    staff_page = client.get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert "已从自然资源局“不动产登记信息”获取" in staff_page
+    assert "陕（2025）西安市不动产权第0000001号" in staff_page  # the fetched record, as granted
+    client.force_login(zhangsan)
+    own_page = client.get(f"/my/cases/{case.pk}/").content.decode()
+    assert "已从自然资源局“不动产登记信息”获取" in own_page
+    assert "不动产权第0000001号" not in own_page
+    detail = client.get(f"/api/cases/{case.pk}").json()
+    row = next(m for m in detail["materials"] if m["name"] == "不动产权证书")
+    assert row["status"] == "resolved" and row["data"] is None and row["provenance"]
