@@ -5,14 +5,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from tongban.core.permissions import rule_allows
+
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     has_role = getattr(user, "has_role", None)
+    signed_in = bool(has_role)
     return {
         "portal_name": settings.PORTAL_NAME,
         "city_name": settings.CITY_NAME,
         "workbench": bool(has_role and has_role(*STAFF_ROLES)),
+        # The navigation's permission checks go straight to the rules (`perms.*` in a template
+        # would first load the user's model permissions from the database on every page).
+        "nav_exchange": signed_in and rule_allows("exchange.review_access", user),
+        "nav_overview": signed_in
+        and (
+            rule_allows("catalog.view_overview", user)
+            or rule_allows("exchange.review_access", user)
+        ),
     }

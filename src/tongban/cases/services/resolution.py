@@ -180,9 +180,9 @@ def material_rows_write(
     CaseMaterial.objects.bulk_create(new)
 
 
-@transaction.atomic
-def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
-    """Obtain every platform-sourced material not yet obtained; returns how many were."""
+def _pending(
+    case: Case, materials: list[Material]
+) -> tuple[dict[int, CaseMaterial], list[Material]]:
     existing = {row.material_id: row for row in CaseMaterial.objects.filter(case=case)}
     todo = [
         m
@@ -190,8 +190,22 @@ def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
         if m.source != Material.Source.APPLICANT
         and (m.pk not in existing or existing[m.pk].status in PENDING)
     ]
-    if not todo:
+    return existing, todo
+
+
+def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
+    """Obtain every platform-sourced material not yet obtained; returns how many were.
+    A transaction (the writer lock on SQLite) is opened only when there is something to do;
+    inside it the case row is locked and the rows read again, so two requests for the same
+    draft never fetch twice or insert the same row."""
+    materials = list(materials)
+    if not _pending(case, materials)[1]:
         return 0
-    outcome = _resolve_all(case, todo)
-    material_rows_write(case, existing, [(m, outcome[m.pk]) for m in todo])
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        existing, todo = _pending(case, materials)
+        if not todo:
+            return 0
+        outcome = _resolve_all(case, todo)
+        material_rows_write(case, existing, [(m, outcome[m.pk]) for m in todo])
     return sum(1 for f in outcome.values() if f["status"] == Status.RESOLVED)

@@ -242,15 +242,21 @@ def _resolve_pending(
     """Fetch what the platform can obtain for the situations now chosen, in its own
     transaction (every access stays logged even if the submission is then refused). Only for
     someone allowed to submit this draft, and not for materials being uploaded right now."""
-    case = Case.objects.select_related("applicant", "enterprise", "department").get(pk=case.pk)
     if case.state != CaseState.DRAFT or not _may_submit(case, actor):
         return
-    case.item = item_version(case.item_id)
-    if situations is not None:
-        if _validate_situations(case.item, situations):
-            return  # the submission reports the bad situation; nothing is fetched for it
-        case.situations = situations
-    materials_resolve(case, [m for m in _applicable(case) if m.pk not in uploads])
+    item = item_version(case.item_id)
+    if situations is not None and _validate_situations(item, situations):
+        return  # the submission reports the bad situation; nothing is fetched for it
+    chosen = situations if situations is not None else case.situations
+    wanted = [
+        m
+        for m in materials_for(item, [f"{s}.{o}" for s, o in chosen.items()])
+        if m.source != Material.Source.APPLICANT and m.pk not in uploads
+    ]
+    if wanted:
+        fresh = Case.objects.select_related("applicant", "enterprise", "department").get(pk=case.pk)
+        fresh.item = item
+        materials_resolve(fresh, wanted)
 
 
 def case_submit(

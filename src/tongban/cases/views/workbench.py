@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
@@ -47,12 +48,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
         due_before=due,
     )
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    # One reverse for the page, not one per row.
+    case_url = reverse("cases:case", args=[0]).replace("/0/", "/{}/")
     return render(
         request,
         "cases/worklist.html",
         {
             "page": page,
-            "rows": [case_summary(c, user) for c in selectors.with_visit_counts(list(page))],
+            "rows": [
+                {**case_summary(c, user), "url": case_url.format(c.pk)}
+                for c in selectors.with_visit_counts(list(page))
+            ],
             "states": CaseState.choices,
             "warnings": [w for w in Warning.choices if w[0]],
             "filters": request.GET,
