@@ -24,9 +24,22 @@ class Command(BaseCommand):
                 f"事项清单：新增 {len(catalog.created)}，新版本 {len(catalog.new_versions)}，"
                 f"未变 {len(catalog.unchanged)}"
             )
+        exchange = report.exchange
+        if exchange is not None:
+            self.stdout.write(
+                f"数据共享：资源 {exchange.resources}，新授权 {exchange.grants}，"
+                f"登记记录 {exchange.records}，新演示办件 {exchange.cases}"
+            )
         for name, key in report.devices.items():
             self.stdout.write(f"设备密钥（仅显示一次） {name}: {key}")
         self.stdout.write("\n演示账户 / demo logins (password for all: " + DEMO_PASSWORD + ")")
         for person in PEOPLE:
             roles = "、".join(Role(r).label for r in person.roles)
             self.stdout.write(f"  {person.username:<10} {person.real_name}  {roles}")
+        self.stdout.write(
+            "  demo-p01…demo-p20  演示居民（申请人，密码见 exchange_seed：Demo-Resident-NN-2026）"
+        )
+        self.stdout.write(
+            "\n试一试：zhangsan 申请“出版物经营许可证”（平台自动获取营业执照等材料），"
+            "再看“谁查看了我的数据”；steward 看“数据共享”和“统计概况”。"
+        )
