@@ -64,6 +64,8 @@ PEOPLE = [
     DemoPerson("manager", "孙大厅", (Role.HALL_MANAGER,), None, dt.date(1984, 2, 27)),
     DemoPerson("steward", "周数据", (Role.DATA_STEWARD,), "scjg", dt.date(1987, 12, 1)),
     DemoPerson("admin", "吴管理", (Role.ADMINISTRATOR,), None, dt.date(1985, 6, 18)),
+    # The civil affairs bureau's data steward decides requests for 婚姻登记信息.
+    DemoPerson("steward_mzj", "郑民政", (Role.DATA_STEWARD,), "mzj", dt.date(1989, 4, 9)),
 ]
 
 

@@ -41,5 +41,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "\n试一试：zhangsan 申请“出版物经营许可证”（平台自动获取营业执照等材料），"
-            "再看“谁查看了我的数据”；steward 看“数据共享”和“统计概况”。"
+            "再看“谁查看了我的数据”；steward 看“数据共享”和“统计概况”，"
+            "steward_mzj 审核待批的授权申请。"
         )
