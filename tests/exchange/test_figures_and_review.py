@@ -87,3 +87,30 @@ def test_an_unusual_day_stands_out_against_the_departments_own_mean(
     [volume] = access_review(days=14)
     assert volume.total == len(rows)
     assert [day for day, _, _ in volume.unusual] == [timezone.localdate()]
+
+
+@pytest.mark.usefixtures("demo_city_with_cases")
+def test_the_overview_page_shows_the_figure_to_managers_only(client: Any) -> None:
+    from tongban.accounts.models import User
+
+    client.force_login(User.objects.get(username="steward"))
+    page = client.get("/manage/overview/").content.decode()
+    stats = client.get("/api/exchange/stats").json()
+    assert f"{round(stats['city']['reduction'] * 100)}%" in page
+    assert 'href="/manage/exchange/"' in page  # the steward's navigation
+    client.force_login(User.objects.get(username="zhangsan"))
+    assert client.get("/manage/overview/").status_code == 403
+    home = client.get("/").content.decode()
+    assert 'href="/manage/exchange/"' not in home and 'href="/manage/overview/"' not in home
+    assert 'href="/me/data-access/"' in home
+
+
+def test_the_sweep_forgets_nonces_outside_the_signature_window(db: None) -> None:
+    from tongban.exchange.models import SeenNonce
+    from tongban.exchange.services.remote import nonces_prune
+
+    old = SeenNonce.objects.create(key_id="k", nonce="old")
+    SeenNonce.objects.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(minutes=11))
+    SeenNonce.objects.create(key_id="k", nonce="fresh")
+    assert nonces_prune() == 1
+    assert list(SeenNonce.objects.values_list("nonce", flat=True)) == ["fresh"]

@@ -195,4 +195,4 @@ def test_a_case_carries_on_when_the_remote_system_is_down(
     case = case_save_draft(actor=zhangsan, code=item.code, applicant=zhangsan, idempotency_key="k")
     row = CaseMaterial.objects.get(case=case)
     assert row.status == CaseMaterial.Status.UNAVAILABLE
-    assert row.resolution_note == "测试市公安局的系统暂时无法访问，请上传此材料"
+    assert row.resolution_note == "测试市公安局的系统暂时无法访问"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseMaterial, CaseState
 from tongban.cases.services.clock import clock_status_safe, today
-from tongban.catalog.selectors import item_version, materials_for
+from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.masking import mask_name
 
 ACTION_LABELS = {
@@ -89,9 +89,8 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
     uploaded (with the reason when the platform could not obtain it)."""
     item = item_version(case.item_id)
     rows = {row.material_id: row for row in case.materials.all()}
-    chosen = [f"{s}.{o}" for s, o in case.situations.items()]
     result = []
-    for material in materials_for(item, chosen):
+    for material in materials_for_choices(item, case.situations):
         row = rows.get(material.pk)
         resolved = row is not None and row.status == CaseMaterial.Status.RESOLVED
         result.append(
@@ -99,7 +98,9 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
                 "material": material,
                 "resolved": resolved,
                 "provenance": provenance_label(row.provenance) if row and resolved else "",
-                "reason": row.resolution_note if row and not resolved else "",
+                "reason": f"{row.resolution_note}，请上传此材料"
+                if row and not resolved and row.resolution_note
+                else "",
                 "upload": not resolved,
                 "problems": errors.get(f"materials.{material.pk}", []),
             }

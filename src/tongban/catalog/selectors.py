@@ -178,6 +178,11 @@ def materials_for(item: ServiceItem, chosen: Iterable[str]) -> list[Material]:
     return result
 
 
+def materials_for_choices(item: ServiceItem, choices: dict[str, str]) -> list[Material]:
+    """The materials that apply when situation code → option code are `choices`."""
+    return materials_for(item, [f"{s}.{o}" for s, o in choices.items()])
+
+
 def default_choices(item: ServiceItem) -> dict[str, str]:
     """The first option of each situation: what the guide shows before the applicant chooses."""
     choices = {}

@@ -21,9 +21,10 @@ from django.utils import timezone
 from tongban.accounts.models import Department, Enterprise, EnterpriseMember, Role, User
 from tongban.accounts.services import enterprise_register, user_create
 from tongban.cases.models import Case
+from tongban.cases.services.resolution import resources_for
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import Audience, Material, ServiceItem
-from tongban.catalog.selectors import item_version, materials_for
+from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, SharingClass
 from tongban.exchange.services.grants import grant_decide, grant_request, resource_define
@@ -60,19 +61,17 @@ def _resources() -> int:
     return len(doc["resources"])
 
 
-def _resource_for(material: Material) -> DataResource | None:
-    if material.source == Material.Source.ITEM_OUTPUT:
-        return DataResource.objects.filter(issued_by_item=material.source_ref).first()
-    return DataResource.objects.filter(code=material.source_ref).first()
-
-
 def _grants(admin: User) -> int:
     """Each department gets the resources its published items obtain for applicants."""
+    materials = list(
+        Material.objects.filter(item__state=ServiceItem.State.PUBLISHED)
+        .exclude(source=Material.Source.APPLICANT)
+        .select_related("item")
+    )
+    resources = resources_for(materials)
     wanted: set[tuple[int, int]] = set()
-    for material in Material.objects.filter(item__state=ServiceItem.State.PUBLISHED).exclude(
-        source=Material.Source.APPLICANT
-    ):
-        resource = _resource_for(material)
+    for material in materials:
+        resource = resources.get(material.pk)
         if resource is not None and resource.sharing_class != SharingClass.NOT_SHARED:
             wanted.add((material.item.department_id, resource.pk))
     made = 0
@@ -270,7 +269,7 @@ def _apply(
         return False
     rows = {row.material_id: row.status for row in case.materials.all()}
     files = {}
-    for material in materials_for(version, [f"{s}.{o}" for s, o in choices.items()]):
+    for material in materials_for_choices(version, choices):
         needs_file = material.source == Material.Source.APPLICANT or rows.get(material.pk) in (
             "unavailable",
             "to_resolve",

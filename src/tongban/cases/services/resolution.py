@@ -49,7 +49,7 @@ def _earlier_result(case: Case, material: Material) -> Case | None:
     return earlier.select_related("item", "department").order_by("-pk").first()
 
 
-def _resources_for(materials: list[Material]) -> dict[int, DataResource]:
+def resources_for(materials: list[Material]) -> dict[int, DataResource]:
     """Each material's resource (by code, or the certificate an item issues), in one query."""
     codes = {m.source_ref for m in materials if m.source != Material.Source.ITEM_OUTPUT}
     issued = {m.source_ref for m in materials if m.source == Material.Source.ITEM_OUTPUT}
@@ -116,7 +116,7 @@ def _unavailable(reason: str) -> dict[str, Any]:
         "status": Status.UNAVAILABLE,
         "provenance": {},
         "data": {},
-        "resolution_note": f"{reason}，请上传此材料"[:300],
+        "resolution_note": reason[:300],
     }
 
 
@@ -130,7 +130,7 @@ def _resolve_all(case: Case, materials: list[Material]) -> dict[int, dict[str, A
             if earlier is not None:
                 outcome[material.pk] = _from_earlier_case(earlier)
     remaining = [m for m in materials if m.pk not in outcome]
-    resources = _resources_for(remaining) if remaining else {}
+    resources = resources_for(remaining) if remaining else {}
     asked: list[tuple[Material, DataResource]] = []
     for material in remaining:
         resource = resources.get(material.pk)

@@ -23,7 +23,7 @@ from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import material_rows_write, materials_resolve
 from tongban.catalog.models import Audience, Material, ServiceItem
-from tongban.catalog.selectors import item_version, materials_for
+from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
 
 MAX_FORM_BYTES = 64 * 1024
@@ -104,15 +104,10 @@ def _attach(case: Case, material: Material, upload: UploadedFile) -> CaseMateria
 def _attach_all(
     case: Case, applicable: list[Material], uploads: Mapping[int, UploadedFile]
 ) -> None:
-    """Every upload stored and every material the platform obtains marked to resolve, in one
-    read and at most one insert (a draft usually has no rows yet)."""
+    """Every upload stored, in one read and at most one insert. (What the platform obtains
+    already has its row: resolution ran before the submission.)"""
     existing = {row.material_id: row for row in case.materials.all()}
-    changes = []
-    for material in applicable:
-        if material.pk in uploads:
-            changes.append((material, _store(case, material, uploads[material.pk])))
-        elif material.source != Material.Source.APPLICANT and material.pk not in existing:
-            changes.append((material, {"status": CaseMaterial.Status.TO_RESOLVE}))
+    changes = [(m, _store(case, m, uploads[m.pk])) for m in applicable if m.pk in uploads]
     material_rows_write(case, existing, changes)
 
 
@@ -127,10 +122,7 @@ def materials_check(
         return [], errors
     applicable = _applicable(case)
     rows = {row.material_id: row.status for row in case.materials.all()}
-    notes = {
-        row.material_id: row.resolution_note.removesuffix("，请上传此材料")
-        for row in case.materials.all()
-    }
+    notes = {row.material_id: row.resolution_note for row in case.materials.all()}
     for material in applicable:
         upload = uploads.get(material.pk)
         field = f"materials.{material.pk}"
@@ -161,8 +153,7 @@ def materials_check(
 
 
 def _applicable(case: Case) -> list[Material]:
-    chosen = [f"{s}.{o}" for s, o in case.situations.items()]
-    return materials_for(case.item, chosen)
+    return materials_for_choices(case.item, case.situations)
 
 
 @transaction.atomic
@@ -250,7 +241,7 @@ def _resolve_pending(
     chosen = situations if situations is not None else case.situations
     wanted = [
         m
-        for m in materials_for(item, [f"{s}.{o}" for s, o in chosen.items()])
+        for m in materials_for_choices(item, chosen)
         if m.source != Material.Source.APPLICANT and m.pk not in uploads
     ]
     if wanted:

@@ -67,7 +67,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             errors = exc.message_dict
         else:
             return redirect("cases:continue", case_id=case.pk)
-    materials = catalog.materials_for(item, [f"{s}.{o}" for s, o in choices.items()])
+    materials = catalog.materials_for_choices(item, choices)
     return render(
         request,
         "cases/apply.html",

@@ -43,7 +43,7 @@ def _choices(request: HttpRequest, item: ServiceItem) -> dict[str, str]:
 
 def _context(request: HttpRequest, item: ServiceItem) -> dict[str, object]:
     choices = _choices(request, item)
-    materials = selectors.materials_for(item, [f"{s}.{o}" for s, o in choices.items()])
+    materials = selectors.materials_for_choices(item, choices)
     return {
         "item": item,
         "choices": choices,

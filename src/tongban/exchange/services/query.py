@@ -310,7 +310,8 @@ def exchange_query(
     400 naming it; a query outside the grant is logged, then refused (AccessDenied)."""
     if not purpose.strip():
         raise ValidationError({"purpose": ["请说明查询目的"]})
-    unknown = [f for f in fields or [] if not any(f == x.code for x in resource.fields.all())]
+    known = {field.code for field in resource.fields.all()}
+    unknown = [f for f in fields or [] if f not in known]
     if unknown:
         raise ValidationError({"fields": [f"资源没有这些字段：{'、'.join(unknown)}"]})
     subject_normalize(resource.subject_kind, subject_key)  # a 400 before anything is logged
