@@ -21,6 +21,8 @@ from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
 from tongban.core.calendar import CalendarDataMissing
 from tongban.exchange.api import router as exchange_router
+from tongban.hall.api import router as hall_router
+from tongban.hall.services import HallConflict
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -44,6 +46,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/delegations", delegations_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/exchange", analytics_router)
+api.add_router("/hall", hall_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:
@@ -90,6 +93,11 @@ def on_calendar_missing(request: HttpRequest, exc: CalendarDataMissing) -> HttpR
 
 @api.exception_handler(CaseConflict)
 def on_case_conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
+    return _error(request, 409, str(exc))
+
+
+@api.exception_handler(HallConflict)
+def on_hall_conflict(request: HttpRequest, exc: HallConflict) -> HttpResponse:
     return _error(request, 409, str(exc))
 
 

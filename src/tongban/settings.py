@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tongban.notify",
     "tongban.exchange",
     "tongban.cases",
+    "tongban.hall",
     "tongban.analytics",
     "tongban.demo",
 ]
@@ -205,6 +206,14 @@ NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("TONGBAN_NOTIFY_CLAIM_TIMEOUT", 120)
 EXCHANGE_HTTP_ATTEMPTS = env_int("TONGBAN_EXCHANGE_HTTP_ATTEMPTS", 2)
 EXCHANGE_BREAKER_FAILURES = env_int("TONGBAN_EXCHANGE_BREAKER_FAILURES", 5)
 EXCHANGE_BREAKER_RESET_SECONDS = env_int("TONGBAN_EXCHANGE_BREAKER_RESET", 30)
+
+# Live hall events (display boards): each process polls the event table this often for
+# events written by other processes; with Redis (extra [redis]) they arrive at once.
+HALL_EVENTS_POLL_SECONDS = env_int("TONGBAN_HALL_EVENTS_POLL_MS", 250) / 1000
+TONGBAN_REDIS_URL = env_str("TONGBAN_REDIS_URL", "")
+# A board's stream ends after this long and the browser reconnects (Last-Event-ID), so a
+# board never holds a web server thread for ever.
+HALL_STREAM_MAX_SECONDS = env_int("TONGBAN_HALL_STREAM_MAX_SECONDS", 300)
 EMAIL_BACKEND = env_str("TONGBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("TONGBAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "complete": "办结",
     "withdraw": "撤回申请",
     "terminate": "终止办理",
+    "visit": "到现场办理（大厅排队号）",
 }
 
 # Staff who handle cases and see what the exchange fetched next to the form.

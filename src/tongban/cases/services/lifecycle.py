@@ -23,6 +23,7 @@ from tongban.cases.services.correction import case_request_correction, case_resu
 from tongban.cases.services.numbering import case_number_next
 from tongban.cases.services.procedures import case_extend, case_resume, case_suspend
 from tongban.cases.services.steps import CaseConflict, _locked, _required_text, _step
+from tongban.cases.services.visits import visit_once
 
 
 @transaction.atomic
@@ -76,9 +77,7 @@ def case_accept(
         clock.clock_start(c, on=day)
         c.number = case_number_next(day=day)
         if in_person:
-            Visit.objects.create(
-                case=c, purpose=Visit.Purpose.WINDOW_APPLICATION, recorded_by=actor
-            )
+            visit_once(c, purpose=Visit.Purpose.WINDOW_APPLICATION, actor=actor)
 
     return _step(
         case,
@@ -150,7 +149,7 @@ def case_deliver(*, case: Case, actor: User, mode: str, in_person: bool = False)
 
     def visit(c: Case) -> None:
         if in_person:
-            Visit.objects.create(case=c, purpose=Visit.Purpose.PICKUP, recorded_by=actor)
+            visit_once(c, purpose=Visit.Purpose.PICKUP, actor=actor)
 
     return _step(
         locked,

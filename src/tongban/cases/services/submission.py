@@ -22,6 +22,7 @@ from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import material_rows_write, materials_resolve
+from tongban.cases.services.visits import visit_once
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
@@ -210,7 +211,7 @@ def case_save_draft(
         return Case.objects.get(created_by=actor, idempotency_key=key)
     case_event(case, actor=actor, action="draft", note="创建申请")
     if channel == Channel.WINDOW and actor.pk != applicant.pk:
-        Visit.objects.create(case=case, purpose=Visit.Purpose.WINDOW_APPLICATION, recorded_by=actor)
+        visit_once(case, purpose=Visit.Purpose.WINDOW_APPLICATION, actor=actor)
     # What the platform can obtain is fetched now, so the applicant is asked only for the rest.
     case.item = item_version(item.pk)
     materials_resolve(case, _applicable(case))

@@ -1,0 +1,212 @@
+"""Hall API: halls and their queues (public), tickets from kiosks (device key) and from
+people (session), a ticket's place in the queue, the window console and the board's calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Router
+from ninja.security import SessionAuth
+
+from tongban.accounts.api import DeviceKeyAuth
+from tongban.accounts.models import DeviceIdentity, User
+from tongban.cases.models import Case
+from tongban.hall import presenters, selectors
+from tongban.hall.models import Hall, QueueCategory, Ticket, Window
+from tongban.hall.schemas import (
+    CallOut,
+    CaseRefIn,
+    ConsoleOut,
+    HallOut,
+    LinkOut,
+    SignInIn,
+    TicketIn,
+    TicketOut,
+    TransferIn,
+)
+from tongban.hall.services import console
+from tongban.hall.services.tickets import ticket_cancel, ticket_issue
+
+router = Router(tags=["服务大厅 hall"])
+session = SessionAuth()
+
+
+def _hall(code: str) -> Hall:
+    hall = selectors.hall_by_code(code)
+    if hall is None or not hall.active:
+        raise Http404(f"大厅“{code}”不存在")
+    return hall
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise PermissionDenied("请先登录")
+    return user
+
+
+@router.get("/halls", response=list[HallOut], summary="服务大厅及各类别排队情况")
+def halls(request: HttpRequest) -> list[dict[str, Any]]:
+    return [presenters.hall_out(h) for h in Hall.objects.filter(active=True).order_by("code")]
+
+
+@router.get("/halls/{code}", response=HallOut, summary="一个大厅的排队情况")
+def hall_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return presenters.hall_out(_hall(code))
+
+
+@router.post(
+    "/halls/{code}/tickets",
+    response={201: TicketOut},
+    auth=[DeviceKeyAuth(), session],
+    summary="取号（自助机凭设备密钥，个人登录后远程取号）",
+)
+def issue(request: HttpRequest, code: str, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+    hall = _hall(code)
+    category = QueueCategory.objects.filter(pk=payload.category, hall=hall).first()
+    if category is None:
+        raise Http404("本大厅没有这个排队类别")
+    who = request.auth  # type: ignore[attr-defined]
+    device = who if isinstance(who, DeviceIdentity) else None
+    ticket = ticket_issue(
+        hall=hall,
+        category=category,
+        source=Ticket.Source.KIOSK if device else Ticket.Source.REMOTE,
+        device=device,
+        applicant=who if isinstance(who, User) else None,
+        priority=payload.priority,
+        idempotency_key=payload.idempotency_key,
+    )
+    return 201, presenters.ticket_out(ticket)
+
+
+@router.get("/tickets/{token}", response=TicketOut, summary="排队号的位置和预计等候时间")
+def ticket_detail(request: HttpRequest, token: str) -> dict[str, Any]:
+    ticket = presenters.ticket_from_token(token)
+    if ticket is None:
+        raise Http404("排队号不存在或链接已失效")
+    return presenters.ticket_out(ticket)
+
+
+@router.post("/tickets/{token}/cancel", response=TicketOut, auth=session, summary="取消排队号")
+def cancel(request: HttpRequest, token: str) -> dict[str, Any]:
+    ticket = presenters.ticket_from_token(token)
+    if ticket is None:
+        raise Http404("排队号不存在或链接已失效")
+    return presenters.ticket_out(ticket_cancel(ticket=ticket, applicant=_user(request)))
+
+
+@router.get("/halls/{code}/calls", response=list[CallOut], summary="叫号记录（显示屏补取）")
+def calls(request: HttpRequest, code: str, after: int = 0) -> list[dict[str, Any]]:
+    hall = _hall(code)
+    events = selectors.events_after(hall, after) if after else selectors.recent_calls(hall)
+    return [presenters.call_out(e) for e in events]
+
+
+# --- the window console ------------------------------------------------------------------------
+
+
+@router.get("/console", response=ConsoleOut, auth=session, summary="窗口工作台状态")
+def console_state(request: HttpRequest) -> dict[str, Any]:
+    return presenters.console_out(_user(request))
+
+
+@router.post("/console/sign-in", response=ConsoleOut, auth=session, summary="窗口签到")
+def sign_in(request: HttpRequest, payload: SignInIn) -> dict[str, Any]:
+    user = _user(request)
+    window = Window.objects.select_related("hall").filter(pk=payload.window).first()
+    if window is None:
+        raise Http404("窗口不存在")
+    console.window_sign_in(user=user, window=window)
+    return presenters.console_out(user)
+
+
+@router.post("/console/sign-out", response=ConsoleOut, auth=session, summary="窗口签退")
+def sign_out(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    console.window_sign_out(user=user)
+    return presenters.console_out(user)
+
+
+@router.post(
+    "/console/call-next", response={200: TicketOut, 204: None}, auth=session, summary="叫下一个号"
+)
+def call_next(request: HttpRequest) -> Any:
+    ticket = console.ticket_call_next(user=_user(request))
+    if ticket is None:
+        return 204, None
+    return 200, presenters.ticket_out(ticket)
+
+
+STEPS = {
+    "recall": console.ticket_recall,
+    "start": console.ticket_start,
+    "finish": console.ticket_finish,
+    "no-show": console.ticket_no_show,
+}
+
+
+@router.post(
+    "/console/tickets/{ticket_id}/{step}",
+    response=TicketOut,
+    auth=session,
+    summary="重呼 recall / 开始办理 start / 办结 finish / 过号 no-show",
+)
+def ticket_step(request: HttpRequest, ticket_id: int, step: str) -> dict[str, Any]:
+    if step not in STEPS:
+        raise Http404("未知操作")
+    return presenters.ticket_out(STEPS[step](user=_user(request), ticket_id=ticket_id))
+
+
+@router.post(
+    "/console/tickets/{ticket_id}/transfer", response=TicketOut, auth=session, summary="转移"
+)
+def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[str, Any]:
+    category = (
+        QueueCategory.objects.filter(pk=payload.category).first() if payload.category else None
+    )
+    target = Window.objects.filter(pk=payload.window).first() if payload.window else None
+    if (payload.category and category is None) or (payload.window and target is None):
+        raise Http404("转往的类别或窗口不存在")
+    ticket = console.ticket_transfer(
+        user=_user(request), ticket_id=ticket_id, category=category, target=target
+    )
+    return presenters.ticket_out(ticket)
+
+
+def _case(ref: str) -> Case:
+    ref = ref.strip()
+    case = Case.objects.filter(number=ref).first()
+    if case is None and ref.isdigit():
+        case = Case.objects.filter(pk=int(ref)).first()
+    if case is None:
+        raise Http404(f"办件“{ref}”不存在")
+    return case
+
+
+@router.post(
+    "/console/tickets/{ticket_id}/link-case",
+    response=LinkOut,
+    auth=session,
+    summary="关联本号办理的办件（计入到现场次数）",
+)
+def link_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[str, Any]:
+    link = console.ticket_link_case(
+        user=_user(request), ticket_id=ticket_id, case=_case(payload.case)
+    )
+    return presenters.link_out(link)
+
+
+@router.post(
+    "/console/tickets/{ticket_id}/accept-case",
+    response=LinkOut,
+    auth=session,
+    summary="窗口受理办件并关联本号",
+)
+def accept_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[str, Any]:
+    link = console.ticket_accept_case(
+        user=_user(request), ticket_id=ticket_id, case=_case(payload.case)
+    )
+    return presenters.link_out(link)

@@ -1,0 +1,84 @@
+"""Hall API schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class CategoryOut(Schema):
+    id: int
+    letter: str
+    name: str
+    description: str
+    waiting: int
+    windows_open: int
+    wait_minutes: int
+
+
+class HallOut(Schema):
+    code: str
+    name: str
+    address: str
+    hours: str
+    open_now: bool
+    categories: list[CategoryOut]
+
+
+class TicketIn(Schema):
+    category: int
+    priority: str = ""
+    idempotency_key: str | None = None
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    hall: str
+    category: str
+    status: str
+    status_label: str
+    priority: str
+    issued_at: dt.datetime
+    ahead: int | None
+    wait_minutes: int | None
+    window: str | None
+    follow_url: str
+    token: str
+
+
+class SignInIn(Schema):
+    window: int
+
+
+class TransferIn(Schema):
+    category: int | None = None
+    window: int | None = None
+
+
+class CaseRefIn(Schema):
+    case: str
+
+
+class ConsoleOut(Schema):
+    window: str | None
+    hall: str | None
+    current: TicketOut | None
+    queues: list[CategoryOut]
+
+
+class CallOut(Schema):
+    id: int
+    number: str
+    window: str
+    text: str
+    kind: str
+    at: dt.datetime
+
+
+class LinkOut(Schema):
+    ticket: str
+    case_id: int
+    case_number: str | None
+    visits: int

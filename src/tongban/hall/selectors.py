@@ -1,0 +1,197 @@
+"""Reads the hall pages and API share: opening hours, queues, a ticket's place and wait, the
+board's recent calls and a window's console."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tongban.core.calendar import CalendarDataMissing, is_working_day
+from tongban.hall.models import (
+    Hall,
+    HallDevice,
+    HallEvent,
+    QueueCategory,
+    Ticket,
+    Window,
+    WindowSession,
+)
+
+logger = logging.getLogger(__name__)
+
+# How many finished services today make the measured mean (the recent ones reflect the
+# current staff and mix better than the whole day).
+SERVICE_SAMPLE = 30
+
+
+def working_day(day: dt.date) -> bool:
+    """The working-day calendar; a year nobody has entered yet falls back to Monday–Friday so
+    that a hall keeps issuing tickets (the case clock reports the missing year itself)."""
+    try:
+        return is_working_day(day)
+    except CalendarDataMissing:
+        logger.warning("hall: no working-day calendar for %s; assuming Mon–Fri", day.year)
+        return day.weekday() < 5
+
+
+def hall_open(hall: Hall, at: dt.datetime | None = None) -> bool:
+    local = timezone.localtime(at or timezone.now())
+    return (
+        hall.active
+        and working_day(local.date())
+        and hall.opens_at <= local.time().replace(tzinfo=None) < hall.closes_at
+    )
+
+
+def hall_hours_text(hall: Hall) -> str:
+    return f"工作日 {hall.opens_at:%H:%M}–{hall.closes_at:%H:%M}"
+
+
+def hall_by_code(code: str) -> Hall | None:
+    return Hall.objects.filter(code=code).first()
+
+
+def hall_for_device(device_id: int) -> Hall | None:
+    post = HallDevice.objects.select_related("hall").filter(device_id=device_id).first()
+    return post.hall if post else None
+
+
+def open_session(user_id: int) -> WindowSession | None:
+    return (
+        WindowSession.objects.select_related("window__hall")
+        .filter(user_id=user_id, ended_at__isnull=True)
+        .first()
+    )
+
+
+def waiting_for(categories: Any, day: dt.date, window: Window | None = None) -> QuerySet[Ticket]:
+    """Waiting tickets in these categories that this window may call (or any window)."""
+    qs = Ticket.objects.filter(category__in=categories, day=day, status=Ticket.Status.WAITING)
+    if window is not None:
+        qs = qs.filter(Q(target_window__isnull=True) | Q(target_window=window))
+    return qs
+
+
+def mean_service_minutes(category: QueueCategory, day: dt.date) -> float:
+    """Mean of today's recent service times in the category, else its configured default."""
+    rows = list(
+        Ticket.objects.filter(
+            category=category,
+            day=day,
+            status=Ticket.Status.DONE,
+            service_started_at__isnull=False,
+        )
+        .order_by("-finished_at")
+        .values_list("service_started_at", "finished_at")[:SERVICE_SAMPLE]
+    )
+    if not rows:
+        return float(category.default_service_minutes)
+    total = sum((end - start).total_seconds() for start, end in rows if end and start)
+    return max(total / len(rows) / 60, 1.0)
+
+
+def windows_serving(category: QueueCategory) -> int:
+    return (
+        WindowSession.objects.filter(ended_at__isnull=True, window__categories=category)
+        .values("window")
+        .distinct()
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class Position:
+    ahead: int
+    wait_minutes: int
+    windows_open: int
+
+
+def ticket_position(ticket: Ticket) -> Position | None:
+    """People ahead and the estimated wait, for a ticket still waiting."""
+    if ticket.status != Ticket.Status.WAITING:
+        return None
+    same_queue = waiting_for([ticket.category_id], ticket.day).exclude(pk=ticket.pk)
+    if ticket.target_window_id is not None:
+        same_queue = same_queue.filter(
+            Q(target_window__isnull=True) | Q(target_window_id=ticket.target_window_id)
+        )
+    if ticket.priority:
+        ahead_q = Q(queued_at__lt=ticket.queued_at) & ~Q(priority="")
+    else:
+        ahead_q = ~Q(priority="") | Q(queued_at__lt=ticket.queued_at)
+    ahead = same_queue.filter(ahead_q).count()
+    windows = windows_serving(ticket.category)
+    minutes = mean_service_minutes(ticket.category, ticket.day)
+    wait = math.ceil(ahead * minutes / max(windows, 1))
+    return Position(ahead=ahead, wait_minutes=wait, windows_open=windows)
+
+
+def queue_overview(hall: Hall, day: dt.date) -> list[dict[str, Any]]:
+    """Per active category: people waiting, the last number called, windows open, the wait."""
+    categories = list(hall.categories.filter(active=True).order_by("order", "letter"))
+    waiting = dict(
+        Ticket.objects.filter(hall=hall, day=day, status=Ticket.Status.WAITING)
+        .values("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    rows = []
+    for category in categories:
+        n = waiting.get(category.pk, 0)
+        windows = windows_serving(category)
+        minutes = mean_service_minutes(category, day)
+        rows.append(
+            {
+                "category": category,
+                "waiting": n,
+                "windows_open": windows,
+                "wait_minutes": math.ceil(n * minutes / max(windows, 1)),
+            }
+        )
+    return rows
+
+
+def recent_calls(hall: Hall, *, limit: int = 8) -> list[HallEvent]:
+    """The board's list: today's latest calls and recalls, newest first."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(
+        HallEvent.objects.select_related("ticket", "window")
+        .filter(
+            hall=hall,
+            at__gte=start,
+            kind__in=(HallEvent.Kind.CALLED, HallEvent.Kind.RECALLED),
+        )
+        .order_by("-id")[:limit]
+    )
+
+
+def events_after(hall: Hall, last_id: int, *, limit: int = 50) -> list[HallEvent]:
+    return list(
+        HallEvent.objects.select_related("ticket", "window")
+        .filter(
+            hall=hall,
+            id__gt=last_id,
+            kind__in=(HallEvent.Kind.CALLED, HallEvent.Kind.RECALLED),
+        )
+        .order_by("id")[:limit]
+    )
+
+
+def latest_event_id(hall: Hall) -> int:
+    last = HallEvent.objects.filter(hall=hall).order_by("-id").values_list("id", flat=True)
+    return int(last.first() or 0)
+
+
+def current_ticket(window: Window) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("category", "applicant")
+        .filter(window=window, status__in=(Ticket.Status.CALLED, Ticket.Status.SERVING))
+        .order_by("-called_at")
+        .first()
+    )

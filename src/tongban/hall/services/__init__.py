@@ -1,0 +1,7 @@
+"""Writes in the hall: tickets, the window console, window sessions."""
+
+from __future__ import annotations
+
+
+class HallConflict(Exception):
+    """The hall, window or ticket is not in a state that allows this (HTTP 409)."""
