@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 
+from tests.cases.conftest import item, submitted  # noqa: F401 — fixtures for the hall tests
 from tests.factories import UserFactory
 from tongban.accounts.models import DeviceIdentity, Role, User
 from tongban.accounts.services import IssuedDeviceKey, device_register

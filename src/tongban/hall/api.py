@@ -140,26 +140,6 @@ def call_next(request: HttpRequest) -> Any:
     return 200, presenters.ticket_out(ticket)
 
 
-STEPS = {
-    "recall": console.ticket_recall,
-    "start": console.ticket_start,
-    "finish": console.ticket_finish,
-    "no-show": console.ticket_no_show,
-}
-
-
-@router.post(
-    "/console/tickets/{ticket_id}/{step}",
-    response=TicketOut,
-    auth=session,
-    summary="重呼 recall / 开始办理 start / 办结 finish / 过号 no-show",
-)
-def ticket_step(request: HttpRequest, ticket_id: int, step: str) -> dict[str, Any]:
-    if step not in STEPS:
-        raise Http404("未知操作")
-    return presenters.ticket_out(STEPS[step](user=_user(request), ticket_id=ticket_id))
-
-
 @router.post(
     "/console/tickets/{ticket_id}/transfer", response=TicketOut, auth=session, summary="转移"
 )
@@ -210,3 +190,24 @@ def accept_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dic
         user=_user(request), ticket_id=ticket_id, case=_case(payload.case)
     )
     return presenters.link_out(link)
+
+
+# Last: the generic step route must not shadow transfer, link-case and accept-case.
+STEPS = {
+    "recall": console.ticket_recall,
+    "start": console.ticket_start,
+    "finish": console.ticket_finish,
+    "no-show": console.ticket_no_show,
+}
+
+
+@router.post(
+    "/console/tickets/{ticket_id}/{step}",
+    response=TicketOut,
+    auth=session,
+    summary="重呼 recall / 开始办理 start / 办结 finish / 过号 no-show",
+)
+def ticket_step(request: HttpRequest, ticket_id: int, step: str) -> dict[str, Any]:
+    if step not in STEPS:
+        raise Http404("未知操作")
+    return presenters.ticket_out(STEPS[step](user=_user(request), ticket_id=ticket_id))

@@ -195,7 +195,11 @@ class Ticket(models.Model):
         CANCELLED = "cancelled", _("已取消")
 
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets")
+    # The queue the ticket waits in now (a transfer changes it) and the one that numbered it.
     category = models.ForeignKey(QueueCategory, on_delete=models.PROTECT, related_name="tickets")
+    numbered_in = models.ForeignKey(
+        QueueCategory, on_delete=models.PROTECT, related_name="+", verbose_name="取号类别"
+    )
     day = models.DateField("日期")
     seq = models.PositiveIntegerField("序号")
     number = models.CharField("号码", max_length=8)
@@ -255,7 +259,7 @@ class Ticket(models.Model):
         verbose_name = "排队号"
         verbose_name_plural = "排队号"
         constraints = [
-            models.UniqueConstraint(fields=["category", "day", "seq"], name="unique_ticket_seq"),
+            models.UniqueConstraint(fields=["numbered_in", "day", "seq"], name="unique_ticket_seq"),
             models.UniqueConstraint(
                 fields=["hall", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),

@@ -155,6 +155,7 @@ def _issue(
     ticket = Ticket.objects.create(
         hall=hall,
         category=category,
+        numbered_in=category,
         day=day,
         seq=seq,
         number=f"{category.letter}{seq:03d}",
