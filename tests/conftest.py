@@ -71,6 +71,14 @@ def demo_city_with_cases(db: None) -> None:
     demo_seed()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_hall_event_poller() -> None:
+    """Same-process announcements wake the boards in tests; no background poller."""
+    from tongban.hall.live import hub
+
+    hub.polling = False
+
+
 @pytest.fixture(autouse=True)
 def _fresh_local_cache() -> None:
     """Rolled-back test databases reuse primary keys; cached renders must not leak across."""

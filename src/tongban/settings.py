@@ -214,6 +214,7 @@ TONGBAN_REDIS_URL = env_str("TONGBAN_REDIS_URL", "")
 # A board's stream ends after this long and the browser reconnects (Last-Event-ID), so a
 # board never holds a web server thread for ever.
 HALL_STREAM_MAX_SECONDS = env_int("TONGBAN_HALL_STREAM_MAX_SECONDS", 300)
+HALL_STREAM_KEEPALIVE_SECONDS = 15.0
 EMAIL_BACKEND = env_str("TONGBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("TONGBAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)

@@ -22,6 +22,7 @@ from tongban.catalog.services import ImportReport, catalog_import
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
+from tongban.demo.hall_seed import demo_hall_seed
 
 REGION = "610100"  # 西安市
 
@@ -66,6 +67,8 @@ PEOPLE = [
     DemoPerson("admin", "吴管理", (Role.ADMINISTRATOR,), None, dt.date(1985, 6, 18)),
     # The civil affairs bureau's data steward decides requests for 婚姻登记信息.
     DemoPerson("steward_mzj", "郑民政", (Role.DATA_STEWARD,), "mzj", dt.date(1989, 4, 9)),
+    # A second window clerk at the civic centre (社保医保 windows).
+    DemoPerson("clerk2", "冯窗口", (Role.CLERK,), "rsj", dt.date(1993, 8, 22)),
 ]
 
 
@@ -140,4 +143,5 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             report.devices[name] = issued.api_key
     report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
     report.exchange = demo_exchange_seed(with_cases=with_cases)
+    demo_hall_seed()
     return report

@@ -39,6 +39,9 @@ class EventHub:
         self._latest = 0
         self._started = False
         self._redis: Any = None
+        # Tests turn the database poll off: each test's data lives in its own transaction,
+        # which a poller on another connection cannot see anyway.
+        self.polling = True
 
     # --- writers ---------------------------------------------------------------------------
 
@@ -85,7 +88,8 @@ class EventHub:
             if self._started:
                 return
             self._started = True
-        threading.Thread(target=self._poll_loop, name="hall-events-poll", daemon=True).start()
+        if self.polling:
+            threading.Thread(target=self._poll_loop, name="hall-events-poll", daemon=True).start()
         if self._redis_client() is not None:
             threading.Thread(target=self._redis_loop, name="hall-events-redis", daemon=True).start()
 

@@ -30,7 +30,6 @@ from tongban.hall.services import HallConflict, console
 from tongban.hall.services.tickets import ticket_issue
 
 DEVICE_SESSION_KEY = "hall_device_id"
-KEEP_ALIVE_SECONDS = 15.0
 
 
 def _error_text(exc: Exception) -> str:
@@ -217,7 +216,7 @@ def board_events(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
                 last = event.pk
                 yield _sse(event.pk, "call", presenters.call_out(event))
             known = max(known, last)
-            newest = hub.wait_beyond(known, timeout=KEEP_ALIVE_SECONDS)
+            newest = hub.wait_beyond(known, timeout=settings.HALL_STREAM_KEEPALIVE_SECONDS)
             if newest > known:
                 known = newest
                 continue

@@ -44,3 +44,8 @@ class Command(BaseCommand):
             "再看“谁查看了我的数据”；steward 看“数据共享”和“统计概况”，"
             "steward_mzj 审核待批的授权申请。"
         )
+        self.stdout.write(
+            "服务大厅（西安市政务服务中心，工作日 08:30–18:00）：在 /hall/device/ 输入上面的"
+            "自助机密钥打开取号机、叫号屏密钥打开叫号屏；clerk 在 /hall/console/ 签到叫号；"
+            "zhangsan 可在 /hall/xa-civic/ 远程取号。"
+        )
