@@ -8,5 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.cases import rules
+        from tongban.cases.services.deadlines import case_warnings_sweep
+        from tongban.core.sweeps import sweeps
 
         rules.register()
+        sweeps.register("cases.warnings", lambda: f"预警变更 {case_warnings_sweep()}")

@@ -11,4 +11,8 @@ class ExchangeConfig(AppConfig):
         from tongban.exchange.providers import register_default_providers
 
         rules.register()
+        from tongban.core.sweeps import sweeps
+        from tongban.exchange.services.remote import nonces_prune
+
         register_default_providers()
+        sweeps.register("exchange.nonces", lambda: f"清理过期防重放记录 {nonces_prune()} 条")

@@ -14,19 +14,23 @@ from tongban.accounts.api import DeviceKeyAuth
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.cases.models import Case
 from tongban.hall import presenters, selectors
-from tongban.hall.models import Hall, QueueCategory, Ticket, Window
+from tongban.hall.models import Appointment, AppointmentSlot, Hall, QueueCategory, Ticket, Window
 from tongban.hall.schemas import (
+    AppointmentOut,
+    BookIn,
     CallOut,
     CaseRefIn,
+    CheckInIn,
     ConsoleOut,
     HallOut,
     LinkOut,
     SignInIn,
+    SlotOut,
     TicketIn,
     TicketOut,
     TransferIn,
 )
-from tongban.hall.services import console
+from tongban.hall.services import appointments, console
 from tongban.hall.services.tickets import ticket_cancel, ticket_issue
 
 router = Router(tags=["服务大厅 hall"])
@@ -103,6 +107,81 @@ def calls(request: HttpRequest, code: str, after: int = 0) -> list[dict[str, Any
     hall = _hall(code)
     events = selectors.events_after(hall, after) if after else selectors.recent_calls(hall)
     return [presenters.call_out(e) for e in events]
+
+
+# --- appointments ------------------------------------------------------------------------------
+
+
+@router.get("/halls/{code}/slots", response=list[SlotOut], summary="可预约时段")
+def slots(request: HttpRequest, code: str, category: int) -> list[dict[str, Any]]:
+    return [presenters.slot_out(s) for s in selectors.open_slots(_hall(code), category)]
+
+
+@router.post("/appointments", response={201: AppointmentOut}, auth=session, summary="预约")
+def book(request: HttpRequest, payload: BookIn) -> tuple[int, dict[str, Any]]:
+    slot = AppointmentSlot.objects.filter(pk=payload.slot).first()
+    if slot is None:
+        raise Http404("预约时段不存在")
+    appointment = appointments.appointment_book(
+        applicant=_user(request), slot=slot, idempotency_key=payload.idempotency_key
+    )
+    return 201, presenters.appointment_out(appointment)
+
+
+@router.get("/appointments", response=list[AppointmentOut], auth=session, summary="我的预约")
+def my_appointments(request: HttpRequest) -> list[dict[str, Any]]:
+    mine = selectors.appointments_of(_user(request).pk)[:50]
+    return [presenters.appointment_out(a) for a in mine]
+
+
+def _my_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+    appointment = selectors.appointments_of(_user(request).pk).filter(pk=appointment_id).first()
+    if appointment is None:
+        raise Http404("预约不存在")
+    return appointment
+
+
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response=AppointmentOut,
+    auth=session,
+    summary="取消预约",
+)
+def cancel_appointment(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
+    appointment = appointments.appointment_cancel(
+        applicant=_user(request), appointment=_my_appointment(request, appointment_id)
+    )
+    return presenters.appointment_out(appointment)
+
+
+@router.post(
+    "/appointments/{appointment_id}/check-in",
+    response=TicketOut,
+    auth=session,
+    summary="在手机上签到取号",
+)
+def check_in_online(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
+    ticket = appointments.appointment_check_in(
+        appointment=_my_appointment(request, appointment_id), applicant=_user(request)
+    )
+    return presenters.ticket_out(ticket)
+
+
+@router.post(
+    "/halls/{code}/check-in",
+    response=TicketOut,
+    auth=DeviceKeyAuth(),
+    summary="自助机凭签到码签到取号",
+)
+def check_in_kiosk(request: HttpRequest, code: str, payload: CheckInIn) -> dict[str, Any]:
+    hall = _hall(code)
+    appointment = appointments.appointment_by_code(hall, payload.code)
+    if appointment is None:
+        raise Http404("签到码无效（只能签到本大厅今天的预约）")
+    device = request.auth  # type: ignore[attr-defined]
+    return presenters.ticket_out(
+        appointments.appointment_check_in(appointment=appointment, device=device)
+    )
 
 
 # --- the window console ------------------------------------------------------------------------

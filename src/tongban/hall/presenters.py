@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from tongban.accounts.models import User
 from tongban.hall import selectors
-from tongban.hall.models import Hall, HallEvent, Ticket, TicketCase
+from tongban.hall.models import (
+    Appointment,
+    AppointmentSlot,
+    Hall,
+    HallEvent,
+    Ticket,
+    TicketCase,
+)
 
 TOKEN_SALT = "tongban.hall.ticket"  # noqa: S105 — a signing namespace, not a secret
 # A ticket link is good for the day it was issued and a little beyond.
@@ -44,6 +51,7 @@ def category_rows(hall: Hall) -> list[dict[str, Any]]:
             "waiting": row["waiting"],
             "windows_open": row["windows_open"],
             "wait_minutes": row["wait_minutes"],
+            "appointments": row["category"].appointment_capacity > 0,
         }
         for row in selectors.queue_overview(hall, timezone.localdate())
     ]
@@ -103,6 +111,33 @@ def console_out(user: User) -> dict[str, Any]:
         "hall": window.hall.name,
         "current": ticket_out(current) if current else None,
         "queues": [row for row in category_rows(window.hall) if row["id"] in served],
+    }
+
+
+def slot_out(slot: AppointmentSlot) -> dict[str, Any]:
+    return {
+        "id": slot.pk,
+        "category": slot.category.name,
+        "day": slot.day,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "left": slot.left,
+    }
+
+
+def appointment_out(appointment: Appointment) -> dict[str, Any]:
+    slot = appointment.slot
+    return {
+        "id": appointment.pk,
+        "hall": slot.hall.name,
+        "category": slot.category.name,
+        "day": slot.day,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "code": appointment.code,
+        "status": appointment.status,
+        "status_label": str(appointment.get_status_display()),
+        "ticket": appointment.ticket.number if appointment.ticket else None,
     }
 
 

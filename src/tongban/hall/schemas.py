@@ -15,6 +15,7 @@ class CategoryOut(Schema):
     waiting: int
     windows_open: int
     wait_minutes: int
+    appointments: bool
 
 
 class HallOut(Schema):
@@ -75,6 +76,37 @@ class CallOut(Schema):
     text: str
     kind: str
     at: dt.datetime
+
+
+class SlotOut(Schema):
+    id: int
+    category: str
+    day: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    left: int
+
+
+class BookIn(Schema):
+    slot: int
+    idempotency_key: str | None = None
+
+
+class AppointmentOut(Schema):
+    id: int
+    hall: str
+    category: str
+    day: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    code: str
+    status: str
+    status_label: str
+    ticket: str | None
+
+
+class CheckInIn(Schema):
+    code: str
 
 
 class LinkOut(Schema):

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from tongban.core.calendar import CalendarDataMissing, is_working_day
 from tongban.hall.models import (
+    Appointment,
+    AppointmentSlot,
     Hall,
     HallDevice,
     HallEvent,
@@ -194,4 +196,30 @@ def current_ticket(window: Window) -> Ticket | None:
         .filter(window=window, status__in=(Ticket.Status.CALLED, Ticket.Status.SERVING))
         .order_by("-called_at")
         .first()
+    )
+
+
+def open_slots(
+    hall: Hall, category_id: int, now: dt.datetime | None = None
+) -> list[AppointmentSlot]:
+    """Bookable slots of a category from now on, with places left."""
+    local = timezone.localtime(now or timezone.now())
+    slots = (
+        AppointmentSlot.objects.select_related("category")
+        .filter(hall=hall, category_id=category_id, day__gte=local.date())
+        .order_by("day", "starts_at")
+    )
+    return [
+        s
+        for s in slots
+        if (s.day, s.starts_at) > (local.date(), local.time().replace(tzinfo=None))
+        and s.booked < s.capacity
+    ]
+
+
+def appointments_of(user_id: int) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.select_related("slot__hall", "slot__category", "ticket")
+        .filter(applicant_id=user_id)
+        .order_by("-day", "-slot__starts_at")
     )

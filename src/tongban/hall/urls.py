@@ -13,6 +13,8 @@ urlpatterns = [
     path("hall/console/", views.console_page, name="console"),
     path("hall/console/<str:action>/", views.console_act, name="console_act"),
     path("hall/t/<str:token>/", views.ticket_page, name="ticket"),
+    path("hall/appointments/", views.my_appointments, name="appointments"),
     path("hall/<slug:code>/", views.hall_page, name="hall"),
     path("hall/<slug:code>/ticket/", views.remote_ticket, name="remote_ticket"),
+    path("hall/<slug:code>/book/", views.book_page, name="book"),
 ]

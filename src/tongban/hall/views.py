@@ -25,8 +25,8 @@ from tongban.cases.models import Case
 from tongban.cases.services.steps import CaseConflict
 from tongban.hall import presenters, selectors
 from tongban.hall.live import hub
-from tongban.hall.models import Hall, QueueCategory, Ticket, Window
-from tongban.hall.services import HallConflict, console
+from tongban.hall.models import AppointmentSlot, Hall, QueueCategory, Ticket, Window
+from tongban.hall.services import HallConflict, appointments, console
 from tongban.hall.services.tickets import ticket_issue
 
 DEVICE_SESSION_KEY = "hall_device_id"
@@ -85,6 +85,72 @@ def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, template, {"t": presenters.ticket_out(ticket), "token": token})
 
 
+def _signed_in(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — behind login_required
+    return user
+
+
+@login_required
+def book_page(request: HttpRequest, code: str) -> HttpResponse:
+    hall = selectors.hall_by_code(code)
+    category = QueueCategory.objects.filter(
+        hall=hall, pk=request.GET.get("category") or request.POST.get("category") or 0
+    ).first()
+    if hall is None or category is None:
+        raise Http404("排队类别不存在")
+    if request.method == "POST":
+        slot = AppointmentSlot.objects.filter(
+            category=category, pk=request.POST.get("slot") or 0
+        ).first()
+        try:
+            if slot is None:
+                raise ValidationError({"slot": ["请选择预约时段"]})
+            appointments.appointment_book(
+                applicant=_signed_in(request),
+                slot=slot,
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except (HallConflict, ValidationError) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "预约成功，签到码已发到您的消息中心")
+            return redirect("hall:appointments")
+    days: dict[Any, list[AppointmentSlot]] = {}
+    for slot in selectors.open_slots(hall, category.pk):
+        days.setdefault(slot.day, []).append(slot)
+    return render(
+        request,
+        "hall/book.html",
+        {"hall": hall, "category": category, "days": days, "idempotency_key": uuid.uuid4().hex},
+    )
+
+
+@login_required
+def my_appointments(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
+    if request.method == "POST":
+        appointment = (
+            selectors.appointments_of(user.pk)
+            .filter(pk=request.POST.get("appointment") or 0)
+            .first()
+        )
+        if appointment is None:
+            raise Http404("预约不存在")
+        try:
+            if request.POST.get("action") == "cancel":
+                appointments.appointment_cancel(applicant=user, appointment=appointment)
+                messages.success(request, "已取消预约")
+            else:
+                ticket = appointments.appointment_check_in(appointment=appointment, applicant=user)
+                return redirect("hall:ticket", token=presenters.ticket_token(ticket))
+        except (HallConflict, ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("hall:appointments")
+    rows = [presenters.appointment_out(a) for a in selectors.appointments_of(user.pk)[:30]]
+    return render(request, "hall/appointments.html", {"appointments": rows})
+
+
 # --- devices: kiosk and display board ----------------------------------------------------------
 
 
@@ -126,7 +192,17 @@ def kiosk(request: HttpRequest) -> HttpResponse:
         return redirect("hall:device")
     device, hall = post
     ticket_view = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("check_in_code"):
+        appointment = appointments.appointment_by_code(hall, request.POST["check_in_code"])
+        try:
+            if appointment is None:
+                raise ValidationError({"code": ["签到码无效（只能签到本大厅今天的预约）"]})
+            ticket_view = presenters.ticket_out(
+                appointments.appointment_check_in(appointment=appointment, device=device)
+            )
+        except (HallConflict, ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+    elif request.method == "POST":
         category = QueueCategory.objects.filter(
             hall=hall, pk=request.POST.get("category") or 0
         ).first()

@@ -42,6 +42,7 @@ def hall_define(
                 "description": spec.get("description", ""),
                 "item_codes": list(spec.get("item_codes", [])),
                 "default_service_minutes": spec.get("default_service_minutes", 10),
+                "appointment_capacity": spec.get("appointment_capacity", 2),
                 "order": order,
                 "active": True,
             },

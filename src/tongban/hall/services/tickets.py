@@ -85,7 +85,7 @@ def _scoped_key(key: str | None, device: DeviceIdentity | None, user: User | Non
 def _check_issuer(
     hall: Hall, source: str, device: DeviceIdentity | None, applicant: User | None
 ) -> None:
-    if source == Ticket.Source.KIOSK:
+    if source == Ticket.Source.KIOSK or device is not None:
         if device is None or device.kind != DeviceIdentity.Kind.KIOSK:
             raise PermissionDenied("只有本大厅的取号自助机可以现场取号")
         if selectors.hall_for_device(device.pk) != hall:
