@@ -17,4 +17,6 @@ urlpatterns = [
     path("hall/<slug:code>/", views.hall_page, name="hall"),
     path("hall/<slug:code>/ticket/", views.remote_ticket, name="remote_ticket"),
     path("hall/<slug:code>/book/", views.book_page, name="book"),
+    path("hall/<slug:code>/dashboard/", views.dashboard, name="dashboard"),
+    path("hall/<slug:code>/report.pdf", views.daily_report, name="report"),
 ]

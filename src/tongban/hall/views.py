@@ -3,6 +3,7 @@ the display board (device sessions), the board's live event stream, and the wind
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import uuid
@@ -17,13 +18,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.accounts.services import device_authenticate
 from tongban.cases.models import Case
 from tongban.cases.services.steps import CaseConflict
-from tongban.hall import presenters, selectors
+from tongban.core.pdf import render_pdf
+from tongban.hall import analysis, presenters, selectors
 from tongban.hall.live import hub
 from tongban.hall.models import AppointmentSlot, Hall, QueueCategory, Ticket, Window
 from tongban.hall.services import HallConflict, appointments, console
@@ -309,6 +312,61 @@ def board_events(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event through at once
+    return response
+
+
+# --- the hall's analysis -------------------------------------------------------------------------
+
+
+def _analysis_hall(request: HttpRequest, code: str) -> tuple[Hall, dt.date]:
+    hall = selectors.hall_by_code(code)
+    if hall is None:
+        raise Http404("大厅不存在")
+    if not request.user.has_perm("hall.view_analysis", hall):
+        raise PermissionDenied("只有本大厅的管理员可以查看大厅分析")
+    raw = request.GET.get("day", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError as exc:
+        raise ValidationError({"day": ["日期格式应为 YYYY-MM-DD"]}) from exc
+    return hall, day
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        hall, day = _analysis_hall(request, code)
+    except ValidationError as exc:
+        return HttpResponse(_error_text(exc), status=400, content_type="text/plain")
+    figures = analysis.hall_day_figures(hall, day)
+    chart = {
+        "hours": [f"{row['hour']}时" for row in figures["by_hour"]],
+        "arrivals": [row["arrivals"] for row in figures["by_hour"]],
+        "wait": [
+            round(row["wait_mean"], 1) if row["wait_mean"] is not None else None
+            for row in figures["by_hour"]
+        ],
+    }
+    return render(
+        request,
+        "hall/dashboard.html",
+        {"hall": hall, "day": day, "f": figures, "chart": chart},
+    )
+
+
+@login_required
+def daily_report(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        hall, day = _analysis_hall(request, code)
+    except ValidationError as exc:
+        return HttpResponse(_error_text(exc), status=400, content_type="text/plain")
+    figures = analysis.hall_day_figures(hall, day)
+    pdf = render_pdf(
+        "hall/report_pdf.html",
+        {"hall": hall, "day": day, "f": figures, "generated_at": timezone.localtime()},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="hall-{hall.code}-{day}.pdf"'
     return response
 
 
