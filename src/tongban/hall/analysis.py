@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tongban.core import clock
 from tongban.hall.models import Hall, Ticket, TicketCase, WindowSession
 from tongban.hall.staffing import mean_wait_minutes, windows_needed
 
@@ -97,7 +98,7 @@ def _overlap(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime)
 
 def hall_day_figures(hall: Hall, day: dt.date) -> dict[str, Any]:
     start, end = _day_bounds(day)
-    now = min(timezone.now(), end)
+    now = min(clock.now(), end)
     tickets = list(
         Ticket.objects.filter(hall=hall, day=day).values(
             "pk",

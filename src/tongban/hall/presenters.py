@@ -7,9 +7,9 @@ from typing import Any
 import segno
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
 
 from tongban.accounts.models import User
+from tongban.core import clock
 from tongban.hall import selectors
 from tongban.hall.models import (
     Appointment,
@@ -53,7 +53,7 @@ def category_rows(hall: Hall) -> list[dict[str, Any]]:
             "wait_minutes": row["wait_minutes"],
             "appointments": row["category"].appointment_capacity > 0,
         }
-        for row in selectors.queue_overview(hall, timezone.localdate())
+        for row in selectors.queue_overview(hall, clock.localdate())
     ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from tongban.core import clock
 from tongban.core.calendar import CalendarDataMissing, is_working_day
 from tongban.hall.models import (
     Appointment,
@@ -43,7 +44,7 @@ def working_day(day: dt.date) -> bool:
 
 
 def hall_open(hall: Hall, at: dt.datetime | None = None) -> bool:
-    local = timezone.localtime(at or timezone.now())
+    local = timezone.localtime(at or clock.now())
     return (
         hall.active
         and working_day(local.date())
@@ -161,7 +162,7 @@ def queue_overview(hall: Hall, day: dt.date) -> list[dict[str, Any]]:
 
 def recent_calls(hall: Hall, *, limit: int = 8) -> list[HallEvent]:
     """The board's list: today's latest calls and recalls, newest first."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     return list(
         HallEvent.objects.select_related("ticket", "window")
         .filter(
@@ -203,7 +204,7 @@ def open_slots(
     hall: Hall, category_id: int, now: dt.datetime | None = None
 ) -> list[AppointmentSlot]:
     """Bookable slots of a category from now on, with places left."""
-    local = timezone.localtime(now or timezone.now())
+    local = timezone.localtime(now or clock.now())
     slots = (
         AppointmentSlot.objects.select_related("category")
         .filter(hall=hall, category_id=category_id, day__gte=local.date())

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.accounts.models import DeviceIdentity, User
+from tongban.core import clock
 from tongban.core.audit import audit_log
 from tongban.hall import selectors
 from tongban.hall.models import Appointment, AppointmentSlot, Hall, Ticket
@@ -41,7 +42,7 @@ def _slot_times(hall: Hall) -> list[tuple[dt.time, dt.time]]:
 def slots_ensure(hall: Hall, *, today: dt.date | None = None) -> int:
     """Open the slots of the next BOOKING_DAYS working days (idempotent); returns how many
     new slots exist."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     categories = list(hall.categories.filter(active=True, appointment_capacity__gt=0))
     rows = [
         AppointmentSlot(
@@ -106,7 +107,7 @@ def _book(applicant: User, slot: AppointmentSlot, key: str | None) -> Appointmen
         .select_related("hall", "category")
         .get(pk=slot.pk)
     )
-    if _starts(slot) <= timezone.now():
+    if _starts(slot) <= clock.now():
         raise ValidationError({"slot": ["该时段已开始或已过去，请选择其他时段"]})
     if Appointment.objects.filter(
         applicant=applicant, category=slot.category, day=slot.day, status__in=Appointment.ACTIVE
@@ -152,13 +153,13 @@ def appointment_cancel(*, applicant: User, appointment: Appointment) -> Appointm
         raise PermissionDenied("只能取消自己的预约")
     if appointment.status != Appointment.Status.BOOKED:
         raise HallConflict(f"预约当前“{appointment.get_status_display()}”，不能取消")
-    if _starts(appointment.slot) <= timezone.now():
+    if _starts(appointment.slot) <= clock.now():
         raise HallConflict("预约时段已开始，不能再取消")
     slot = AppointmentSlot.objects.select_for_update().get(pk=appointment.slot_id)
     slot.booked -= 1
     slot.save(update_fields=["booked"])
     appointment.status = Appointment.Status.CANCELLED
-    appointment.cancelled_at = timezone.now()
+    appointment.cancelled_at = clock.now()
     appointment.save(update_fields=["status", "cancelled_at"])
     audit_log(
         action="hall.appointment.cancel",
@@ -189,7 +190,7 @@ def appointment_check_in(
         return appointment.ticket
     if appointment.status == Appointment.Status.CANCELLED:
         raise HallConflict("该预约已取消")
-    now = timezone.now()
+    now = clock.now()
     if appointment.day != timezone.localdate(now):
         raise HallConflict(f"该预约是{appointment.day:%m月%d日}的，请当天签到")
     if now < _starts(slot) - EARLY_CHECK_IN:
@@ -219,7 +220,7 @@ def appointment_check_in(
 def appointment_by_code(hall: Hall, code: str) -> Appointment | None:
     return (
         Appointment.objects.select_related("slot")
-        .filter(slot__hall=hall, day=timezone.localdate(), code=code.strip())
+        .filter(slot__hall=hall, day=clock.localdate(), code=code.strip())
         .first()
     )
 
@@ -227,7 +228,7 @@ def appointment_by_code(hall: Hall, code: str) -> Appointment | None:
 def appointments_sweep(*, now: dt.datetime | None = None) -> str:
     """Reminders a day ahead; appointments whose slot ended without a check-in are missed;
     every hall's slots stay open BOOKING_DAYS ahead."""
-    now = now or timezone.now()
+    now = now or clock.now()
     for hall in Hall.objects.filter(active=True):
         slots_ensure(hall, today=timezone.localdate(now))
     due = Appointment.objects.select_related("slot__hall", "slot__category", "applicant").filter(

@@ -8,12 +8,12 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from tongban.accounts.models import Role, User
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services.lifecycle import case_accept, case_start_pre_review
 from tongban.cases.services.visits import case_visit_record
+from tongban.core import clock
 from tongban.core.audit import audit_log
 from tongban.hall import selectors
 from tongban.hall.models import (
@@ -54,7 +54,7 @@ def window_sign_in(*, user: User, window: Window) -> WindowSession:
         raise HallConflict(f"{window.label}已由{taken.user.real_name}签到")
     if taken is not None:
         return taken
-    now = timezone.now()
+    now = clock.now()
     WindowSession.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
     try:
         with transaction.atomic():
@@ -73,7 +73,7 @@ def window_sign_out(*, user: User) -> None:
     current = selectors.current_ticket(session.window)
     if current is not None:
         raise HallConflict(f"请先办结或转移当前的{current.number}号再签退")
-    session.ended_at = timezone.now()
+    session.ended_at = clock.now()
     session.save(update_fields=["ended_at"])
     audit_log(
         action="hall.window.sign_out", obj=session.window, changes={"user": [user.username, None]}
@@ -121,7 +121,7 @@ def _prefer_normal(window: Window, categories: list[int], day: dt.date) -> bool:
 
 
 def _next_ticket(window: Window) -> Ticket | None:
-    day = timezone.localdate()
+    day = clock.localdate()
     categories = list(window.categories.filter(active=True).values_list("pk", flat=True))
     waiting = selectors.waiting_for(categories, day, window)
     # Tickets transferred to this very window come first, then priority (bounded), then the
@@ -151,7 +151,7 @@ def ticket_call_next(*, user: User) -> Ticket | None:
     ticket = Ticket.objects.select_for_update().get(pk=candidate.pk)
     if ticket.status != Ticket.Status.WAITING:  # taken by another window meanwhile
         raise HallConflict("该号刚被其他窗口叫走，请再点一次叫号")
-    now = timezone.now()
+    now = clock.now()
     ticket.status = Ticket.Status.CALLED
     ticket.window = window
     ticket.served_by = user
@@ -176,7 +176,7 @@ def _notify_near(window: Window) -> None:
     ahead = window.hall.near_notice_ahead
     if not ahead:
         return
-    day = timezone.localdate()
+    day = clock.localdate()
     for category in window.categories.filter(active=True):
         upcoming = list(
             selectors.waiting_for([category.pk], day)
@@ -220,7 +220,7 @@ def ticket_no_show(*, user: User, ticket_id: int) -> Ticket:
     if ticket.recalls < limit:
         raise HallConflict(f"须重呼{limit}次仍未到才能标记过号（已重呼{ticket.recalls}次）")
     ticket.status = Ticket.Status.NO_SHOW
-    ticket.finished_at = timezone.now()
+    ticket.finished_at = clock.now()
     ticket.save(update_fields=["status", "finished_at"])
     hall_event(ticket, HallEvent.Kind.NO_SHOW, window=window)
     audit_log(action="hall.ticket.no_show", obj=ticket, changes={"status": ["called", "no_show"]})
@@ -232,7 +232,7 @@ def ticket_start(*, user: User, ticket_id: int) -> Ticket:
     window = _session(user).window
     ticket = _locked_ticket(ticket_id, window, Ticket.Status.CALLED)
     ticket.status = Ticket.Status.SERVING
-    ticket.service_started_at = timezone.now()
+    ticket.service_started_at = clock.now()
     ticket.served_by = user
     ticket.save(update_fields=["status", "service_started_at", "served_by"])
     hall_event(ticket, HallEvent.Kind.STARTED, window=window)
@@ -245,7 +245,7 @@ def ticket_finish(*, user: User, ticket_id: int) -> Ticket:
     window = _session(user).window
     ticket = _locked_ticket(ticket_id, window, Ticket.Status.SERVING)
     ticket.status = Ticket.Status.DONE
-    ticket.finished_at = timezone.now()
+    ticket.finished_at = clock.now()
     ticket.save(update_fields=["status", "finished_at"])
     hall_event(ticket, HallEvent.Kind.FINISHED, window=window)
     audit_log(action="hall.ticket.finish", obj=ticket, changes={"status": ["serving", "done"]})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
+from tongban.core import clock
 from tongban.hall.live import hub
 from tongban.hall.models import HallEvent, Ticket, Window
 
@@ -23,7 +23,7 @@ def hall_event(
         ticket=ticket,
         window=window,
         kind=kind,
-        at=timezone.now(),
+        at=clock.now(),
         text=text,
     )
     transaction.on_commit(lambda: hub.announce(event.pk))

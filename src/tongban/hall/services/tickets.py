@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.cases.models import Case, CaseState
+from tongban.core import clock
 from tongban.core.audit import audit_log
 from tongban.core.context import Actor, acting_as, current_actor
 from tongban.core.ids import id_number_birth_date
@@ -137,7 +138,7 @@ def _issue(
     scoped_key: str | None,
     now: dt.datetime | None,
 ) -> Ticket:
-    now = now or timezone.now()
+    now = now or clock.now()
     day = timezone.localdate(now)
     if category.hall_id != hall.pk or not category.active:
         raise ValidationError({"category": ["本大厅没有这个排队类别"]})
@@ -189,7 +190,7 @@ def ticket_cancel(*, ticket: Ticket, applicant: User) -> Ticket:
     if ticket.status != Ticket.Status.WAITING:
         raise HallConflict(f"排队号{ticket.number}当前“{ticket.get_status_display()}”，不能取消")
     ticket.status = Ticket.Status.CANCELLED
-    ticket.finished_at = timezone.now()
+    ticket.finished_at = clock.now()
     ticket.save(update_fields=["status", "finished_at"])
     hall_event(ticket, HallEvent.Kind.CANCELLED)
     audit_log(action="hall.ticket.cancel", obj=ticket, changes={"status": ["waiting", "cancelled"]})

@@ -1,0 +1,36 @@
+"""The platform's clock. Services that record when things happen read it here, so that a
+replay (the demo city's past hall day, the hall simulator) can run the real services at a
+chosen moment without touching the system clock."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.utils import timezone
+
+_replay_at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "replay_at", default=None
+)
+
+
+def now() -> dt.datetime:
+    return _replay_at.get() or timezone.now()
+
+
+def localdate() -> dt.date:
+    return timezone.localdate(now())
+
+
+@contextmanager
+def replaying_at(moment: dt.datetime) -> Iterator[None]:
+    """Run the block as if it were `moment` (timezone-aware)."""
+    if timezone.is_naive(moment):
+        raise ValueError("replaying_at needs an aware datetime")
+    token = _replay_at.set(moment)
+    try:
+        yield
+    finally:
+        _replay_at.reset(token)
