@@ -22,7 +22,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
         # would first load the user's model permissions from the database on every page).
         "nav_exchange": signed_in and rule_allows("exchange.review_access", user),
         "nav_console": bool(has_role and has_role("clerk", "hall_manager")),
-        "nav_halls_managed": list(user.halls_managed.values_list("code", "name"))
+        "nav_halls_managed": list(getattr(user, "halls_managed").values_list("code", "name"))
         if bool(has_role and has_role("hall_manager"))
         else [],
         "nav_overview": signed_in
