@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from tongban.core.permissions import rule_allows
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
+
+
+def _halls_managed(user: Any) -> list[tuple[str, str]]:
+    return list(user.halls_managed.values_list("code", "name"))
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
@@ -22,9 +28,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
         # would first load the user's model permissions from the database on every page).
         "nav_exchange": signed_in and rule_allows("exchange.review_access", user),
         "nav_console": bool(has_role and has_role("clerk", "hall_manager")),
-        "nav_halls_managed": list(getattr(user, "halls_managed").values_list("code", "name"))
-        if bool(has_role and has_role("hall_manager"))
-        else [],
+        "nav_halls_managed": _halls_managed(user) if has_role and has_role("hall_manager") else [],
         "nav_overview": signed_in
         and (
             rule_allows("catalog.view_overview", user)
