@@ -110,7 +110,7 @@ async def _client(
         await writer.drain()
         status, keep_alive = await _read_response(reader)
         record.append(time.perf_counter() - started)
-        if status != 200:
+        if not 200 <= status < 300:  # 201 Created is a success
             errors += 1
         if not keep_alive:
             writer.close()

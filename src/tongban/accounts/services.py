@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -189,6 +190,7 @@ def enterprise_register(
 # --- devices -------------------------------------------------------------------------------
 
 DEVICE_KEY_SCHEME = "Device"
+LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def _key_digest(secret: str) -> str:
@@ -238,7 +240,10 @@ def device_authenticate(api_key: str) -> DeviceIdentity | None:
         return None
     if device.revoked_at is not None:
         return None
-    DeviceIdentity.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_RESOLUTION:
+        # At most one write a minute per device: a busy kiosk's every call is not a write.
+        DeviceIdentity.objects.filter(pk=device.pk).update(last_seen_at=now)
     return device
 
 

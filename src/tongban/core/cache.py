@@ -32,5 +32,9 @@ def cached(key: str, produce: Callable[[], T], ttl: int = DEFAULT_TTL) -> T:
     return value
 
 
+def cache_forget(key: str) -> None:
+    caches["local"].delete(key)
+
+
 def cache_clear() -> None:
     caches["local"].clear()

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tongban.core import clock
+from tongban.core.cache import cache_forget, cache_key, cached
 from tongban.core.calendar import CalendarDataMissing, is_working_day
 from tongban.hall.models import (
     Appointment,
@@ -33,9 +34,18 @@ logger = logging.getLogger(__name__)
 SERVICE_SAMPLE = 30
 
 
+# Estimates and opening days are read on every ticket; a minute's staleness is harmless.
+CALENDAR_TTL = 60
+ESTIMATE_TTL = 30
+
+
 def working_day(day: dt.date) -> bool:
     """The working-day calendar; a year nobody has entered yet falls back to Monday–Friday so
     that a hall keeps issuing tickets (the case clock reports the missing year itself)."""
+    return cached(cache_key("hall.working_day", day), lambda: _working_day(day), CALENDAR_TTL)
+
+
+def _working_day(day: dt.date) -> bool:
     try:
         return is_working_day(day)
     except CalendarDataMissing:
@@ -56,13 +66,22 @@ def hall_hours_text(hall: Hall) -> str:
     return f"工作日 {hall.opens_at:%H:%M}–{hall.closes_at:%H:%M}"
 
 
+# A hall's settings and where a device stands change rarely; kiosks ask on every ticket.
+HALL_TTL = 60
+
+
 def hall_by_code(code: str) -> Hall | None:
-    return Hall.objects.filter(code=code).first()
+    return cached(
+        cache_key("hall.by_code", code), lambda: Hall.objects.filter(code=code).first(), HALL_TTL
+    )
 
 
 def hall_for_device(device_id: int) -> Hall | None:
-    post = HallDevice.objects.select_related("hall").filter(device_id=device_id).first()
-    return post.hall if post else None
+    def find() -> Hall | None:
+        post = HallDevice.objects.select_related("hall").filter(device_id=device_id).first()
+        return post.hall if post else None
+
+    return cached(cache_key("hall.device", device_id), find, HALL_TTL)
 
 
 def open_session(user_id: int) -> WindowSession | None:
@@ -82,7 +101,16 @@ def waiting_for(categories: Any, day: dt.date, window: Window | None = None) -> 
 
 
 def mean_service_minutes(category: QueueCategory, day: dt.date) -> float:
-    """Mean of today's recent service times in the category, else its configured default."""
+    """Mean of today's recent service times in the category, else its configured default
+    (cached briefly: it feeds estimates shown on every ticket)."""
+    return cached(
+        cache_key("hall.service", category.pk, day),
+        lambda: _mean_service_minutes(category, day),
+        ESTIMATE_TTL,
+    )
+
+
+def _mean_service_minutes(category: QueueCategory, day: dt.date) -> float:
     rows = list(
         Ticket.objects.filter(
             category=category,
@@ -100,6 +128,19 @@ def mean_service_minutes(category: QueueCategory, day: dt.date) -> float:
 
 
 def windows_serving(category: QueueCategory) -> int:
+    return cached(
+        cache_key("hall.windows", category.pk), lambda: _windows_serving(category), ESTIMATE_TTL
+    )
+
+
+def windows_changed(window: Window) -> None:
+    """A window opened or closed: this process's estimates see it at once (others within
+    ESTIMATE_TTL)."""
+    for category_id in window.categories.values_list("pk", flat=True):
+        cache_forget(cache_key("hall.windows", category_id))
+
+
+def _windows_serving(category: QueueCategory) -> int:
     return (
         WindowSession.objects.filter(ended_at__isnull=True, window__categories=category)
         .values("window")

@@ -55,12 +55,16 @@ def window_sign_in(*, user: User, window: Window) -> WindowSession:
     if taken is not None:
         return taken
     now = clock.now()
-    WindowSession.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now)
+    previous = WindowSession.objects.filter(user=user, ended_at__isnull=True)
+    for old in previous.select_related("window"):
+        _windows_changed(old.window)
+    previous.update(ended_at=now)
     try:
         with transaction.atomic():
             session = WindowSession.objects.create(window=window, user=user, started_at=now)
     except IntegrityError as exc:
         raise HallConflict(f"{window.label}刚刚已由他人签到") from exc
+    _windows_changed(window)
     audit_log(action="hall.window.sign_in", obj=window, changes={"user": [None, user.username]})
     return session
 
@@ -75,9 +79,17 @@ def window_sign_out(*, user: User) -> None:
         raise HallConflict(f"请先办结或转移当前的{current.number}号再签退")
     session.ended_at = clock.now()
     session.save(update_fields=["ended_at"])
+    _windows_changed(session.window)
     audit_log(
         action="hall.window.sign_out", obj=session.window, changes={"user": [user.username, None]}
     )
+
+
+def _windows_changed(window: Window) -> None:
+    # Now (this transaction's own reads) and after commit (a read in between may have cached
+    # the old count).
+    selectors.windows_changed(window)
+    transaction.on_commit(lambda: selectors.windows_changed(window))
 
 
 def _session(user: User) -> WindowSession:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.core.audit import audit_log
+from tongban.core.cache import cache_forget, cache_key
 from tongban.hall.models import Hall, HallDevice, QueueCategory, Window
 
 
@@ -59,6 +60,7 @@ def hall_define(
             defaults={"name": spec.get("name", ""), "active": True},
         )
         window.categories.set([by_letter[x] for x in letters])
+    cache_forget(cache_key("hall.by_code", code))
     hall.staff.add(*staff)
     hall.managers.add(*managers)
     audit_log(
@@ -74,5 +76,6 @@ def hall_device_place(*, device: DeviceIdentity, hall: Hall) -> HallDevice:
     if device.kind not in (DeviceIdentity.Kind.KIOSK, DeviceIdentity.Kind.DISPLAY):
         raise ValidationError({"device": ["只有取号机和叫号屏可以放在大厅"]})
     post, _ = HallDevice.objects.update_or_create(device=device, defaults={"hall": hall})
+    cache_forget(cache_key("hall.device", device.pk))
     audit_log(action="hall.device.place", obj=device, changes={"hall": [None, hall.code]})
     return post

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tongban.accounts.models import DeviceIdentity, User
@@ -27,13 +27,20 @@ CLAIMABLE = {Ticket.Priority.ELDERLY, Ticket.Priority.DISABLED, Ticket.Priority.
 
 
 def ticket_number_next(category: QueueCategory, day: dt.date) -> int:
-    TicketCounter.objects.bulk_create(
-        [TicketCounter(category=category, day=day)], ignore_conflicts=True
-    )
-    counter = TicketCounter.objects.select_for_update().get(category=category, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    """One statement in the common case: the increment takes the row lock and returns the
+    new value (SQLite ≥ 3.35 and PostgreSQL both support UPDATE … RETURNING)."""
+    table = TicketCounter._meta.db_table
+    sql = f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "category_id" = %s AND "day" = %s RETURNING "last"'  # noqa: S608, E501 — fixed identifiers, bound values
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [category.pk, day])
+        row = cursor.fetchone()
+        if row is None:  # the day's first ticket in this category
+            TicketCounter.objects.bulk_create(
+                [TicketCounter(category=category, day=day)], ignore_conflicts=True
+            )
+            cursor.execute(sql, [category.pk, day])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def _age_on(user: User, day: dt.date) -> int | None:
@@ -108,10 +115,6 @@ def ticket_issue(
 ) -> Ticket:
     """Issue the next ticket in `category`; a retry with the same key returns the first one."""
     scoped = _scoped_key(idempotency_key, device, applicant)
-    if scoped is not None:
-        existing = Ticket.objects.filter(hall=hall, idempotency_key=scoped).first()
-        if existing is not None:
-            return existing
     actor = (
         Actor(id=f"device:{device.pk}", label=f"设备 {device.name}")
         if device is not None
@@ -121,7 +124,8 @@ def ticket_issue(
         with acting_as(actor), transaction.atomic():
             return _issue(hall, category, source, device, applicant, priority, scoped, now)
     except IntegrityError:
-        # The same key raced in from a retry: the first one won.
+        # A retry with the same key (or one racing in): the first ticket stands, and the
+        # rolled-back attempt gave its number back.
         existing = Ticket.objects.filter(hall=hall, idempotency_key=scoped).first()
         if scoped is None or existing is None:
             raise
