@@ -22,6 +22,7 @@ import json
 import math
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -225,6 +226,7 @@ def _server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
          "--threads", "8", "--log-level", "warning"],
         env=env,
         cwd=ROOT,
+        start_new_session=True,  # its own process group: stopping it stops its worker too
     )  # fmt: skip
 
 
@@ -681,7 +683,7 @@ def bench_database(label: str, env: dict[str, str]) -> None:
             try:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:  # a board stream still open: no need to wait
-                server.kill()
+                os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
 
 

@@ -69,7 +69,7 @@ def hall_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def issue(request: HttpRequest, code: str, payload: TicketIn) -> tuple[int, dict[str, Any]]:
     hall = _hall(code)
-    category = QueueCategory.objects.filter(pk=payload.category, hall=hall).first()
+    category = selectors.hall_category(hall, payload.category)
     if category is None:
         raise Http404("本大厅没有这个排队类别")
     who = request.auth  # type: ignore[attr-defined]

@@ -76,6 +76,16 @@ def hall_by_code(code: str) -> Hall | None:
     )
 
 
+def hall_category(hall: Hall, category_id: int) -> QueueCategory | None:
+    """An active category of the hall (the hall's categories cached together)."""
+    categories = cached(
+        cache_key("hall.categories", hall.pk),
+        lambda: {c.pk: c for c in hall.categories.filter(active=True)},
+        HALL_TTL,
+    )
+    return categories.get(category_id)
+
+
 def hall_for_device(device_id: int) -> Hall | None:
     def find() -> Hall | None:
         post = HallDevice.objects.select_related("hall").filter(device_id=device_id).first()

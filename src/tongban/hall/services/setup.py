@@ -61,6 +61,7 @@ def hall_define(
         )
         window.categories.set([by_letter[x] for x in letters])
     cache_forget(cache_key("hall.by_code", code))
+    cache_forget(cache_key("hall.categories", hall.pk))
     hall.staff.add(*staff)
     hall.managers.add(*managers)
     audit_log(
