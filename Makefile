@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist messages clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,11 +54,16 @@ test-python: install-dev
 
 test: lint typecheck test-python
 
-# Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 20 min).
+# Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 30 min).
 bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exchange.py
+	$(BIN)/python bench/hall.py
 	$(BIN)/python bench/worklist.py
+
+# Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~8 min).
+bench-hall: install-dev
+	$(BIN)/python bench/hall.py
 
 # Only the work list on 1,000,000 seeded cases (BENCH_CASES to change; several minutes).
 bench-worklist: install-dev

@@ -81,3 +81,13 @@ def test_kiosk_ticket_called_at_a_window_shown_on_the_board_and_counted_on_the_c
     page.goto(f"{base}/hall/console/")
     page.get_by_role("button", name="办结").click()
     assert page.get_by_test_id("console-call").is_visible()
+
+    # The hall manager's dashboard: today's figures and the staffing advice.
+    page.get_by_role("button", name="退出").click()
+    _sign_in(page, base, "manager")
+    page.get_by_role("link", name="大厅分析").click()
+    assert page.get_by_test_id("fig-arrivals").inner_text() == "1"
+    assert page.get_by_test_id("fig-peak").inner_text() == "10:00"
+    page.locator("[data-testid=chart-hours][data-rendered=yes]").wait_for()
+    advice = page.get_by_test_id("staffing-row").all_inner_texts()
+    assert len(advice) == 1 and advice[0].startswith("A 综合受理\t10:00\t1")

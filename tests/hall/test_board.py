@@ -123,3 +123,30 @@ def test_the_hub_wakes_waiting_streams_on_announce() -> None:
     thread.join()
     assert woke[0][0] == 11 and woke[0][1] < 1
     assert hub.wait_beyond(10, timeout=0) == 11  # already past: no wait
+
+
+def test_with_redis_another_process_hub_wakes_at_once() -> None:
+    """Two hubs stand for two app server processes sharing one Redis (fakeredis here)."""
+    import fakeredis
+
+    server = fakeredis.FakeServer()
+    writer = EventHub(redis_factory=lambda: fakeredis.FakeRedis(server=server))
+    reader = EventHub(redis_factory=lambda: fakeredis.FakeRedis(server=server))
+    writer.polling = reader.polling = False
+    reader._ensure_started()  # subscribes
+    time.sleep(0.2)
+    started = time.monotonic()
+    writer.announce(41)
+    assert reader.wait_beyond(0, timeout=3) == 41
+    assert time.monotonic() - started < 1
+
+
+def test_a_redis_outage_does_not_fail_the_write() -> None:
+    class Down:
+        def publish(self, *args: Any) -> None:
+            raise ConnectionError("redis down")
+
+    hub = EventHub(redis_factory=Down)
+    hub._started = True
+    hub.announce(7)  # logged, not raised: the boards fall back to the database poll
+    assert hub.wait_beyond(0, timeout=0) == 7

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -34,11 +35,12 @@ def _latest_event_id() -> int:
 
 
 class EventHub:
-    def __init__(self) -> None:
+    def __init__(self, redis_factory: Callable[[], Any] | None = None) -> None:
         self._cond = threading.Condition()
         self._latest = 0
         self._started = False
         self._redis: Any = None
+        self._redis_factory = redis_factory
         # Tests turn the database poll off: each test's data lives in its own transaction,
         # which a poller on another connection cannot see anyway.
         self.polling = True
@@ -74,13 +76,13 @@ class EventHub:
                 self._cond.notify_all()
 
     def _redis_client(self) -> Any:
-        url = getattr(settings, "TONGBAN_REDIS_URL", "")
-        if not url:
-            return None
         if self._redis is None:
-            import redis  # the optional extra [redis]
+            if self._redis_factory is not None:
+                self._redis = self._redis_factory()
+            elif settings.TONGBAN_REDIS_URL:
+                import redis  # the optional extra [redis]
 
-            self._redis = redis.Redis.from_url(url)
+                self._redis = redis.Redis.from_url(settings.TONGBAN_REDIS_URL)
         return self._redis
 
     def _ensure_started(self) -> None:
