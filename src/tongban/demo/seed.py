@@ -22,7 +22,7 @@ from tongban.catalog.services import ImportReport, catalog_import
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
-from tongban.demo.hall_seed import demo_hall_seed
+from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 
 REGION = "610100"  # 西安市
 
@@ -79,6 +79,7 @@ class SeedReport:
     devices: dict[str, str] = field(default_factory=dict)
     catalog: ImportReport | None = None
     exchange: ExchangeSeedReport | None = None
+    hall_tickets: int = 0
 
 
 def demo_catalog_text() -> str:
@@ -143,5 +144,7 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             report.devices[name] = issued.api_key
     report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
     report.exchange = demo_exchange_seed(with_cases=with_cases)
-    demo_hall_seed()
+    hall = demo_hall_seed()
+    if with_cases:
+        report.hall_tickets = demo_hall_history(hall)
     return report

@@ -275,3 +275,15 @@ def appointments_of(user_id: int) -> QuerySet[Appointment]:
         .filter(applicant_id=user_id)
         .order_by("-day", "-slot__starts_at")
     )
+
+
+def latest_day(hall: Hall) -> dt.date:
+    """Today, or the hall's last day with tickets when none were issued today yet."""
+    today = clock.localdate()
+    last = (
+        Ticket.objects.filter(hall=hall, day__lte=today)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    return last or today

@@ -326,7 +326,7 @@ def _analysis_hall(request: HttpRequest, code: str) -> tuple[Hall, dt.date]:
         raise PermissionDenied("只有本大厅的管理员可以查看大厅分析")
     raw = request.GET.get("day", "")
     try:
-        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        day = dt.date.fromisoformat(raw) if raw else selectors.latest_day(hall)
     except ValueError as exc:
         raise ValidationError({"day": ["日期格式应为 YYYY-MM-DD"]}) from exc
     return hall, day

@@ -30,6 +30,10 @@ class Command(BaseCommand):
                 f"数据共享：资源 {exchange.resources}，新授权 {exchange.grants}，"
                 f"登记记录 {exchange.records}，新演示办件 {exchange.cases}"
             )
+        if report.hall_tickets:
+            self.stdout.write(
+                f"服务大厅：重放上一个工作日 {report.hall_tickets} 张排队号（见大厅分析）"
+            )
         for name, key in report.devices.items():
             self.stdout.write(f"设备密钥（仅显示一次） {name}: {key}")
         self.stdout.write("\n演示账户 / demo logins (password for all: " + DEMO_PASSWORD + ")")
