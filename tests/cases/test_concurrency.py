@@ -7,15 +7,14 @@ default serialises writers anyway), so these run in the PostgreSQL pass of `.ci/
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.cases.conftest import material_id, pdf
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
+from tests.racing import race
 from tongban.accounts.models import Role
 from tongban.cases.models import Case
 from tongban.cases.services import lifecycle as lc
@@ -29,27 +28,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 DAY = dt.date(2026, 3, 2)
-
-
-def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 — the outcome is what we compare
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _submitted_cases(count: int) -> tuple[list[Case], list[Any]]:
@@ -78,7 +56,7 @@ def _submitted_cases(count: int) -> tuple[list[Case], list[Any]]:
 def test_two_clerks_accepting_the_same_case_at_once_one_succeeds() -> None:
     (case,), _ = _submitted_cases(1)
     clerks = [UserFactory(department=case.department, roles=[Role.CLERK]) for _ in range(2)]
-    results = _race([lambda c=c: lc.case_accept(case=case, actor=c, on=DAY) for c in clerks])
+    results = race([lambda c=c: lc.case_accept(case=case, actor=c, on=DAY) for c in clerks])
     winners = [r for r in results if isinstance(r, Case)]
     losers = [r for r in results if isinstance(r, lc.CaseConflict)]
     assert len(winners) == 1 and len(losers) == 1, results
@@ -88,7 +66,7 @@ def test_two_clerks_accepting_the_same_case_at_once_one_succeeds() -> None:
 
 def test_concurrent_acceptances_get_gap_free_numbers() -> None:
     cases, clerks = _submitted_cases(6)
-    results = _race(
+    results = race(
         [
             lambda c=c, k=k: lc.case_accept(case=c, actor=k, on=DAY)
             for c, k in zip(cases, clerks, strict=True)

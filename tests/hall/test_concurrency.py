@@ -4,15 +4,14 @@ numbers, windows calling at once get distinct tickets, and a slot is never overb
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.factories import UserFactory
 from tests.hall.conftest import HallSetup
+from tests.racing import race
 from tongban.accounts.models import Role, User
 from tongban.hall.models import AppointmentSlot, Ticket
 from tongban.hall.services import HallConflict
@@ -28,27 +27,6 @@ pytestmark = [
 ]
 
 
-def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 — the outcome is what we compare
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_tickets_issued_at_once_are_consecutive(hs: HallSetup) -> None:
     def issue(n: int) -> Callable[[], Ticket]:
         return lambda: ticket_issue(
@@ -59,7 +37,7 @@ def test_tickets_issued_at_once_are_consecutive(hs: HallSetup) -> None:
             idempotency_key=f"race-{n}",
         )
 
-    results = _race([issue(n) for n in range(24)])
+    results = race([issue(n) for n in range(24)])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(t.seq for t in results) == list(range(1, 25))
     assert len({t.number for t in results}) == 24
@@ -86,7 +64,7 @@ def test_windows_calling_at_once_get_different_tickets(
         ticket_issue(
             hall=hs.hall, category=hs.a, source=Ticket.Source.KIOSK, device=hs.kiosk.device
         )
-    results = _race([lambda u=u: c.ticket_call_next(user=u) for u in clerks])
+    results = race([lambda u=u: c.ticket_call_next(user=u) for u in clerks])
     called = [r for r in results if isinstance(r, Ticket)]
     refused = [r for r in results if not isinstance(r, Ticket)]
     # Three tickets, four windows: each ticket goes to one window; the fourth finds nobody
@@ -102,7 +80,7 @@ def test_a_slot_is_never_overbooked(hs: HallSetup) -> None:
     slot = AppointmentSlot.objects.filter(category=hs.a).order_by("day", "starts_at").last()
     assert slot is not None and slot.capacity == 2
     people = [UserFactory(roles=[Role.APPLICANT]) for _ in range(8)]
-    results = _race([lambda p=p: appointment_book(applicant=p, slot=slot) for p in people])
+    results = race([lambda p=p: appointment_book(applicant=p, slot=slot) for p in people])
     booked = [r for r in results if not isinstance(r, Exception)]
     assert len(booked) == 2
     assert all(isinstance(r, HallConflict) for r in results if isinstance(r, Exception))

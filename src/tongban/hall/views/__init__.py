@@ -1,0 +1,1 @@
+"""Hall pages, split by who uses them."""

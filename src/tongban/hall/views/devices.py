@@ -1,0 +1,185 @@
+"""The kiosk and the display board (device sessions) and the board's live event stream."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from tongban.accounts.models import DeviceIdentity
+from tongban.accounts.services import device_authenticate
+from tongban.hall import presenters, selectors
+from tongban.hall.live import hub
+from tongban.hall.models import Hall, QueueCategory, Ticket
+from tongban.hall.services import HallConflict, appointments
+from tongban.hall.services.tickets import ticket_issue
+from tongban.hall.views.common import DEVICE_SESSION_KEY, error_text
+
+# --- devices: kiosk and display board ----------------------------------------------------------
+
+
+def _device(request: HttpRequest, kind: str) -> tuple[DeviceIdentity, Hall] | None:
+    device_id = request.session.get(DEVICE_SESSION_KEY)
+    if not device_id:
+        return None
+    device = DeviceIdentity.objects.filter(pk=device_id).first()
+    if device is None or not device.is_active or device.kind != kind:
+        request.session.pop(DEVICE_SESSION_KEY, None)
+        return None
+    hall = selectors.hall_for_device(device.pk)
+    return (device, hall) if hall is not None else None
+
+
+def device_sign_in(request: HttpRequest) -> HttpResponse:
+    """A kiosk or board is set up once with its key; its browser session then stands for it."""
+    error = ""
+    if request.method == "POST":
+        device = device_authenticate(request.POST.get("key", ""))
+        if device is None:
+            error = "设备密钥无效或已吊销"
+        elif device.kind not in (DeviceIdentity.Kind.KIOSK, DeviceIdentity.Kind.DISPLAY):
+            error = "该设备不是取号机或叫号屏"
+        elif selectors.hall_for_device(device.pk) is None:
+            error = "该设备尚未分配到大厅"
+        else:
+            request.session.cycle_key()
+            request.session[DEVICE_SESSION_KEY] = device.pk
+            target = "hall:kiosk" if device.kind == DeviceIdentity.Kind.KIOSK else "hall:board"
+            return redirect(target)
+    status = 401 if error else 200
+    return render(request, "hall/device_sign_in.html", {"error": error}, status=status)
+
+
+def kiosk(request: HttpRequest) -> HttpResponse:
+    post = _device(request, DeviceIdentity.Kind.KIOSK)
+    if post is None:
+        return redirect("hall:device")
+    device, hall = post
+    ticket_view = None
+    if request.method == "POST" and request.POST.get("check_in_code"):
+        appointment = appointments.appointment_by_code(hall, request.POST["check_in_code"])
+        try:
+            if appointment is None:
+                raise ValidationError({"code": ["签到码无效（只能签到本大厅今天的预约）"]})
+            ticket_view = presenters.ticket_out(
+                appointments.appointment_check_in(appointment=appointment, device=device)
+            )
+        except (HallConflict, ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+    elif request.method == "POST":
+        category = QueueCategory.objects.filter(
+            hall=hall, pk=request.POST.get("category") or 0
+        ).first()
+        if category is None:
+            messages.error(request, "请选择排队类别")
+        else:
+            try:
+                ticket = ticket_issue(
+                    hall=hall,
+                    category=category,
+                    source=Ticket.Source.KIOSK,
+                    device=device,
+                    priority=request.POST.get("priority", ""),
+                    idempotency_key=request.POST.get("idempotency_key") or None,
+                )
+                ticket_view = presenters.ticket_out(ticket)
+            except (HallConflict, ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+    return render(
+        request,
+        "hall/kiosk.html",
+        {
+            "hall": hall,
+            "out": presenters.hall_out(hall),
+            "ticket": ticket_view,
+            "qr": presenters.qr_data_uri(request.build_absolute_uri(ticket_view["follow_url"]))
+            if ticket_view
+            else "",
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
+
+
+def _board_hall(request: HttpRequest) -> Hall | None:
+    post = _device(request, DeviceIdentity.Kind.DISPLAY)
+    if post is not None:
+        return post[1]
+    code = request.GET.get("hall", "")
+    hall = selectors.hall_by_code(code) if code else None
+    user = request.user
+    if hall is not None and user.is_authenticated and user.has_perm("hall.manage_hall", hall):
+        return hall  # a manager previews the board
+    return None
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    hall = _board_hall(request)
+    if hall is None:
+        return redirect("hall:device")
+    calls = [presenters.call_out(e) for e in selectors.recent_calls(hall)]
+    return render(
+        request,
+        "hall/board.html",
+        {
+            "hall": hall,
+            "calls": calls,
+            "last_id": selectors.latest_event_id(hall),
+            "events_url": reverse("hall:board_events") + f"?hall={hall.code}",
+        },
+    )
+
+
+def _sse(event_id: int | None, kind: str, data: dict[str, Any]) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    body = json.dumps(data, ensure_ascii=False, default=str)
+    return f"{head}event: {kind}\ndata: {body}\n\n"
+
+
+def board_events(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Server-sent events: every call and recall in the hall, in order. A reconnecting board
+    sends Last-Event-ID (the browser does it) and gets what it missed first."""
+    hall = _board_hall(request)
+    if hall is None:
+        return HttpResponse("设备未登记或已吊销", status=403, content_type="text/plain")
+    device_id = request.session.get(DEVICE_SESSION_KEY)
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_id") or ""
+    last = int(raw) if raw.isdigit() else selectors.latest_event_id(hall)
+    max_seconds = settings.HALL_STREAM_MAX_SECONDS
+
+    def stream() -> Iterator[str]:
+        nonlocal last
+        yield "retry: 1000\n\n"
+        known = last
+        ends = time.monotonic() + max_seconds
+        while time.monotonic() < ends:
+            for event in selectors.events_after(hall, last):
+                last = event.pk
+                yield _sse(event.pk, "call", presenters.call_out(event))
+            known = max(known, last)
+            newest = hub.wait_beyond(known, timeout=settings.HALL_STREAM_KEEPALIVE_SECONDS)
+            if newest > known:
+                known = newest
+                continue
+            if (
+                device_id
+                and not DeviceIdentity.objects.filter(
+                    pk=device_id, revoked_at__isnull=True
+                ).exists()
+            ):
+                yield _sse(None, "revoked", {"detail": "设备密钥已吊销"})
+                return
+            yield ": keep-alive\n\n"
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event through at once
+    return response
