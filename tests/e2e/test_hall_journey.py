@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from tests.e2e.test_case_journey import _sign_in
+from tests.e2e.test_guide_journey import _scan_qr
 from tongban.accounts.models import DeviceIdentity
 from tongban.accounts.services import device_register
 from tongban.cases.models import Case, CaseState
@@ -53,6 +54,13 @@ def test_kiosk_ticket_called_at_a_window_shown_on_the_board_and_counted_on_the_c
     kiosk.get_by_test_id("kiosk-category-A").click()
     assert kiosk.get_by_test_id("kiosk-number").inner_text() == "A001"
     assert "前面还有 0 人" in kiosk.get_by_test_id("kiosk-ticket").inner_text()
+    # The person scans the kiosk's QR code and follows the ticket on a phone.
+    follow = _scan_qr(kiosk.locator("img.qr").screenshot())
+    assert "/hall/t/" in follow
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 800}).new_page()
+    phone.goto(follow)
+    assert phone.get_by_test_id("ticket-number").inner_text() == "A001"
+    assert "等候中" in phone.get_by_test_id("ticket-status").inner_text()
 
     _sign_in(page, base, "clerk")
     page.goto(f"{base}/hall/console/")
@@ -69,6 +77,8 @@ def test_kiosk_ticket_called_at_a_window_shown_on_the_board_and_counted_on_the_c
     latency = time.monotonic() - called_at
     print(f"call → board: {latency * 1000:.0f} ms")  # measured properly in bench/hall.py
     assert "请 A 0 0 1 号 到 1 号窗口办理" in board.get_by_test_id("board-spoken").inner_text()
+    phone.reload()
+    assert "请到1号窗口办理" in phone.get_by_test_id("ticket-status").inner_text()
 
     page.get_by_role("button", name="开始办理").click()
     page.get_by_test_id("console-case").fill(str(case.pk))

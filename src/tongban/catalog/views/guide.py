@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tongban.catalog import selectors
 from tongban.catalog.models import ServiceItem
 from tongban.core.cache import cache_key, cached
+from tongban.core.links import public_url
 from tongban.core.pdf import render_pdf
 
 
@@ -59,10 +60,7 @@ def _context(request: HttpRequest, item: ServiceItem) -> dict[str, object]:
 
 
 def guide_absolute_url(request: HttpRequest, code: str) -> str:
-    path = reverse("catalog:item_guide", args=[code])
-    if settings.PUBLIC_BASE_URL:
-        return f"{settings.PUBLIC_BASE_URL}{path}"
-    return request.build_absolute_uri(path)
+    return public_url(request, reverse("catalog:item_guide", args=[code]))
 
 
 def _is_cacheable(request: HttpRequest) -> bool:

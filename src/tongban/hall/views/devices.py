@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from tongban.accounts.models import DeviceIdentity
 from tongban.accounts.services import device_authenticate
+from tongban.core.links import public_url
 from tongban.hall import presenters, selectors
 from tongban.hall.live import hub
 from tongban.hall.models import Hall, QueueCategory, Ticket
@@ -101,7 +102,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
             "hall": hall,
             "out": presenters.hall_out(hall),
             "ticket": ticket_view,
-            "qr": presenters.qr_data_uri(request.build_absolute_uri(ticket_view["follow_url"]))
+            "qr": presenters.qr_data_uri(public_url(request, ticket_view["follow_url"]))
             if ticket_view
             else "",
             "idempotency_key": uuid.uuid4().hex,

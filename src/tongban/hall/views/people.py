@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
+from tongban.core.links import public_url
 from tongban.hall import presenters, selectors
 from tongban.hall.models import AppointmentSlot, Hall, QueueCategory, Ticket
 from tongban.hall.services import HallConflict, appointments
@@ -31,7 +32,11 @@ def hall_page(request: HttpRequest, code: str) -> HttpResponse:
     hall = selectors.hall_by_code(code)
     if hall is None or not hall.active:
         raise Http404("大厅不存在")
-    return render(request, "hall/hall.html", {"hall": hall, "out": presenters.hall_out(hall)})
+    # The QR code printed at the hall's entrance: scan, sign in, take a ticket remotely.
+    qr = presenters.qr_data_uri(public_url(request, request.path))
+    return render(
+        request, "hall/hall.html", {"hall": hall, "out": presenters.hall_out(hall), "qr": qr}
+    )
 
 
 @login_required
