@@ -24,7 +24,11 @@ class CaseConflict(Exception):
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("item", "department").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "department")
+        .get(pk=case.pk)
+    )
 
 
 def _step(

@@ -274,7 +274,7 @@ def _submit(
     uploads: dict[int, UploadedFile],
 ) -> Case:
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("applicant")
         .prefetch_related("materials")
         .get(pk=case.pk)

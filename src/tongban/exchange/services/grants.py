@@ -109,7 +109,11 @@ def grant_request(
 
 
 def _locked(grant: AccessGrant) -> AccessGrant:
-    return AccessGrant.objects.select_for_update().select_related("resource").get(pk=grant.pk)
+    return (
+        AccessGrant.objects.select_for_update(of=("self",))
+        .select_related("resource")
+        .get(pk=grant.pk)
+    )
 
 
 @transaction.atomic

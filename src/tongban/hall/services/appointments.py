@@ -103,7 +103,7 @@ def appointment_book(
 
 def _book(applicant: User, slot: AppointmentSlot, key: str | None) -> Appointment:
     slot = (
-        AppointmentSlot.objects.select_for_update()
+        AppointmentSlot.objects.select_for_update(of=("self",))
         .select_related("hall", "category")
         .get(pk=slot.pk)
     )
@@ -147,7 +147,9 @@ def _book(applicant: User, slot: AppointmentSlot, key: str | None) -> Appointmen
 @transaction.atomic
 def appointment_cancel(*, applicant: User, appointment: Appointment) -> Appointment:
     appointment = (
-        Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot")
+        .get(pk=appointment.pk)
     )
     if appointment.applicant_id != applicant.pk:
         raise PermissionDenied("只能取消自己的预约")
@@ -179,7 +181,7 @@ def appointment_check_in(
     """Turn the appointment into a ticket: priority when within the slot (or up to 30
     minutes before), an ordinary ticket when late; too early is refused."""
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("slot__hall", "slot__category", "applicant")
         .get(pk=appointment.pk)
     )

@@ -44,7 +44,7 @@ def may_staff_window(user: User, window: Window) -> bool:
 
 @transaction.atomic
 def window_sign_in(*, user: User, window: Window) -> WindowSession:
-    window = Window.objects.select_for_update().select_related("hall").get(pk=window.pk)
+    window = Window.objects.select_for_update(of=("self",)).select_related("hall").get(pk=window.pk)
     if not may_staff_window(user, window):
         raise PermissionDenied(f"您不是{window.hall.name}的窗口人员")
     if not window.active:
@@ -101,7 +101,7 @@ def _session(user: User) -> WindowSession:
 
 def _locked_ticket(ticket_id: int, window: Window, *states: str) -> Ticket:
     ticket = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("category", "hall")
         .filter(pk=ticket_id)
         .first()
@@ -135,7 +135,11 @@ def _prefer_normal(window: Window, categories: list[int], day: dt.date) -> bool:
 def _next_ticket(window: Window) -> Ticket | None:
     day = clock.localdate()
     categories = list(window.categories.filter(active=True).values_list("pk", flat=True))
-    waiting = selectors.waiting_for(categories, day, window)
+    # Locked as it is picked; a ticket another window is calling right now is skipped, so
+    # windows calling at the same moment get different tickets instead of a conflict.
+    waiting = selectors.waiting_for(categories, day, window).select_for_update(
+        skip_locked=True, of=("self",)
+    )
     # Tickets transferred to this very window come first, then priority (bounded), then the
     # longest wait across all the window's categories.
     targeted = waiting.filter(target_window=window).order_by("queued_at").first()
@@ -153,16 +157,18 @@ def _next_ticket(window: Window) -> Ticket | None:
 def ticket_call_next(*, user: User) -> Ticket | None:
     """Call the fairest next ticket for the user's window; None when nobody waits."""
     session = _session(user)
-    window = Window.objects.select_for_update().select_related("hall").get(pk=session.window_id)
+    window = (
+        Window.objects.select_for_update(of=("self",))
+        .select_related("hall")
+        .get(pk=session.window_id)
+    )
     current = selectors.current_ticket(window)
     if current is not None:
         raise HallConflict(f"请先办结、转移或标记过号当前的{current.number}号")
     candidate = _next_ticket(window)
     if candidate is None:
         return None
-    ticket = Ticket.objects.select_for_update().get(pk=candidate.pk)
-    if ticket.status != Ticket.Status.WAITING:  # taken by another window meanwhile
-        raise HallConflict("该号刚被其他窗口叫走，请再点一次叫号")
+    ticket = candidate  # locked by the pick, and still waiting (re-read under the lock)
     now = clock.now()
     ticket.status = Ticket.Status.CALLED
     ticket.window = window
