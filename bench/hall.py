@@ -63,6 +63,9 @@ CATEGORIES = [
     ("C", "社保医保", 80, 6.0, 1),
 ]
 NO_SHOW = 0.05
+# The server as `make run` starts it: two processes (one per core) with four threads each.
+WORKERS = int(os.environ.get("BENCH_HALL_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_HALL_THREADS", "4"))
 PARTS = os.environ.get("BENCH_HALL_PARTS", "issue,sim").split(",")
 WINDOWS_PER_CATEGORY = 8
 
@@ -222,8 +225,8 @@ class Board:
 
 def _server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [BIN / "gunicorn", "tongban.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "8", "--log-level", "warning"],
+        [BIN / "gunicorn", "tongban.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
+         str(WORKERS), "--threads", str(THREADS), "--log-level", "warning"],
         env=env,
         cwd=ROOT,
         start_new_session=True,  # its own process group: stopping it stops its worker too
@@ -634,7 +637,10 @@ def bench_database(label: str, env: dict[str, str]) -> None:
         seqs = [int(s) for s in _shell(env, CHECK_NUMBERS, "SEQS=").split(",") if s]
         consecutive = seqs == list(range(1, 1001))
         latencies = bench_latency(console_port, board_port, seed)
-        print(f"\n[{label}] hall, {SECONDS:.0f}s each (gunicorn 1 process × 8 threads)")
+        print(
+            f"\n[{label}] hall, {SECONDS:.0f}s each "
+            f"(gunicorn {WORKERS} processes × {THREADS} threads, as `make run`)"
+        )
         header = f"{'request':<36}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
         print(header)
         print("-" * len(header))
