@@ -236,10 +236,7 @@ def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[
 
 
 def _case(ref: str) -> Case:
-    ref = ref.strip()
-    case = Case.objects.filter(number=ref).first()
-    if case is None and ref.isdigit():
-        case = Case.objects.filter(pk=int(ref)).first()
+    case = selectors.case_by_ref(ref)
     if case is None:
         raise Http404(f"办件“{ref}”不存在")
     return case

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from tongban.cases.models import Case, CaseState
 from tongban.core import clock
 from tongban.core.cache import cache_forget, cache_key, cached
 from tongban.core.calendar import CalendarDataMissing, is_working_day
@@ -287,3 +288,36 @@ def latest_day(hall: Hall) -> dt.date:
         .first()
     )
     return last or today
+
+
+def case_by_ref(ref: str) -> Case | None:
+    """The case a clerk types at the window: its case number, or its application number."""
+    ref = ref.strip()
+    case = Case.objects.filter(number=ref).first() if ref else None
+    if case is None and ref.isdigit():
+        case = Case.objects.filter(pk=int(ref)).first()
+    return case
+
+
+def cases_awaiting_acceptance(ticket_id: int) -> list[Case]:
+    """The ticket holder's submitted cases, offered at the window (none for anonymous
+    kiosk tickets)."""
+    applicant_id = Ticket.objects.filter(pk=ticket_id).values_list("applicant_id", flat=True)
+    return list(
+        Case.objects.select_related("item")
+        .filter(
+            applicant_id__in=applicant_id,
+            state__in=(CaseState.SUBMITTED, CaseState.PRE_REVIEW),
+        )
+        .order_by("-created_at")[:5]
+    )
+
+
+def windows_for_staff(user_id: int) -> list[Window]:
+    """The windows a person may sign in at: those of the halls they staff or manage."""
+    return list(
+        Window.objects.select_related("hall")
+        .filter(Q(hall__staff__id=user_id) | Q(hall__managers__id=user_id), active=True)
+        .distinct()
+        .order_by("hall_id", "number")
+    )

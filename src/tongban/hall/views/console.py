@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.cases.services.steps import CaseConflict
 from tongban.hall import presenters, selectors
-from tongban.hall.models import QueueCategory, Ticket, Window
+from tongban.hall.models import QueueCategory, Window
 from tongban.hall.services import HallConflict, console
 from tongban.hall.views.common import error_text
 
@@ -30,37 +29,19 @@ def console_page(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101 — behind login_required
     state = presenters.console_out(user)
     session = selectors.open_session(user.pk)
-    windows = (
-        Window.objects.select_related("hall")
-        .filter(Q(hall__staff=user) | Q(hall__managers=user), active=True)
-        .distinct()
-        .order_by("hall_id", "number")
-        if session is None
-        else []
-    )
+    windows = selectors.windows_for_staff(user.pk) if session is None else []
     hall = session.window.hall if session else None
     current = state["current"]
     context: dict[str, Any] = {
         "state": state,
-        "windows": list(windows),
+        "windows": windows,
         "categories": hall.categories.filter(active=True) if hall else [],
         "other_windows": hall.windows.filter(active=True).exclude(pk=session.window_id)
         if hall and session
         else [],
-        "open_cases": _open_cases(current) if current else [],
+        "open_cases": selectors.cases_awaiting_acceptance(current["id"]) if current else [],
     }
     return render(request, "hall/console.html", context)
-
-
-def _open_cases(current: dict[str, Any]) -> list[Case]:
-    ticket = Ticket.objects.filter(pk=current["id"]).first()
-    if ticket is None or ticket.applicant_id is None:
-        return []
-    return list(
-        Case.objects.select_related("item")
-        .filter(applicant_id=ticket.applicant_id, state__in=("submitted", "pre_review"))
-        .order_by("-created_at")[:5]
-    )
 
 
 CONSOLE_ACTIONS: dict[str, tuple[str, Callable[[User, int, HttpRequest], Any]]] = {
@@ -91,10 +72,8 @@ CONSOLE_ACTIONS: dict[str, tuple[str, Callable[[User, int, HttpRequest], Any]]] 
 
 
 def _case_ref(request: HttpRequest) -> Case:
-    ref = str(request.POST.get("case", "")).strip()
-    case = Case.objects.filter(number=ref).first() if ref else None
-    if case is None and ref.isdigit():
-        case = Case.objects.filter(pk=int(ref)).first()
+    ref = str(request.POST.get("case", ""))
+    case = selectors.case_by_ref(ref)
     if case is None:
         raise ValidationError({"case": [f"办件“{ref}”不存在"]})
     return case
