@@ -54,14 +54,14 @@ test-python: install-dev
 
 test: lint typecheck test-python
 
-# Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 30 min).
+# Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 45 min).
 bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/hall.py
 	$(BIN)/python bench/worklist.py
 
-# Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~8 min).
+# Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~18 min).
 bench-hall: install-dev
 	$(BIN)/python bench/hall.py
 
