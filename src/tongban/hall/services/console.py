@@ -230,6 +230,18 @@ def ticket_recall(*, user: User, ticket_id: int) -> Ticket:
     return ticket
 
 
+def _move(ticket: Ticket, window: Window, *, to: str, stamp: str, kind: str, action: str) -> Ticket:
+    """One step of a ticket at its window: the new status, when it happened, the event the
+    analysis counts and the audit record."""
+    before = ticket.status
+    ticket.status = to
+    setattr(ticket, stamp, clock.now())
+    ticket.save(update_fields=["status", stamp, "served_by"])
+    hall_event(ticket, kind, window=window)
+    audit_log(action=f"hall.ticket.{action}", obj=ticket, changes={"status": [before, to]})
+    return ticket
+
+
 @transaction.atomic
 def ticket_no_show(*, user: User, ticket_id: int) -> Ticket:
     window = _session(user).window
@@ -237,37 +249,43 @@ def ticket_no_show(*, user: User, ticket_id: int) -> Ticket:
     limit = ticket.hall.recall_limit
     if ticket.recalls < limit:
         raise HallConflict(f"须重呼{limit}次仍未到才能标记过号（已重呼{ticket.recalls}次）")
-    ticket.status = Ticket.Status.NO_SHOW
-    ticket.finished_at = clock.now()
-    ticket.save(update_fields=["status", "finished_at"])
-    hall_event(ticket, HallEvent.Kind.NO_SHOW, window=window)
-    audit_log(action="hall.ticket.no_show", obj=ticket, changes={"status": ["called", "no_show"]})
-    return ticket
+    return _move(
+        ticket,
+        window,
+        to=Ticket.Status.NO_SHOW,
+        stamp="finished_at",
+        kind=HallEvent.Kind.NO_SHOW,
+        action="no_show",
+    )
 
 
 @transaction.atomic
 def ticket_start(*, user: User, ticket_id: int) -> Ticket:
     window = _session(user).window
     ticket = _locked_ticket(ticket_id, window, Ticket.Status.CALLED)
-    ticket.status = Ticket.Status.SERVING
-    ticket.service_started_at = clock.now()
     ticket.served_by = user
-    ticket.save(update_fields=["status", "service_started_at", "served_by"])
-    hall_event(ticket, HallEvent.Kind.STARTED, window=window)
-    audit_log(action="hall.ticket.start", obj=ticket, changes={"status": ["called", "serving"]})
-    return ticket
+    return _move(
+        ticket,
+        window,
+        to=Ticket.Status.SERVING,
+        stamp="service_started_at",
+        kind=HallEvent.Kind.STARTED,
+        action="start",
+    )
 
 
 @transaction.atomic
 def ticket_finish(*, user: User, ticket_id: int) -> Ticket:
     window = _session(user).window
     ticket = _locked_ticket(ticket_id, window, Ticket.Status.SERVING)
-    ticket.status = Ticket.Status.DONE
-    ticket.finished_at = clock.now()
-    ticket.save(update_fields=["status", "finished_at"])
-    hall_event(ticket, HallEvent.Kind.FINISHED, window=window)
-    audit_log(action="hall.ticket.finish", obj=ticket, changes={"status": ["serving", "done"]})
-    return ticket
+    return _move(
+        ticket,
+        window,
+        to=Ticket.Status.DONE,
+        stamp="finished_at",
+        kind=HallEvent.Kind.FINISHED,
+        action="finish",
+    )
 
 
 @transaction.atomic
