@@ -56,3 +56,48 @@ def test_the_console_lists_only_the_windows_of_ones_halls(hs: HallSetup, hall_cl
     client.force_login(hall_clerk)
     page = client.get("/hall/console/").content.decode()
     assert page.count("测试市民中心 · ") == 3  # windows 1, 2 and 3 of the one hall
+
+
+def test_the_kiosk_checks_in_an_appointment_by_code(hs: HallSetup, zhangsan: User) -> None:
+    from tongban.hall.services.appointments import appointment_book, slots_ensure
+
+    slots_ensure(hs.hall)
+    slot = hs.hall.slots.get(category=hs.b, day=hs.hall.slots.first().day, starts_at="10:30")
+    appointment = appointment_book(applicant=zhangsan, slot=slot)
+    kiosk = Client()
+    kiosk.post("/hall/device/", {"key": hs.kiosk.api_key})
+    wrong = kiosk.post("/hall/kiosk/", {"check_in_code": "000000"}).content.decode()
+    assert "签到码无效" in wrong
+    page = kiosk.post("/hall/kiosk/", {"check_in_code": appointment.code}).content.decode()
+    assert 'data-testid="kiosk-number">B001<' in page
+    assert Ticket.objects.get().priority == "appointment"
+
+
+def test_cancelling_on_my_appointments_page(hs: HallSetup, zhangsan: User) -> None:
+    from tongban.hall.models import Appointment
+    from tongban.hall.services.appointments import appointment_book, slots_ensure
+
+    slots_ensure(hs.hall)
+    slot = hs.hall.slots.filter(category=hs.a).order_by("day", "starts_at").last()
+    appointment = appointment_book(applicant=zhangsan, slot=slot)
+    client = Client()
+    client.force_login(zhangsan)
+    page = client.post(
+        "/hall/appointments/",
+        {"appointment": appointment.pk, "action": "cancel"},
+        follow=True,
+    ).content.decode()
+    assert "已取消预约" in page
+    assert Appointment.objects.get(pk=appointment.pk).status == "cancelled"
+
+
+def test_the_sweep_runs_every_registered_job(hs: HallSetup) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("sweep", stdout=out)
+    line = out.getvalue()
+    for part in ("预警变更", "重新排队通知", "清理过期防重放记录", "预约提醒"):
+        assert part in line, line
