@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.accounts",
     "tongban.catalog",
+    "tongban.forms",
     "tongban.notify",
     "tongban.exchange",
     "tongban.cases",

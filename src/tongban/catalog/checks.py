@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tongban.catalog.models import HandlingForm, ItemType, ResultType, ServiceItem
+from tongban.core.registry import Registry
 
 # The steps a licensing item must have are checked by the cases module once steps exist.
 
@@ -16,9 +18,15 @@ class Finding:
     blocking: bool = False
 
 
+# Checks that apps above the catalogue add (the forms app checks the item's form definition).
+item_checks: Registry[Callable[[ServiceItem], list[Finding]]] = Registry("item check")
+
+
 def item_check(item: ServiceItem) -> list[Finding]:
     """What a catalogue reviewer would flag; blocking findings stop publication."""
     findings: list[Finding] = []
+    for name in item_checks.names():
+        findings.extend(item_checks.get(name)(item))
     if item.promised_limit_days > item.legal_limit_days:
         findings.append(
             Finding("promised_limit_days", "承诺办结时限超过法定办结时限", blocking=True)

@@ -103,6 +103,8 @@ class ServiceItem(models.Model):
     visits_reason = models.CharField("需到现场的原因", max_length=200, blank=True)
     online_depth = models.PositiveSmallIntegerField("网上办理深度", choices=OnlineDepth.choices)
     handling_forms = models.JSONField("办理形式", default=list)
+    # The application form (forms.schema), versioned with the item: a new draft copies it.
+    form = models.JSONField("申请表单", default=dict, blank=True)
     delivery_modes = models.JSONField("送达方式", default=list)
     fee_charged = models.BooleanField("是否收费", default=False)
     fee_standard = models.CharField("收费标准", max_length=200, blank=True)

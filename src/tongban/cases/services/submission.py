@@ -26,10 +26,11 @@ from tongban.cases.services.visits import visit_once
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
+from tongban.core.uploads import sniff_file
+from tongban.forms.services import form_validate
 
 MAX_FORM_BYTES = 64 * 1024
 MAX_FILE_BYTES = 20 * 1024 * 1024
-ACCEPTED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def _check_acting_for(actor: User, applicant: User, item: ServiceItem, channel: str) -> Any:
@@ -72,7 +73,7 @@ def _check_upload(material: Material, upload: UploadedFile) -> list[str]:
     errors = []
     if upload.size is not None and upload.size > MAX_FILE_BYTES:
         errors.append("文件不得超过20MB")
-    if upload.content_type not in ACCEPTED_TYPES:
+    if not sniff_file(upload):  # the bytes decide, not the name or the declared type
         errors.append("只接受PDF、JPG或PNG文件")
     return errors
 
@@ -121,6 +122,11 @@ def materials_check(
     errors = _validate_form(case.form_data) | _validate_situations(case.item, case.situations)
     if errors:
         return [], errors
+    # The item's form definition: every field checked, hidden ones dropped, values normalised.
+    cleaned, errors = form_validate(case.item, case.form_data, case.situations)
+    if errors:
+        return [], errors
+    case.form_data = cleaned
     applicable = _applicable(case)
     rows = {row.material_id: row.status for row in case.materials.all()}
     notes = {row.material_id: row.resolution_note for row in case.materials.all()}

@@ -51,6 +51,7 @@ ITEM_FIELDS = (
     "location",
     "hours",
     "consult_phone",
+    "form",
 )
 REQUIRED_ITEM_KEYS = (
     "code",

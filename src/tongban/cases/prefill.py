@@ -1,0 +1,108 @@
+"""Prefill sources that need the exchange or the case records, registered by this app (which
+sits above both forms and exchange): the person's or enterprise's records shared with the item's
+department, and the applicant's earlier cases."""
+
+from __future__ import annotations
+
+from tongban.cases.models import Case, CaseState
+from tongban.exchange.models import DataResource
+from tongban.exchange.services.query import AccessDenied, exchange_query
+from tongban.forms.prefill import PrefillContext, prefill_sources
+
+PERSON_RESOURCE = "res.population"
+ENTERPRISE_RESOURCE = "res.business_license"
+
+
+class ExchangeSource:
+    name = "exchange"
+    label = "数据共享"
+    needs = (
+        "事项所属部门对户籍信息（res.population）或营业执照登记信息（res.business_license）"
+        "的有效共享授权，以及申请人的公民身份号码或企业的统一社会信用代码"
+    )
+    provides = {
+        "person.name": "姓名（户籍）",
+        "person.sex": "性别（户籍）",
+        "person.birth_date": "出生日期（户籍）",
+        "person.address": "户籍地址",
+        "enterprise.name": "企业名称（登记）",
+        "enterprise.uscc": "统一社会信用代码（登记）",
+        "enterprise.type": "企业类型（登记）",
+        "enterprise.legal_representative": "法定代表人（登记）",
+        "enterprise.address": "住所（登记）",
+        "enterprise.business_scope": "经营范围（登记）",
+    }
+
+    def _ask(
+        self, ctx: PrefillContext, code: str, subject: str, fields: list[str]
+    ) -> dict[str, str]:
+        resource = DataResource.objects.filter(code=code).first()
+        if resource is None or not subject or not fields:
+            return {}
+        try:
+            result = exchange_query(
+                consumer=ctx.item.department,
+                resource=resource,
+                subject_key=subject,
+                purpose=f"预填“{ctx.item.name}”申请表",
+                actor_label="申请表预填",
+                fields=fields,
+                case_id=ctx.case_id,
+            )
+        except AccessDenied:
+            return {}  # no grant for this department: the person types it
+        if not result.ok:
+            return {}
+        # A masked value is for reading, not for filling a form.
+        return {k: str(v) for k, v in result.record.items() if v and "*" not in str(v)}
+
+    def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        person = sorted(k.split(".", 1)[1] for k in keys if k.startswith("person."))
+        subject = (ctx.user.id_number if ctx.user else "") or (ctx.reading or {}).get(
+            "id_number", ""
+        )
+        for k, v in self._ask(ctx, PERSON_RESOURCE, subject or "", person).items():
+            out[f"person.{k}"] = v
+        company = sorted(k.split(".", 1)[1] for k in keys if k.startswith("enterprise."))
+        uscc = ctx.enterprise.uscc if ctx.enterprise else (ctx.reading or {}).get("credit_code", "")
+        for k, v in self._ask(ctx, ENTERPRISE_RESOURCE, uscc, company).items():
+            out[f"enterprise.{k}"] = v
+        return out
+
+
+class EarlierCasesSource:
+    name = "cases"
+    label = "以往办件"
+    needs = "已登录的申请人；取其最近一次提交过的办件中同名字段的值"
+    provides = {
+        "phone": "联系电话",
+        "address": "地址",
+        "contact_name": "联系人",
+        "premises_address": "经营场所",
+        "premises_area": "经营场所面积",
+        "email": "电子邮箱",
+    }
+
+    def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
+        if ctx.user is None:
+            return {}
+        rows = (
+            Case.objects.filter(applicant=ctx.user)
+            .exclude(state=CaseState.DRAFT)
+            .exclude(form_data={})
+            .order_by("-pk")
+            .values_list("form_data", flat=True)[:10]
+        )
+        out: dict[str, str] = {}
+        for data in rows:
+            for key in keys - set(out):
+                value = data.get(key) if isinstance(data, dict) else None
+                if isinstance(value, str | int | float) and str(value).strip():
+                    out[key] = str(value)
+        return out
+
+
+def register() -> None:
+    prefill_sources.register("exchange", ExchangeSource())
+    prefill_sources.register("cases", EarlierCasesSource())

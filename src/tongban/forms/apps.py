@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class FormsConfig(AppConfig):
+    name = "tongban.forms"
+    label = "tbforms"  # "forms" would shadow django.forms in app registries and templates
+    verbose_name = "智能表单"
+
+    def ready(self) -> None:
+        from tongban.catalog.checks import item_checks
+        from tongban.forms.idreader.hardware import ChipCardReader
+        from tongban.forms.idreader.ocr import OcrReader, ocr_available
+        from tongban.forms.idreader.reading import id_readers
+        from tongban.forms.prefill import register_builtin_sources
+        from tongban.forms.services import form_item_check
+
+        register_builtin_sources()
+        id_readers.register("chip", ChipCardReader())
+        if ocr_available():
+            id_readers.register("ocr", OcrReader())
+        item_checks.register("forms.definition", form_item_check)

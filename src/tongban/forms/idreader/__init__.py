@@ -1,0 +1,1 @@
+"""Reading identity documents: hardware ID card readers (plugins) and photo/scan OCR."""

@@ -1,0 +1,181 @@
+"""Prefill sources behind one registry. Each declares what it needs and what it fills; the
+form's fields name, in order of preference, the source keys they take (`"profile.real_name"`).
+
+Registered explicitly at start-up: the account profile and the ID document reading here; the
+exchange (resources granted to the item's department) by the exchange app; the applicant's
+earlier cases by the cases app. A source that cannot answer (no account, no grant, provider
+down) fills nothing: the person types the value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tongban.core.registry import Registry
+
+if TYPE_CHECKING:
+    from tongban.accounts.models import Enterprise, User
+    from tongban.catalog.models import ServiceItem
+    from tongban.forms.schema import FormSchema
+
+
+@dataclasses.dataclass(frozen=True)
+class PrefillContext:
+    item: ServiceItem
+    user: User | None = None  # None at a kiosk: nobody is signed in
+    enterprise: Enterprise | None = None
+    reading: Mapping[str, str] | None = None  # validated values of an ID document reading
+    case_id: int | None = None
+
+
+class PrefillSource(Protocol):
+    name: str
+    label: str  # shown next to a filled field: "来自：身份证件识别"
+    needs: str  # what it needs to answer, for the admin's reference
+    provides: dict[str, str]  # key → label
+
+    def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]: ...
+
+
+prefill_sources: Registry[PrefillSource] = Registry("prefill source")
+
+
+@dataclasses.dataclass(frozen=True)
+class Prefilled:
+    value: str
+    source: str
+    source_label: str
+    editable: bool
+
+
+def prefill_keys() -> set[str]:
+    """Every `source.key` a form may name."""
+    return {
+        f"{name}.{key}"
+        for name in prefill_sources.names()
+        for key in prefill_sources.get(name).provides
+    }
+
+
+def prefill_catalogue() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """(name, label, needs, [(key, label)]) for the admin's help text."""
+    out = []
+    for name in prefill_sources.names():
+        source = prefill_sources.get(name)
+        out.append((name, source.label, source.needs, sorted(source.provides.items())))
+    return out
+
+
+def prefill(schema: FormSchema, ctx: PrefillContext) -> dict[str, Prefilled]:
+    """For each field that names prefill keys, the first source that has a value. Each source
+    is asked once, for all the keys wanted of it."""
+    wanted: dict[str, set[str]] = {}
+    for f in schema.fields:
+        for ref in f.prefill:
+            name, _, key = ref.partition(".")
+            wanted.setdefault(name, set()).add(key)
+    answers: dict[str, dict[str, str]] = {}
+    for name, keys in wanted.items():
+        try:
+            source = prefill_sources.get(name)
+        except LookupError:
+            continue
+        answers[name] = {k: v for k, v in source.fetch(ctx, keys).items() if v}
+    filled: dict[str, Prefilled] = {}
+    for f in schema.fields:
+        for ref in f.prefill:
+            name, _, key = ref.partition(".")
+            value = answers.get(name, {}).get(key)
+            if value:
+                filled[f.key] = Prefilled(
+                    value=value,
+                    source=name,
+                    source_label=prefill_sources.get(name).label,
+                    editable=f.editable_when_prefilled,
+                )
+                break
+    return filled
+
+
+def merge_prefilled(
+    schema: FormSchema, data: Mapping[str, Any], filled: Mapping[str, Prefilled]
+) -> dict[str, Any]:
+    """The person's values over the prefilled ones, except where a field may not be changed
+    once filled from an authoritative source (then the source's value stands)."""
+    merged: dict[str, Any] = {k: p.value for k, p in filled.items()}
+    for key, value in data.items():
+        locked = key in filled and not filled[key].editable
+        if not locked:
+            merged[key] = value
+    return merged
+
+
+# --- the sources this app provides ------------------------------------------------------------
+
+
+class ProfileSource:
+    name = "profile"
+    label = "实名账户"
+    needs = "已登录的实名账户（以企业名义申请时，还有所选企业）"
+    provides = {
+        "real_name": "姓名",
+        "id_number": "公民身份号码",
+        "phone": "手机号码",
+        "email": "电子邮箱",
+        "enterprise_name": "企业名称",
+        "enterprise_uscc": "统一社会信用代码",
+        "enterprise_legal_representative": "法定代表人",
+        "enterprise_region": "企业所在行政区划",
+        "enterprise_address": "企业住所",
+    }
+
+    def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if ctx.user is not None:
+            out |= {
+                "real_name": ctx.user.real_name,
+                "id_number": ctx.user.id_number or "",
+                "phone": ctx.user.phone,
+                "email": ctx.user.email,
+            }
+        if ctx.enterprise is not None:
+            e = ctx.enterprise
+            out |= {
+                "enterprise_name": e.name,
+                "enterprise_uscc": e.uscc,
+                "enterprise_legal_representative": e.legal_representative,
+                "enterprise_region": e.region_code,
+                "enterprise_address": e.address,
+            }
+        return {k: v for k, v in out.items() if k in keys}
+
+
+class IdDocumentSource:
+    name = "id_document"
+    label = "证件识别"
+    needs = "在自助机或页面上读取的身份证件（读卡器或拍照识别），仅取校验通过的字段"
+    provides = {
+        "name": "姓名",
+        "sex": "性别",
+        "ethnicity": "民族",
+        "birth_date": "出生日期",
+        "address": "住址",
+        "id_number": "公民身份号码",
+        "issuing_authority": "签发机关",
+        "valid_until": "有效期至",
+        "credit_code": "统一社会信用代码",
+        "company_name": "企业名称",
+        "legal_representative": "法定代表人",
+        "company_address": "企业住所",
+        "scope": "经营范围",
+    }
+
+    def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
+        return {k: v for k, v in (ctx.reading or {}).items() if k in keys}
+
+
+def register_builtin_sources() -> None:
+    prefill_sources.register("profile", ProfileSource())
+    prefill_sources.register("id_document", IdDocumentSource())

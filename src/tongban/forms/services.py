@@ -1,0 +1,85 @@
+"""Form use cases: the item's form (checked), reading an ID document, and the item check that
+keeps a broken form from being published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from tongban.catalog.checks import Finding
+from tongban.catalog.models import ServiceItem
+from tongban.core import clock
+from tongban.core.audit import audit_log
+from tongban.forms.idreader.reading import (
+    DocumentReading,
+    UnreadableDocument,
+    id_readers,
+    validate_reading,
+)
+from tongban.forms.prefill import prefill_keys
+from tongban.forms.schema import EMPTY, FormSchema, SchemaError, clean_data, parse_schema
+
+
+def _item_refs(item: ServiceItem) -> tuple[dict[str, set[str]], set[str]]:
+    situations = {s.code: {o.code for o in s.options.all()} for s in item.situations.all()}
+    return situations, {m.name for m in item.materials.all()}
+
+
+def form_schema_check(item: ServiceItem, raw: Any) -> FormSchema:
+    """`raw` as a form of this item, checked against its situations, materials and the
+    registered prefill sources; SchemaError names every fault."""
+    situations, materials = _item_refs(item)
+    return parse_schema(
+        raw, situations=situations, materials=materials, prefill_keys=prefill_keys()
+    )
+
+
+def item_form(item: ServiceItem) -> FormSchema:
+    """The item version's form. A published version passed its check at publication; parsing
+    is cheap and the definition small, so it is parsed on use."""
+    if not item.form:
+        return EMPTY
+    return parse_schema(item.form)
+
+
+def form_item_check(item: ServiceItem) -> list[Finding]:
+    try:
+        form_schema_check(item, item.form)
+    except SchemaError as exc:
+        return [Finding("form", f"申请表单：{p}", blocking=True) for p in exc.problems]
+    return []
+
+
+def form_validate(
+    item: ServiceItem, data: Any, situations: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Clean a submission's form data against the item's form (errors keyed form.<key>)."""
+    schema = item_form(item)
+    if schema.empty:
+        if data and not isinstance(data, Mapping):
+            return {}, {"form_data": ["表单数据应为对象"]}
+        return dict(data or {}), {}
+    return clean_data(schema, data or {}, situations)
+
+
+def document_read(*, reader: str, payload: object, where: str) -> DocumentReading:
+    """Read an ID document with the named reader and validate every field. The read is an
+    access to personal information: audited (what kind, by which reader, where), never the
+    values themselves."""
+    try:
+        plugin = id_readers.get(reader)
+    except LookupError as exc:
+        raise ValidationError({"reader": [f"没有名为“{reader}”的证件读取方式"]}) from exc
+    reading = validate_reading(plugin.read(payload), today=clock.localdate())
+    audit_log(
+        action="forms.document_read",
+        object_type="forms.document",
+        object_id=reading.kind,
+        changes={"kind": [None, reading.kind], "reader": [None, reader], "where": [None, where]},
+    )
+    return reading
+
+
+__all__ = ["UnreadableDocument", "document_read", "form_validate", "item_form"]
