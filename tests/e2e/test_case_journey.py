@@ -49,12 +49,21 @@ def test_apply_correct_accept_decide_complete(
     page.get_by_role("link", name="食品经营许可", exact=True).click()
     page.get_by_test_id("apply").click()
     page.get_by_role("button", name="开始申请").click()
+    page.get_by_role("button", name="提交申请").wait_for()  # the whole page, not its first bytes
     # The platform obtained the licence, the ID and the property certificate; it says where from.
     resolved = page.locator("[data-testid=material-row][data-resolved=yes]")
     assert resolved.count() == 3
     assert "营业执照登记信息" in resolved.first.get_by_test_id("provenance").inner_text()
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_test_id("errors").is_visible()  # nothing attached yet: named errors
+    # The application form: the enterprise and the applicant come from the account.
+    assert page.get_by_test_id("prefilled-company_name").inner_text() == "来自：实名账户"
+    assert page.get_by_label("经营者名称").input_value()
+    assert page.get_by_label("公民身份号码").get_attribute("readonly") is not None
+    page.get_by_label("经营场所地址").fill("陕西省西安市雁塔区示例路1号")
+    page.get_by_label("经营场所所在区县").fill("610113")
+    page.get_by_label("经营场所面积").fill("80")
+    page.get_by_label("主体业态").select_option("shop")
     page.get_by_label("食品经营许可申请书").set_input_files(str(form_pdf))
     page.get_by_label("食品安全管理制度目录").set_input_files(str(rules_pdf))
     page.get_by_role("button", name="提交申请").click()

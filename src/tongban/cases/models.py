@@ -146,6 +146,9 @@ class Case(models.Model):
     # Only the transitions below change it, and only services call them.
     state = FSMField("状态", default=S.DRAFT, choices=CaseState.choices)
     form_data = models.JSONField("表单数据", default=dict, blank=True)
+    # Where prefilled form values came from: key → {source, label, editable}; None until the
+    # form was first prefilled (once per case, so the exchange is not asked on every page view).
+    form_prefill = models.JSONField("表单预填来源", null=True, blank=True)
     situations = models.JSONField("所选情形", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)

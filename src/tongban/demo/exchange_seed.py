@@ -28,6 +28,9 @@ from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, SharingClass
 from tongban.exchange.services.grants import grant_decide, grant_request, resource_define
+from tongban.forms.prefill import PrefillContext, prefill
+from tongban.forms.services import item_form
+from tongban.forms.synthetic import fill_form
 
 GRANT_PURPOSE = "办理本部门政务服务事项时核验信息，申请人免于提交相应材料"
 STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -278,7 +281,13 @@ def _apply(
             files[material.pk] = SimpleUploadedFile(
                 f"{material.name[:20]}.pdf", PDF, content_type="application/pdf"
             )
-    case_submit(case=case, actor=user, situations=choices, files=files)
+    # The form as the portal would show it: what the account knows, then the person's typing.
+    schema = item_form(version)
+    known = prefill(
+        schema, PrefillContext(item=version, user=user, enterprise=enterprise), sources={"profile"}
+    )
+    form = fill_form(schema, choices, {k: p.value for k, p in known.items()}, rng)
+    case_submit(case=case, actor=user, situations=choices, files=files, form_data=form)
     return True
 
 

@@ -68,14 +68,17 @@ def prefill_catalogue() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
     return out
 
 
-def prefill(schema: FormSchema, ctx: PrefillContext) -> dict[str, Prefilled]:
+def prefill(
+    schema: FormSchema, ctx: PrefillContext, *, sources: set[str] | None = None
+) -> dict[str, Prefilled]:
     """For each field that names prefill keys, the first source that has a value. Each source
-    is asked once, for all the keys wanted of it."""
+    is asked once, for all the keys wanted of it; `sources` limits which are asked."""
     wanted: dict[str, set[str]] = {}
     for f in schema.fields:
         for ref in f.prefill:
             name, _, key = ref.partition(".")
-            wanted.setdefault(name, set()).add(key)
+            if sources is None or name in sources:
+                wanted.setdefault(name, set()).add(key)
     answers: dict[str, dict[str, str]] = {}
     for name, keys in wanted.items():
         try:

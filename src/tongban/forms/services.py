@@ -3,11 +3,14 @@ keeps a broken form from being published."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from tongban.accounts.models import DeviceIdentity
 from tongban.catalog.checks import Finding
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
@@ -18,6 +21,7 @@ from tongban.forms.idreader.reading import (
     id_readers,
     validate_reading,
 )
+from tongban.forms.models import RETENTION_DAYS, FilledForm
 from tongban.forms.prefill import prefill_keys
 from tongban.forms.schema import EMPTY, FormSchema, SchemaError, clean_data, parse_schema
 
@@ -83,3 +87,61 @@ def document_read(*, reader: str, payload: object, where: str) -> DocumentReadin
 
 
 __all__ = ["UnreadableDocument", "document_read", "form_validate", "item_form"]
+
+
+def _reference() -> str:
+    import secrets
+
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a window
+    return f"F{clock.localdate():%y%m%d}" + "".join(secrets.choice(alphabet) for _ in range(5))
+
+
+@transaction.atomic
+def filled_form_save(
+    *,
+    item: ServiceItem,
+    situations: Mapping[str, str],
+    data: Mapping[str, Any],
+    sources: Mapping[str, Any],
+    device: DeviceIdentity | None,
+    idempotency_key: str,
+) -> FilledForm:
+    """Keep a form completed at a kiosk under a reference number for the window. The whole
+    form is validated as a submission would be; a retry with the same key returns the first."""
+    existing = FilledForm.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    cleaned, errors = clean_data(item_form(item), data, situations)
+    if errors:
+        raise ValidationError(errors)
+    filled = FilledForm.objects.create(
+        reference=_reference(),
+        item=item,
+        situations=dict(situations),
+        data=cleaned,
+        sources=dict(sources),
+        device=device,
+        idempotency_key=idempotency_key,
+    )
+    audit_log(
+        action="forms.filled_form_save",
+        obj=filled,
+        changes={"item": [None, item.code], "fields": [None, sorted(cleaned)]},
+    )
+    return filled
+
+
+def filled_forms_purge() -> str:
+    """Forms kept for the window are personal information: gone after the retention period."""
+    cutoff = clock.now() - dt.timedelta(days=RETENTION_DAYS)
+    with transaction.atomic():
+        stale = FilledForm.objects.filter(created_at__lt=cutoff)
+        count = stale.count()
+        if count:
+            stale.delete()
+            audit_log(
+                action="forms.filled_forms_purge",
+                object_type="tbforms.filledform",
+                changes={"deleted": [None, count], "before": [None, cutoff.isoformat()]},
+            )
+    return f"删除过期自助申请表 {count} 份"

@@ -11,12 +11,17 @@ import dataclasses
 import datetime as dt
 import io
 import random
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from tongban.core.synthetic import make_id_number, make_uscc
+
+if TYPE_CHECKING:
+    from tongban.forms.schema import Field, FormSchema
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "noto-sans-sc-5.3.0"
 
@@ -241,3 +246,53 @@ def to_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
     return buffer.getvalue()
+
+
+# --- synthetic form data (demo city, bench, tests) ----------------------------------------------
+
+
+def fill_form(
+    schema: FormSchema,
+    situations: Mapping[str, str],
+    given: Mapping[str, Any],
+    rng: random.Random,
+) -> dict[str, Any]:
+    """`given` (e.g. what prefill found) completed with plausible synthetic values for every
+    other visible field, so the demo's and the benchmark's applications pass validation."""
+    from tongban.forms.schema import is_visible
+
+    data: dict[str, Any] = dict(given)
+    for f in schema.fields:
+        if f.key in data or f.type == "file" or not is_visible(f, data, situations):
+            continue
+        if f.type == "table":
+            rows = max(f.min_rows, 1)
+            data[f.key] = [{c.key: _sample(c, rng) for c in f.columns} for _ in range(rows)]
+        else:
+            data[f.key] = _sample(f, rng)
+    return data
+
+
+def _sample(f: Field, rng: random.Random) -> Any:
+    region = rng.choice(sorted(REGIONS))
+    place, _ = REGIONS[region]
+    if f.type == "number":
+        low = int(f.min) if f.min is not None else 0
+        high = int(f.max) if f.max is not None else low + 100
+        return str(rng.randint(low, min(high, low + 200)))
+    if f.type == "date":
+        return dt.date(rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+    if f.type == "choice":
+        return rng.choice(f.choices)[0]
+    if f.type == "id_number":
+        birth = dt.date(rng.randint(1960, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        return make_id_number(region, birth, rng.randint(0, 999))
+    if f.type == "credit_code":
+        return make_uscc("91", region, rng.randint(10_000_000, 99_999_999))
+    if f.type == "phone":
+        return f"1{rng.choice([39, 58, 86, 77])}{rng.randint(0, 99_999_999):08d}"
+    if f.type == "region":
+        return region
+    if f.type == "address":
+        return f"{place}{rng.choice(ROADS)}{rng.randint(1, 299)}号"
+    return (rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN))[: f.max_length]

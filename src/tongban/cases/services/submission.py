@@ -20,6 +20,7 @@ from tongban.accounts.models import Enterprise, Role, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
+from tongban.cases.services.forms import form_with_locked
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import material_rows_write, materials_resolve
 from tongban.cases.services.visits import visit_once
@@ -294,7 +295,7 @@ def _submit(
     if situations is not None:
         case.situations = situations
     if form_data is not None:
-        case.form_data = form_data
+        case.form_data = form_with_locked(case, form_data)
     applicable, errors = materials_check(case, uploads)
     if errors:
         raise ValidationError(errors)

@@ -16,10 +16,13 @@ from django.views.decorators.http import require_POST
 from tongban.cases import selectors
 from tongban.cases.presenters import case_full, draft_material_rows
 from tongban.cases.services import lifecycle as lc
+from tongban.cases.services.forms import case_form_prefill
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.cases.views.common import access_case, run_step, signed_in
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import Material
+from tongban.forms.services import item_form
+from tongban.forms.webform import data_from_post, form_rows
 
 
 def _uploads(request: HttpRequest) -> dict[int, UploadedFile]:
@@ -66,6 +69,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.message_dict
         else:
+            case_form_prefill(case=case, actor=user)
             return redirect("cases:continue", case_id=case.pk)
     materials = catalog.materials_for_choices(item, choices)
     return render(
@@ -93,9 +97,14 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.state != "draft":
         return redirect("cases:mine_detail", case_id=case.pk)
     errors: dict[str, list[str]] = {}
+    if case.form_prefill is None:  # a draft started elsewhere (the API): prefill it once
+        case = case_form_prefill(case=case, actor=user)
+    schema = item_form(catalog.item_version(case.item_id))
+    data = case.form_data
     if request.method == "POST":
+        data = data_from_post(schema, request.POST) if not schema.empty else None
         try:
-            case = case_submit(case=case, actor=user, files=_uploads(request))
+            case = case_submit(case=case, actor=user, files=_uploads(request), form_data=data)
         except ValidationError as exc:
             errors = exc.message_dict
         else:
@@ -104,7 +113,15 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "cases/continue.html",
-        {"case": case, "rows": draft_material_rows(case, errors), "errors": errors},
+        {
+            "case": case,
+            "rows": draft_material_rows(case, errors),
+            "errors": errors,
+            "form_title": schema.title,
+            "sections": form_rows(
+                schema, data or {}, case.situations, errors=errors, sources=case.form_prefill
+            ),
+        },
     )
 
 
