@@ -296,3 +296,54 @@ def _sample(f: Field, rng: random.Random) -> Any:
     if f.type == "address":
         return f"{place}{rng.choice(ROADS)}{rng.randint(1, 299)}号"
     return (rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN))[: f.max_length]
+
+
+def card_expected(card: ResidentCard) -> dict[str, str]:
+    """What a correct reading of `card` holds, per field."""
+    return {
+        "name": card.name,
+        "sex": card.sex,
+        "ethnicity": card.ethnicity,
+        "birth_date": card.birth_date.isoformat(),
+        "address": card.address,
+        "id_number": card.id_number,
+        "issuing_authority": card.issuing_authority,
+        "valid_from": card.valid_from.isoformat(),
+        "valid_until": card.valid_until.isoformat() if card.valid_until else "长期",
+    }
+
+
+def licence_expected(licence: BusinessLicence) -> dict[str, str]:
+    return {
+        "credit_code": licence.credit_code,
+        "company_name": licence.name,
+        "company_kind": licence.kind,
+        "legal_representative": licence.legal_representative,
+        "registered_capital": licence.registered_capital,
+        "established": licence.established.isoformat(),
+        "company_address": licence.address,
+        "scope": licence.scope,
+    }
+
+
+def render_not_a_document(rng: random.Random) -> Image.Image:
+    """A photo of something else with text on it (a café menu): must not read as a card."""
+    img = Image.new("RGB", (856, 540), (250, 246, 236))
+    draw = ImageDraw.Draw(img)
+    _text(draw, (320, 40), "今日菜单", 48, bold=True)
+    dishes = ["拿铁咖啡", "桂花乌龙", "葱油拌面", "肉夹馍", "凉皮", "酸梅汤"]
+    for i, dish in enumerate(rng.sample(dishes, 5)):
+        _text(draw, (180, 140 + i * 70), dish, 34)
+        _text(draw, (560, 140 + i * 70), f"{rng.randint(8, 38)}元", 34)
+    return img
+
+
+def with_bad_checksum(card: ResidentCard) -> ResidentCard:
+    last = card.id_number[-1]
+    wrong = "0" if last != "0" else "1"
+    return dataclasses.replace(card, id_number=card.id_number[:-1] + wrong)
+
+
+def expired(card: ResidentCard) -> ResidentCard:
+    start = dt.date(2004, card.valid_from.month, card.valid_from.day)
+    return dataclasses.replace(card, valid_from=start, valid_until=_add_years(start, 20))

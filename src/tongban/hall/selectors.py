@@ -321,3 +321,11 @@ def windows_for_staff(user_id: int) -> list[Window]:
         .distinct()
         .order_by("hall_id", "number")
     )
+
+
+def category_for_item(hall: Hall, item_code: str) -> QueueCategory | None:
+    """The queue for an item at this hall: the category that lists it, else the general one
+    (a category that lists no items takes everything: 综合受理)."""
+    categories = list(hall.categories.filter(active=True).order_by("letter"))
+    listed = next((c for c in categories if item_code in (c.item_codes or [])), None)
+    return listed or next((c for c in categories if not c.item_codes), None)

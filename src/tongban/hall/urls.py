@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.hall.views import analysis, console, devices, people
+from tongban.hall.views import analysis, console, devices, kiosk_forms, people
 
 app_name = "hall"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("hall/", people.halls, name="halls"),
     path("hall/device/", devices.device_sign_in, name="device"),
     path("hall/kiosk/", devices.kiosk, name="kiosk"),
+    path("hall/kiosk/forms/", kiosk_forms.kiosk_forms, name="kiosk_forms"),
+    path("hall/kiosk/forms/reset/", kiosk_forms.kiosk_form_reset, name="kiosk_form_reset"),
+    path("hall/kiosk/forms/<str:code>/", kiosk_forms.kiosk_form, name="kiosk_form"),
     path("hall/board/", devices.board, name="board"),
     path("hall/board/events", devices.board_events, name="board_events"),
     path("hall/console/", console.console_page, name="console"),

@@ -60,8 +60,13 @@ def device_sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "hall/device_sign_in.html", {"error": error}, status=status)
 
 
+def kiosk_device(request: HttpRequest) -> tuple[DeviceIdentity, Hall] | None:
+    """The kiosk this browser session stands for, if it is still an active kiosk of a hall."""
+    return _device(request, DeviceIdentity.Kind.KIOSK)
+
+
 def kiosk(request: HttpRequest) -> HttpResponse:
-    post = _device(request, DeviceIdentity.Kind.KIOSK)
+    post = kiosk_device(request)
     if post is None:
         return redirect("hall:device")
     device, hall = post
