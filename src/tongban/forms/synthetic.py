@@ -70,8 +70,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def random_card(rng: random.Random, *, today: dt.date | None = None) -> ResidentCard:
-    today = today or dt.date(2026, 11, 1)
+def random_card(rng: random.Random) -> ResidentCard:
     region = rng.choice(sorted(REGIONS))
     place, authority = REGIONS[region]
     birth = dt.date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))

@@ -20,7 +20,7 @@ from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core.links import public_url
 from tongban.forms import selectors as forms
-from tongban.forms.idreader.reading import UnreadableDocument
+from tongban.forms.idreader.reading import FIELD_LABELS, UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.prefill import PrefillContext, prefill
 from tongban.forms.schema import clean_data
@@ -91,7 +91,7 @@ def _read(request: HttpRequest, state: dict[str, Any]) -> None:
     values.update(reading.values(only_valid=True))
     for problem in reading.problems:
         messages.warning(request, problem)
-    flagged = [f["label"] for f in reading.as_dict()["fields"].values() if f["problem"]]  # type: ignore[index, union-attr]
+    flagged = [FIELD_LABELS.get(k, k) for k, f in reading.fields.items() if f.problem]
     if flagged:
         messages.warning(request, f"以下内容未能确认，请核对或手工填写：{'、'.join(flagged)}")
     # Newly read values replace what the previous reading filled (not what the person typed).

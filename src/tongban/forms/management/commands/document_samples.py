@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from PIL import ImageFilter
 
 from tongban.forms import synthetic as s
 
@@ -18,7 +19,7 @@ def write_samples(
 ) -> list[dict[str, Any]]:
     """PNG/JPEG files in `out` and their manifest rows (file, kind, variant, expected)."""
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — synthetic test images, not secrets
     variants = s.DEGRADATIONS if degraded else ("clean",)
     rows: list[dict[str, Any]] = []
 
@@ -57,14 +58,14 @@ def write_samples(
 
 def write_bad_samples(out: Path, seed: int) -> None:
     """The documents that must be refused or flagged: not a document, a bad checksum, expired."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 — synthetic test images, not secrets
     out.mkdir(parents=True, exist_ok=True)
     (out / "not-a-document.png").write_bytes(s.to_bytes(s.render_not_a_document(rng)))
     bad = s.with_bad_checksum(s.random_card(rng))
     (out / "bad-checksum-front.png").write_bytes(s.to_bytes(s.render_card_front(bad)))
     old = s.expired(s.random_card(rng))
     (out / "expired-back.png").write_bytes(s.to_bytes(s.render_card_back(old)))
-    blurred = s.render_card_front(s.random_card(rng)).filter(s.ImageFilter.GaussianBlur(9))
+    blurred = s.render_card_front(s.random_card(rng)).filter(ImageFilter.GaussianBlur(9))
     (out / "very-blurred-front.jpg").write_bytes(s.to_bytes(blurred, "JPEG"))
 
 
