@@ -21,6 +21,7 @@ from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
 from tongban.core.calendar import CalendarDataMissing
 from tongban.exchange.api import router as exchange_router
+from tongban.forms.api import router as forms_router
 from tongban.hall.api import router as hall_router
 from tongban.hall.services import HallConflict
 
@@ -47,6 +48,7 @@ api.add_router("/delegations", delegations_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/exchange", analytics_router)
 api.add_router("/hall", hall_router)
+api.add_router("/forms", forms_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

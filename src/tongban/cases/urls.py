@@ -9,6 +9,7 @@ urlpatterns = [
     path("my/cases/", applicant.mine, name="mine"),
     path("my/cases/<int:case_id>/", applicant.mine_detail, name="mine_detail"),
     path("my/cases/<int:case_id>/continue/", applicant.continue_draft, name="continue"),
+    path("my/cases/<int:case_id>/form.pdf", applicant.mine_form_pdf, name="mine_form_pdf"),
     path("my/cases/<int:case_id>/resubmit/", applicant.resubmit, name="resubmit"),
     path("my/cases/<int:case_id>/withdraw/", applicant.withdraw, name="withdraw"),
     path("workbench/", workbench.worklist, name="worklist"),

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.cases import selectors
@@ -21,6 +22,8 @@ from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.cases.views.common import access_case, run_step, signed_in
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import Material
+from tongban.core.links import public_url
+from tongban.forms.pdf import form_pdf
 from tongban.forms.services import item_form
 from tongban.forms.webform import data_from_post, form_rows
 
@@ -171,3 +174,23 @@ def withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
         "申请已撤回",
         "cases:mine_detail",
     )
+
+
+@login_required
+def mine_form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's application form as the printed PDF, with a QR code back to the case."""
+    case = access_case(request, case_id)
+    item = catalog.item_version(case.item_id)
+    if not item.form or case.state == "draft":
+        raise Http404("该办件没有已提交的申请表")
+    pdf = form_pdf(
+        item,
+        case.form_data,
+        case.situations,
+        reference=case.number or f"申请 {case.pk}",
+        link_url=public_url(request, reverse("cases:mine_detail", args=[case.pk])),
+        link_label="扫码查看办件进度",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="form-{case.pk}.pdf"'
+    return response

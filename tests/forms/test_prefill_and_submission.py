@@ -1,0 +1,231 @@
+"""Prefill from the registered sources (account, exchange, earlier cases), the source shown and
+a locked field kept, and submission validated by the item's form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.cases.conftest import material_id, pdf
+from tests.factories import DepartmentFactory, ServiceItemFactory, shared_resource
+from tongban.accounts.models import Department, User
+from tongban.cases.models import Case, CaseState
+from tongban.cases.services.forms import case_form_prefill
+from tongban.cases.services.submission import case_save_draft, case_submit
+from tongban.catalog.checks import item_check
+from tongban.catalog.models import ServiceItem
+from tongban.core.models import AuditRecord
+from tongban.exchange.models import AccessLog
+from tongban.forms.prefill import prefill_keys
+
+FORM = {
+    "title": "测试申请书",
+    "sections": [
+        {
+            "title": "申请人",
+            "fields": [
+                {
+                    "key": "contact_name",
+                    "label": "姓名",
+                    "type": "text",
+                    "required": True,
+                    "prefill": ["profile.real_name"],
+                },
+                {
+                    "key": "contact_id_number",
+                    "label": "公民身份号码",
+                    "type": "id_number",
+                    "required": True,
+                    "prefill": ["profile.id_number"],
+                    "editable_when_prefilled": False,
+                },
+                {
+                    "key": "home",
+                    "label": "户籍地址",
+                    "type": "address",
+                    "prefill": ["exchange.person.address"],
+                },
+                {
+                    "key": "phone",
+                    "label": "联系电话",
+                    "type": "phone",
+                    "required": True,
+                    "prefill": ["profile.phone", "cases.phone"],
+                },
+                {
+                    "key": "premises_area",
+                    "label": "面积",
+                    "type": "number",
+                    "required": True,
+                    "min": 1,
+                    "prefill": ["cases.premises_area"],
+                },
+                {
+                    "key": "lease_no",
+                    "label": "租赁备案号",
+                    "type": "text",
+                    "required": True,
+                    "visible_when": {"situation": "premises", "in": ["rent"]},
+                },
+            ],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def form_item(department: Department, zhangsan: User) -> ServiceItem:
+    """An item with the test form; the population register shares 张三's address with the
+    item's department (in the clear) and his property certificate."""
+    provider = DepartmentFactory(code="gaj", name="公安局", short_name="公安")
+    shared_resource(
+        "res.population",
+        provider=provider,
+        consumer=department,
+        fields=(("name", "姓名", "none"), ("address", "户籍地址", "none")),
+        records={
+            str(zhangsan.id_number): {"name": "张三", "address": "陕西省西安市碑林区测试巷3号"}
+        },
+    )
+    shared_resource(
+        "res.real_estate",
+        provider=DepartmentFactory(code="zrzy", name="自然资源局", short_name="自然资源"),
+        consumer=department,
+        records={str(zhangsan.id_number): {"certificate_no": "陕测试0001", "owner": "张三"}},
+    )
+    item = ServiceItemFactory(with_guide=True, department=department, audience="person")
+    item.form = FORM
+    item.save(update_fields=["form"])
+    return item
+
+
+def _draft(item: ServiceItem, user: User, key: str = "k") -> Case:
+    return case_save_draft(
+        actor=user,
+        code=item.code,
+        applicant=user,
+        idempotency_key=key,
+        situations={"premises": "rent"},
+    )
+
+
+def _files(item: ServiceItem) -> dict[int, Any]:
+    return {material_id(item, "申请书"): pdf(), material_id(item, "房屋租赁合同"): pdf("租赁.pdf")}
+
+
+def test_the_form_is_prefilled_once_with_each_source_named(
+    form_item: ServiceItem, zhangsan: User
+) -> None:
+    zhangsan.phone = "13900000001"
+    zhangsan.save()
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    assert case.form_data["contact_name"] == "张三"
+    assert case.form_data["contact_id_number"] == zhangsan.id_number
+    assert case.form_data["home"] == "陕西省西安市碑林区测试巷3号"
+    assert case.form_data["phone"] == "13900000001"
+    assert case.form_prefill["home"] == {
+        "source": "exchange",
+        "label": "数据共享",
+        "editable": True,
+    }
+    assert case.form_prefill["contact_id_number"]["editable"] is False
+    # The exchange read is logged like any other; a second view does not ask again.
+    logged = AccessLog.objects.count()
+    case_form_prefill(case=case, actor=zhangsan)
+    assert AccessLog.objects.count() == logged
+    assert (
+        AuditRecord.objects.filter(action="case.form_prefill", object_id=str(case.pk)).count() == 1
+    )
+
+
+def test_without_a_grant_the_exchange_fills_nothing(
+    form_item: ServiceItem, zhangsan: User, department: Department
+) -> None:
+    from tongban.exchange.models import AccessGrant
+
+    AccessGrant.objects.filter(resource__code="res.population").update(
+        state=AccessGrant.State.REVOKED
+    )
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    assert "home" not in case.form_data
+
+
+def test_a_submission_is_checked_against_the_form_and_stays_a_draft(
+    form_item: ServiceItem, zhangsan: User
+) -> None:
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    with pytest.raises(ValidationError) as caught:
+        case_submit(
+            case=case, actor=zhangsan, files=_files(form_item), form_data={"premises_area": "0"}
+        )
+    errors = caught.value.message_dict
+    assert errors["form.premises_area"] == ["面积：不得小于1"]
+    assert errors["form.lease_no"] == ["请填写租赁备案号"]
+    assert errors["form.phone"] == ["请填写联系电话"]
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT
+
+
+def test_a_locked_prefilled_field_keeps_the_source_value(
+    form_item: ServiceItem, zhangsan: User
+) -> None:
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    posted = {
+        **case.form_data,
+        "contact_id_number": "110101199003077777",  # somebody else's number
+        "phone": "13900000002",
+        "premises_area": "80",
+        "lease_no": "ZL-0001",
+        "home": "陕西省西安市碑林区另一处1号",  # editable: the applicant may correct it
+    }
+    case = case_submit(case=case, actor=zhangsan, files=_files(form_item), form_data=posted)
+    assert case.state == CaseState.SUBMITTED
+    assert case.form_data["contact_id_number"] == zhangsan.id_number
+    assert case.form_data["home"] == "陕西省西安市碑林区另一处1号"
+
+
+def test_earlier_cases_fill_what_the_account_does_not_know(
+    form_item: ServiceItem, zhangsan: User
+) -> None:
+    zhangsan.phone = ""
+    zhangsan.save()
+    first = case_form_prefill(case=_draft(form_item, zhangsan, "k1"), actor=zhangsan)
+    case_submit(
+        case=first,
+        actor=zhangsan,
+        files=_files(form_item),
+        form_data={
+            **first.form_data,
+            "phone": "13900000003",
+            "premises_area": "66",
+            "lease_no": "A",
+        },
+    )
+    second = case_form_prefill(case=_draft(form_item, zhangsan, "k2"), actor=zhangsan)
+    assert second.form_data["phone"] == "13900000003"
+    assert second.form_data["premises_area"] == "66"
+    assert second.form_prefill["phone"]["label"] == "以往办件"
+
+
+def test_a_broken_form_blocks_publication(form_item: ServiceItem) -> None:
+    form_item.form = {
+        "sections": [
+            {
+                "title": "x",
+                "fields": [{"key": "a", "label": "甲", "type": "text", "prefill": ["nowhere.x"]}],
+            }
+        ]
+    }
+    findings = [f for f in item_check(form_item) if f.field == "form"]
+    assert findings and findings[0].blocking
+    assert "预填来源“nowhere.x”不存在" in findings[0].message
+    assert "profile.real_name" in prefill_keys() and "exchange.person.address" in prefill_keys()
+
+
+def test_a_new_item_version_carries_its_form(form_item: ServiceItem) -> None:
+    from tongban.catalog.services.versions import item_new_draft
+
+    draft = item_new_draft(item=form_item)
+    assert draft.form == FORM and draft.version == form_item.version + 1
