@@ -1,0 +1,93 @@
+"""Kiosk forms through the pages: a kiosk only, a reading that fails leaves the fields for
+manual entry, the person's data is wiped after, the ticket goes to the item's queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.factories import ServiceItemFactory
+from tests.forms.test_schema import FORM, ID
+from tests.hall.conftest import HallSetup
+from tongban.accounts.models import Department
+from tongban.catalog.models import ServiceItem
+from tongban.forms.models import FilledForm
+from tongban.hall.models import Ticket
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "documents"
+
+
+@pytest.fixture
+def form_item(department: Department, hs: HallSetup) -> ServiceItem:
+    item = ServiceItemFactory(with_guide=True, department=department, audience="person")
+    item.form = FORM
+    item.save(update_fields=["form"])
+    hs.b.item_codes = [item.code]
+    hs.b.save()
+    return item
+
+
+@pytest.fixture
+def kiosk(hs: HallSetup) -> Client:
+    client = Client()
+    client.post("/hall/device/", {"key": hs.kiosk.api_key})
+    return client
+
+
+def test_only_a_signed_in_kiosk_opens_kiosk_forms(form_item: ServiceItem, hs: HallSetup) -> None:
+    assert Client().get("/hall/kiosk/forms/").url == "/hall/device/"
+    board = Client()
+    board.post("/hall/device/", {"key": hs.board.api_key})
+    assert board.get(f"/hall/kiosk/forms/{form_item.code}/").url == "/hall/device/"
+
+
+def test_a_failed_reading_says_why_and_leaves_the_fields_empty(
+    kiosk: Client, form_item: ServiceItem
+) -> None:
+    pytest.importorskip("rapidocr")
+    url = f"/hall/kiosk/forms/{form_item.code}/"
+    photo = SimpleUploadedFile("x.png", (SAMPLES / "bad-checksum-front.png").read_bytes())
+    page = kiosk.post(url, {"action": "read", "document": photo}).content.decode()
+    assert "公民身份号码校验位错误" in page
+    assert "以下内容未能确认，请核对或手工填写：公民身份号码" in page
+    assert 'name="f_id_number" type="text" value=""' in page
+    menu = SimpleUploadedFile("m.png", (SAMPLES / "not-a-document.png").read_bytes())
+    page = kiosk.post(url, {"action": "read", "document": menu}).content.decode()
+    assert "未识别到居民身份证或营业执照" in page and "请手工填写" in page
+
+
+def test_the_form_is_kept_for_the_window_with_a_ticket_and_the_kiosk_forgets_it(
+    kiosk: Client, form_item: ServiceItem, hs: HallSetup
+) -> None:
+    url = f"/hall/kiosk/forms/{form_item.code}/"
+    kiosk.get(url)
+    typed = {"f_name": "张测试", "f_id_number": ID, "f_staff__0__name": "李测试"}
+    missing = kiosk.post(url, {"action": "ticket", "idempotency_key": "t1", "f_name": "张测试"})
+    assert "请填写公民身份号码" in missing.content.decode()
+    assert not FilledForm.objects.exists()
+    done = kiosk.post(url, {"action": "ticket", "idempotency_key": "t1", **typed}).content.decode()
+    filled = FilledForm.objects.get()
+    assert filled.reference in done and filled.data["id_number"] == ID
+    ticket = Ticket.objects.get()
+    assert ticket.category == hs.b and ticket.number == "B001"
+    # Wiped: the next person starts from an empty form.
+    assert "张测试" not in kiosk.get(url).content.decode()
+
+
+def test_idle_reset_and_the_template_list_wipe_the_session(
+    kiosk: Client, form_item: ServiceItem
+) -> None:
+    url = f"/hall/kiosk/forms/{form_item.code}/"
+    kiosk.post(url, {"action": "situations", "f_name": "王测试"})
+    kiosk.post(url, {"action": "save", "f_name": "王测试"})
+    assert "王测试" in kiosk.get(url).content.decode()
+    assert kiosk.get("/hall/kiosk/forms/reset/").url == "/hall/kiosk/forms/"
+    assert "王测试" not in kiosk.get(url).content.decode()
+    kiosk.post(url, {"action": "save", "f_name": "王测试"})
+    listing: Any = kiosk.get("/hall/kiosk/forms/")
+    assert form_item.name in listing.content.decode()
+    assert "王测试" not in kiosk.get(url).content.decode()
