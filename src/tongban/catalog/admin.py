@@ -69,6 +69,7 @@ class ServiceItemAdmin(AuditedModelAdmin[ServiceItem]):
     inlines = [LegalBasisInline, ConditionInline, SituationInline, MaterialInline]
     actions = ["make_draft", "publish"]
     readonly_fields = ["version", "state", "previous", "published_at"]
+    exclude = ["form"]  # edited, checked and previewed in 申请表单 (the forms app)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.state != ServiceItem.State.DRAFT:

@@ -12,9 +12,11 @@ class FormsConfig(AppConfig):
         from tongban.forms.idreader.hardware import ChipCardReader
         from tongban.forms.idreader.ocr import OcrReader, ocr_available
         from tongban.forms.idreader.reading import id_readers
+        from tongban.forms import rules
         from tongban.forms.prefill import register_builtin_sources
         from tongban.forms.services import filled_forms_purge, form_item_check
 
+        rules.register()
         register_builtin_sources()
         id_readers.register("chip", ChipCardReader())
         if ocr_available():

@@ -29,3 +29,12 @@ class FilledForm(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ItemForm(ServiceItem):
+    """The item version seen as its application form, for the forms admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "申请表单"
+        verbose_name_plural = "申请表单"
