@@ -9,10 +9,10 @@ class FormsConfig(AppConfig):
     def ready(self) -> None:
         from tongban.catalog.checks import item_checks
         from tongban.core.sweeps import sweeps
+        from tongban.forms import rules
         from tongban.forms.idreader.hardware import ChipCardReader
         from tongban.forms.idreader.ocr import OcrReader, ocr_available
         from tongban.forms.idreader.reading import id_readers
-        from tongban.forms import rules
         from tongban.forms.prefill import register_builtin_sources
         from tongban.forms.services import filled_forms_purge, form_item_check
 
