@@ -229,3 +229,39 @@ def test_a_new_item_version_carries_its_form(form_item: ServiceItem) -> None:
 
     draft = item_new_draft(item=form_item)
     assert draft.form == FORM and draft.version == form_item.version + 1
+
+
+def test_a_certificate_already_issued_fills_its_number(
+    form_item: ServiceItem, zhangsan: User, department: Department
+) -> None:
+    shared_resource(
+        "cert.health",
+        provider=DepartmentFactory(code="wjw", name="卫健委", short_name="卫健"),
+        consumer=department,
+        kind="certificate",
+        name="从业人员健康证明",
+        fields=(("certificate_no", "证明编号", "none"), ("valid_until", "有效期至", "none")),
+        records={
+            str(zhangsan.id_number): {"certificate_no": "JK-TEST-0001", "valid_until": "2027-06-30"}
+        },
+    )
+    form_item.form = {
+        "sections": [
+            {
+                "title": "证照",
+                "fields": [
+                    {
+                        "key": "health_no",
+                        "label": "健康证明编号",
+                        "type": "text",
+                        "prefill": ["certificates.health.certificate_no"],
+                    }
+                ],
+            }
+        ]
+    }
+    form_item.save(update_fields=["form"])
+    assert "certificates.health.certificate_no" in prefill_keys()
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    assert case.form_data["health_no"] == "JK-TEST-0001"
+    assert case.form_prefill["health_no"]["label"] == "电子证照"

@@ -13,6 +13,38 @@ PERSON_RESOURCE = "res.population"
 ENTERPRISE_RESOURCE = "res.business_license"
 
 
+def _ask(ctx: PrefillContext, code: str, subject: str, fields: list[str]) -> dict[str, str]:
+    """One record from the exchange for the item's department, within its grant: the query is
+    logged and audited like any other. No grant, no record, a provider down: nothing."""
+    resource = DataResource.objects.filter(code=code).first()
+    if resource is None or not subject or not fields:
+        return {}
+    try:
+        result = exchange_query(
+            consumer=ctx.item.department,
+            resource=resource,
+            subject_key=subject,
+            purpose=f"预填“{ctx.item.name}”申请表",
+            actor_label="申请表预填",
+            fields=fields,
+            case_id=ctx.case_id,
+        )
+    except AccessDenied:
+        return {}  # no grant for this department: the person types it
+    if not result.ok:
+        return {}
+    # A masked value is for reading, not for filling a form.
+    return {k: str(v) for k, v in result.record.items() if v and "*" not in str(v)}
+
+
+def _person(ctx: PrefillContext) -> str:
+    return (ctx.user.id_number if ctx.user else "") or (ctx.reading or {}).get("id_number", "")
+
+
+def _enterprise(ctx: PrefillContext) -> str:
+    return ctx.enterprise.uscc if ctx.enterprise else (ctx.reading or {}).get("credit_code", "")
+
+
 class ExchangeSource:
     name = "exchange"
     label = "数据共享"
@@ -33,41 +65,48 @@ class ExchangeSource:
         "enterprise.business_scope": "经营范围（登记）",
     }
 
-    def _ask(
-        self, ctx: PrefillContext, code: str, subject: str, fields: list[str]
-    ) -> dict[str, str]:
-        resource = DataResource.objects.filter(code=code).first()
-        if resource is None or not subject or not fields:
-            return {}
-        try:
-            result = exchange_query(
-                consumer=ctx.item.department,
-                resource=resource,
-                subject_key=subject,
-                purpose=f"预填“{ctx.item.name}”申请表",
-                actor_label="申请表预填",
-                fields=fields,
-                case_id=ctx.case_id,
-            )
-        except AccessDenied:
-            return {}  # no grant for this department: the person types it
-        if not result.ok:
-            return {}
-        # A masked value is for reading, not for filling a form.
-        return {k: str(v) for k, v in result.record.items() if v and "*" not in str(v)}
-
     def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         person = sorted(k.split(".", 1)[1] for k in keys if k.startswith("person."))
-        subject = (ctx.user.id_number if ctx.user else "") or (ctx.reading or {}).get(
-            "id_number", ""
-        )
-        for k, v in self._ask(ctx, PERSON_RESOURCE, subject or "", person).items():
+        for k, v in _ask(ctx, PERSON_RESOURCE, _person(ctx), person).items():
             out[f"person.{k}"] = v
         company = sorted(k.split(".", 1)[1] for k in keys if k.startswith("enterprise."))
-        uscc = ctx.enterprise.uscc if ctx.enterprise else (ctx.reading or {}).get("credit_code", "")
-        for k, v in self._ask(ctx, ENTERPRISE_RESOURCE, uscc, company).items():
+        for k, v in _ask(ctx, ENTERPRISE_RESOURCE, _enterprise(ctx), company).items():
             out[f"enterprise.{k}"] = v
+        return out
+
+
+class CertificateSource:
+    """Electronic certificates already issued to the applicant (or their enterprise), from the
+    certificate library the exchange serves: `certificates.<type>.<field>`, e.g.
+    `certificates.health.certificate_no` from `cert.health`."""
+
+    name = "certificates"
+    label = "电子证照"
+    needs = "事项所属部门对该证照（cert.*）的有效共享授权，以及持证人的身份号码或信用代码"
+
+    @property
+    def provides(self) -> dict[str, str]:
+        resources = DataResource.objects.filter(kind=DataResource.Kind.CERTIFICATE)
+        return {
+            f"{r.code.removeprefix('cert.')}.{f.code}": f"{r.name}·{f.label}"
+            for r in resources.prefetch_related("fields")
+            for f in r.fields.all()
+        }
+
+    def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
+        wanted: dict[str, list[str]] = {}
+        for key in keys:
+            kind, _, field = key.partition(".")
+            wanted.setdefault(kind, []).append(field)
+        out: dict[str, str] = {}
+        for kind, fields in wanted.items():
+            resource = DataResource.objects.filter(code=f"cert.{kind}").first()
+            if resource is None:
+                continue
+            subject = _person(ctx) if resource.subject_kind == "person" else _enterprise(ctx)
+            for field, value in _ask(ctx, resource.code, subject, sorted(fields)).items():
+                out[f"{kind}.{field}"] = value
         return out
 
 
@@ -106,3 +145,4 @@ class EarlierCasesSource:
 def register() -> None:
     prefill_sources.register("exchange", ExchangeSource())
     prefill_sources.register("cases", EarlierCasesSource())
+    prefill_sources.register("certificates", CertificateSource())

@@ -34,7 +34,10 @@ class PrefillSource(Protocol):
     name: str
     label: str  # shown next to a filled field: "来自：身份证件识别"
     needs: str  # what it needs to answer, for the admin's reference
-    provides: dict[str, str]  # key → label
+
+    @property
+    def provides(self) -> dict[str, str]:  # key → label
+        ...
 
     def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]: ...
 
