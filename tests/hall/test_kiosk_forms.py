@@ -91,3 +91,25 @@ def test_idle_reset_and_the_template_list_wipe_the_session(
     listing: Any = kiosk.get("/hall/kiosk/forms/")
     assert form_item.name in listing.content.decode()
     assert "王测试" not in kiosk.get(url).content.decode()
+
+
+def test_the_window_fetches_the_kiosk_form_by_reference_and_prints_it(
+    kiosk: Client, form_item: ServiceItem, hs: HallSetup, hall_clerk: Any, zhangsan: Any
+) -> None:
+    url = f"/hall/kiosk/forms/{form_item.code}/"
+    typed = {"f_name": "张测试", "f_id_number": ID, "f_staff__0__name": "李测试"}
+    kiosk.post(url, {"action": "ticket", "idempotency_key": "t2", **typed})
+    reference = FilledForm.objects.get().reference
+    window = Client()
+    window.force_login(hall_clerk)
+    page = window.get(f"/hall/console/?form={reference.lower()}").content.decode()
+    assert ID in page and "张测试" in page
+    pdf = window.get(f"/hall/console/form/{reference}.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    from tongban.core.models import AuditRecord
+
+    assert AuditRecord.objects.filter(action="forms.filled_form_read").count() == 2
+    applicant = Client()
+    applicant.force_login(zhangsan)
+    assert ID not in applicant.get(f"/hall/console/?form={reference}").content.decode()
+    assert applicant.get(f"/hall/console/form/{reference}.pdf").status_code == 403

@@ -13,12 +13,10 @@ from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from tongban.accounts.api import DeviceKeyAuth
-from tongban.accounts.models import DeviceIdentity, Role, User
+from tongban.accounts.models import DeviceIdentity, User
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
-from tongban.core.audit import audit_log
 from tongban.core.links import public_url
-from tongban.forms import selectors
 from tongban.forms.idreader.reading import UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.schema import Field, clean_data
@@ -30,13 +28,12 @@ from tongban.forms.schemas import (
     ReadingOut,
     ValidationOut,
 )
-from tongban.forms.services import document_read, item_form
+from tongban.forms.services import document_read, filled_form_read, item_form
 
 router = Router(tags=["智能表单 forms"])
 session = SessionAuth()
 PERSON_OR_KIOSK = [DeviceKeyAuth(), session]
 MAX_UPLOAD = 10 * 1024 * 1024
-WINDOW_ROLES = {Role.CLERK, Role.HALL_MANAGER, Role.ADMINISTRATOR}
 
 
 def _item(code: str) -> ServiceItem:
@@ -171,12 +168,11 @@ def read_chip(request: HttpRequest, payload: ChipIn) -> dict[str, Any]:
 )
 def filled(request: HttpRequest, reference: str) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
-    if not isinstance(user, User) or not (user.role_set() & WINDOW_ROLES):
-        raise PermissionDenied("只有窗口人员可以调取自助机填写的申请表")
-    found = selectors.filled_form_by_reference(reference)
+    if not isinstance(user, User):
+        raise PermissionDenied("请先登录")
+    found = filled_form_read(reader=user, reference=reference)
     if found is None:
         raise Http404("没有这个编号的申请表（可能已超过保存期限）")
-    audit_log(action="forms.filled_form_read", obj=found, changes={"reader": [None, user.username]})
     return {
         "reference": found.reference,
         "item": found.item.code,

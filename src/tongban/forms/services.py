@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from tongban.accounts.models import DeviceIdentity
+from tongban.accounts.models import DeviceIdentity, User
 from tongban.catalog.checks import Finding
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
@@ -145,3 +145,25 @@ def filled_forms_purge() -> str:
                 changes={"deleted": [None, count], "before": [None, cutoff.isoformat()]},
             )
     return f"删除过期自助申请表 {count} 份"
+
+
+WINDOW_ROLES = frozenset({"clerk", "hall_manager", "administrator"})
+
+
+def filled_form_read(*, reader: User, reference: str) -> FilledForm | None:
+    """A kiosk-filled form for the window: window staff only, and every read is audited (it
+    holds the person's ID number, address and phone)."""
+    if not (reader.role_set() & WINDOW_ROLES):
+        raise PermissionDenied("只有窗口人员可以调取自助机填写的申请表")
+    found = (
+        FilledForm.objects.select_related("item__department")
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
+    if found is not None:
+        audit_log(
+            action="forms.filled_form_read",
+            obj=found,
+            changes={"reader": [None, reader.username]},
+        )
+    return found

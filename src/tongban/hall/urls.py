@@ -14,6 +14,9 @@ urlpatterns = [
     path("hall/board/", devices.board, name="board"),
     path("hall/board/events", devices.board_events, name="board_events"),
     path("hall/console/", console.console_page, name="console"),
+    path(
+        "hall/console/form/<str:reference>.pdf", console.console_form_pdf, name="console_form_pdf"
+    ),
     path("hall/console/<str:action>/", console.console_act, name="console_act"),
     path("hall/t/<str:token>/", people.ticket_page, name="ticket"),
     path("hall/appointments/", people.my_appointments, name="appointments"),

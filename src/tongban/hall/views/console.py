@@ -10,11 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.cases.services.steps import CaseConflict
+from tongban.core.links import public_url
+from tongban.forms.pdf import form_pdf
+from tongban.forms.schema import display_value
+from tongban.forms.services import filled_form_read, item_form
 from tongban.hall import presenters, selectors
 from tongban.hall.models import QueueCategory, Window
 from tongban.hall.services import HallConflict, console
@@ -40,8 +45,56 @@ def console_page(request: HttpRequest) -> HttpResponse:
         if hall and session
         else [],
         "open_cases": selectors.cases_awaiting_acceptance(current["id"]) if current else [],
+        **_kiosk_form(request, user),
     }
     return render(request, "hall/console.html", context)
+
+
+def _kiosk_form(request: HttpRequest, user: User) -> dict[str, Any]:
+    """A form the person filled at a kiosk, fetched by its reference (audited)."""
+    reference = request.GET.get("form", "").strip()
+    if not reference:
+        return {}
+    try:
+        filled = filled_form_read(reader=user, reference=reference)
+    except PermissionDenied as exc:
+        return {"form_error": str(exc), "form_reference": reference}
+    if filled is None:
+        return {
+            "form_error": f"没有编号为“{reference}”的申请表（保存30天）",
+            "form_reference": reference,
+        }
+    rows = [
+        (
+            title,
+            [
+                (f.label, display_value(f, filled.data.get(f.key, "")))
+                for f in fields
+                if f.type not in ("file", "table")
+            ],
+        )
+        for title, fields in item_form(filled.item).sections
+    ]
+    return {"filled": filled, "filled_rows": rows, "form_reference": reference}
+
+
+@login_required
+def console_form_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """Print a kiosk-filled form at the window."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — behind login_required
+    filled = filled_form_read(reader=user, reference=reference)
+    if filled is None:
+        raise Http404("没有这个编号的申请表")
+    pdf = form_pdf(
+        filled.item,
+        filled.data,
+        filled.situations,
+        reference=filled.reference,
+        link_url=public_url(request, reverse("catalog:item_guide", args=[filled.item.code])),
+        link_label="扫码查看办事指南",
+    )
+    return HttpResponse(pdf, content_type="application/pdf")
 
 
 CONSOLE_ACTIONS: dict[str, tuple[str, Callable[[User, int, HttpRequest], Any]]] = {
