@@ -4,6 +4,8 @@ department, and the applicant's earlier cases."""
 
 from __future__ import annotations
 
+import re
+
 from tongban.cases.models import Case, CaseState
 from tongban.exchange.models import DataResource
 from tongban.exchange.services.query import AccessDenied, exchange_query
@@ -93,6 +95,11 @@ class CertificateSource:
             for r in resources.prefetch_related("fields")
             for f in r.fields.all()
         }
+
+    def accepts(self, key: str) -> bool:
+        """Any `<type>.<field>`: certificate types are added to the library over time, and a
+        form that names one not yet shared simply gets nothing from it."""
+        return re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+", key) is not None
 
     def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
         wanted: dict[str, list[str]] = {}

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tongban.core.registry import Registry
+from tongban.forms.idreader.reading import FIELD_LABELS
 
 if TYPE_CHECKING:
     from tongban.accounts.models import Enterprise, User
@@ -53,13 +54,25 @@ class Prefilled:
     editable: bool
 
 
-def prefill_keys() -> set[str]:
-    """Every `source.key` a form may name."""
-    return {
-        f"{name}.{key}"
-        for name in prefill_sources.names()
-        for key in prefill_sources.get(name).provides
-    }
+class _KnownKeys:
+    """`"source.key" in prefill_keys()`: a source that names its keys by a pattern (the
+    certificate library grows with its certificate types) says itself what it accepts."""
+
+    def __contains__(self, ref: object) -> bool:
+        if not isinstance(ref, str):
+            return False
+        name, _, key = ref.partition(".")
+        try:
+            source = prefill_sources.get(name)
+        except LookupError:
+            return False
+        accepts = getattr(source, "accepts", None)
+        return bool(accepts(key)) if accepts is not None else key in source.provides
+
+
+def prefill_keys() -> _KnownKeys:
+    """What a form may name as a prefill source: `ref in prefill_keys()`."""
+    return _KnownKeys()
 
 
 def prefill_catalogue() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
@@ -162,21 +175,7 @@ class IdDocumentSource:
     name = "id_document"
     label = "证件识别"
     needs = "在自助机或页面上读取的身份证件（读卡器或拍照识别），仅取校验通过的字段"
-    provides = {
-        "name": "姓名",
-        "sex": "性别",
-        "ethnicity": "民族",
-        "birth_date": "出生日期",
-        "address": "住址",
-        "id_number": "公民身份号码",
-        "issuing_authority": "签发机关",
-        "valid_until": "有效期至",
-        "credit_code": "统一社会信用代码",
-        "company_name": "企业名称",
-        "legal_representative": "法定代表人",
-        "company_address": "企业住所",
-        "scope": "经营范围",
-    }
+    provides = FIELD_LABELS  # every field a reader may deliver, once it passed validation
 
     def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
         return {k: v for k, v in (ctx.reading or {}).items() if k in keys}

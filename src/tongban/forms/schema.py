@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -190,7 +190,7 @@ def parse_schema(
     *,
     situations: Mapping[str, set[str]] | None = None,
     materials: set[str] | None = None,
-    prefill_keys: set[str] | None = None,
+    prefill_keys: Container[str] | None = None,
 ) -> FormSchema:
     """A checked form definition. Given the item's situations, materials and the registered
     prefill keys, conditions and references are checked against them too."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
@@ -42,12 +43,12 @@ FIELD_LABELS = {
     "valid_from": "有效期起",
     "valid_until": "有效期至",
     "credit_code": "统一社会信用代码",
-    "company_name": "名称",
+    "company_name": "企业名称",
     "company_kind": "类型",
     "legal_representative": "法定代表人",
     "registered_capital": "注册资本",
     "established": "成立日期",
-    "company_address": "住所",
+    "company_address": "企业住所",
     "scope": "经营范围",
 }
 
@@ -183,34 +184,35 @@ def _flag(field: ReadField | None, problem: str) -> None:
         field.problem = problem
 
 
+def _checked(field: ReadField, validator: Callable[[str], None]) -> bool:
+    """Normalise an identifier and run its validator; a failure becomes the field's problem."""
+    field.value = field.value.strip().upper()
+    try:
+        validator(field.value)
+    except ValidationError as exc:
+        field.problem = exc.messages[0]
+        return False
+    return True
+
+
 def validate_reading(reading: DocumentReading, *, today: dt.date) -> DocumentReading:
     """Check every field that can be checked; flag, never drop, what fails."""
     f = reading.fields
     number = f.get("id_number")
-    if number is not None:
-        number.value = number.value.strip().upper()
-        try:
-            validate_id_number(number.value)
-        except ValidationError as exc:
-            number.problem = exc.messages[0]
-        else:
-            birth = f.get("birth_date")
-            if birth is not None and birth.value != id_number_birth_date(number.value).isoformat():
-                _flag(birth, "出生日期与公民身份号码不一致")
-            sex = f.get("sex")
-            if sex is not None and not sex.value:
-                # The 17th digit of a valid number encodes sex: use it, and say so.
-                sex.value = SEX_NAMES[id_number_sex(number.value)]
-                sex.confidence, sex.note = 0.5, "由公民身份号码推得，请核对"
-            elif sex is not None and SEX_CODES.get(sex.value) != id_number_sex(number.value):
-                _flag(sex, "性别与公民身份号码不一致")
+    if number is not None and _checked(number, validate_id_number):
+        birth = f.get("birth_date")
+        if birth is not None and birth.value != id_number_birth_date(number.value).isoformat():
+            _flag(birth, "出生日期与公民身份号码不一致")
+        sex = f.get("sex")
+        if sex is not None and not sex.value:
+            # The 17th digit of a valid number encodes sex: use it, and say so.
+            sex.value = SEX_NAMES[id_number_sex(number.value)]
+            sex.confidence, sex.note = 0.5, "由公民身份号码推得，请核对"
+        elif sex is not None and SEX_CODES.get(sex.value) != id_number_sex(number.value):
+            _flag(sex, "性别与公民身份号码不一致")
     code = f.get("credit_code")
     if code is not None:
-        code.value = code.value.strip().upper()
-        try:
-            validate_uscc(code.value)
-        except ValidationError as exc:
-            code.problem = exc.messages[0]
+        _checked(code, validate_uscc)
     ethnicity = f.get("ethnicity")
     if ethnicity is not None and ethnicity.value and ethnicity.value not in ETHNIC_GROUPS:
         ethnicity.problem = f"民族“{ethnicity.value}”不在56个民族名称中"
