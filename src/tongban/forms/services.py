@@ -15,6 +15,7 @@ from tongban.catalog.checks import Finding
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.core.audit import audit_log
+from tongban.core.cache import cache_key, cached
 from tongban.forms.idreader.reading import (
     DocumentReading,
     UnreadableDocument,
@@ -41,11 +42,15 @@ def form_schema_check(item: ServiceItem, raw: Any) -> FormSchema:
 
 
 def item_form(item: ServiceItem) -> FormSchema:
-    """The item version's form. A published version passed its check at publication; parsing
-    is cheap and the definition small, so it is parsed on use."""
+    """The item version's form. A version that is no longer a draft never changes, so its
+    parsed form is kept per process (FormSchema is immutable); a draft's is parsed each time."""
     if not item.form:
         return EMPTY
-    return parse_schema(item.form)
+    if item.state == ServiceItem.State.DRAFT or item.pk is None:
+        return parse_schema(item.form)
+    published = item.published_at.isoformat() if item.published_at else ""
+    key = cache_key("forms.schema", item.pk, published)
+    return cached(key, lambda: parse_schema(item.form), ttl=3600)
 
 
 def form_item_check(item: ServiceItem) -> list[Finding]:
