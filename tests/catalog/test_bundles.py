@@ -1,0 +1,116 @@
+"""Bundle definitions: checked (unknown items, cycles named), the items for a situation, and
+the schedule — every item starts as soon as its inputs exist; the limit is the longest chain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tongban.catalog.bundles import BundleError, applicable, parse_bundle, schedule
+
+NAMES = {
+    "000105001000": "营业执照",
+    "000105022000": "出版物经营许可证",
+    "000105013000": "食品经营许可",
+    "000105040000": "环评审批",
+    "000199006000": "门头牌匾备案",
+}
+BOOKSTORE: dict[str, Any] = {
+    "situations": [
+        {
+            "code": "food",
+            "question": "是否兼营饮品？",
+            "options": [{"code": "yes", "label": "是"}, {"code": "no", "label": "否"}],
+        }
+    ],
+    "items": [
+        {"key": "licence", "item": "000105001000"},
+        {"key": "publication", "item": "000105022000", "requires": ["licence"]},
+        {"key": "food", "item": "000105013000", "requires": ["licence"], "when": ["food.yes"]},
+        {"key": "eia", "item": "000105040000", "requires": ["licence"]},
+        {"key": "sign", "item": "000199006000", "requires": ["licence"]},
+    ],
+}
+LIMITS = {
+    "licence": Decimal("0.5"),
+    "publication": Decimal("14.5"),
+    "food": Decimal("14.5"),
+    "eia": Decimal(10),
+    "sign": Decimal(6),
+}
+
+
+def test_the_bookstore_runs_its_departments_in_parallel_after_the_licence() -> None:
+    spec = parse_bundle(BOOKSTORE, known_items=NAMES)
+    items = applicable(spec, {"food": "yes"})
+    plan = schedule(items, LIMITS)
+    assert plan.serial_days == Decimal("45.5")
+    assert plan.critical_days == Decimal(15)
+    assert plan.waves == [["licence"], ["eia", "food", "publication", "sign"]]
+    assert plan.critical_path[0] == "licence" and len(plan.critical_path) == 2
+
+
+def test_a_situation_drops_an_item_and_its_waiting() -> None:
+    spec = parse_bundle(BOOKSTORE, known_items=NAMES)
+    keys = [i.key for i in applicable(spec, {"food": "no"})]
+    assert keys == ["licence", "publication", "eia", "sign"]
+
+
+def test_a_cycle_is_refused_and_named_by_its_items() -> None:
+    looped = {
+        **BOOKSTORE,
+        "items": [
+            *BOOKSTORE["items"][:4],
+            {"key": "sign", "item": "000199006000", "requires": ["eia"]},
+        ],
+    }
+    looped["items"][0] = {"key": "licence", "item": "000105001000", "requires": ["sign"]}
+    with pytest.raises(BundleError) as caught:
+        parse_bundle(looped, known_items=NAMES)
+    [problem] = caught.value.problems
+    assert problem.startswith("事项依赖关系成环：")
+    assert "营业执照 → " in problem and "门头牌匾备案" in problem and "环评审批" in problem
+
+
+def test_an_unknown_item_or_dependency_is_named() -> None:
+    broken = {
+        "items": [
+            {"key": "a", "item": "999999999999"},
+            {"key": "b", "item": "000105001000", "requires": ["zz"]},
+        ]
+    }
+    with pytest.raises(BundleError) as caught:
+        parse_bundle(broken, known_items=NAMES)
+    assert "事项“999999999999”（a）不存在或未发布" in caught.value.problems
+    assert "事项“b”依赖的“zz”不在套餐中" in caught.value.problems
+
+
+@st.composite
+def dags(draw: Any) -> tuple[dict[str, Any], dict[str, Decimal]]:
+    n = draw(st.integers(1, 8))
+    items = []
+    for i in range(n):
+        # Only earlier items may be required: acyclic by construction.
+        requires = draw(st.lists(st.sampled_from(range(i)), unique=True)) if i else []
+        items.append({"key": f"i{i}", "item": f"c{i}", "requires": [f"i{r}" for r in requires]})
+    limits = {f"i{i}": Decimal(draw(st.integers(0, 40))) / 2 for i in range(n)}
+    return {"items": items}, limits
+
+
+@given(dags())
+def test_the_schedule_respects_every_dependency_and_never_beats_its_longest_item(
+    case: tuple[dict[str, Any], dict[str, Decimal]],
+) -> None:
+    raw, limits = case
+    spec = parse_bundle(raw)
+    plan = schedule(applicable(spec, {}), limits)
+    for item in spec.items:
+        for req in item.requires:
+            assert plan.start[item.key] >= plan.finish[req]
+        assert plan.finish[item.key] == plan.start[item.key] + limits[item.key]
+    assert max(limits.values()) <= plan.critical_days <= plan.serial_days
+    assert sum(limits[k] for k in plan.critical_path) == plan.critical_days
