@@ -114,3 +114,39 @@ def test_the_schedule_respects_every_dependency_and_never_beats_its_longest_item
         assert plan.finish[item.key] == plan.start[item.key] + limits[item.key]
     assert max(limits.values()) <= plan.critical_days <= plan.serial_days
     assert sum(limits[k] for k in plan.critical_path) == plan.critical_days
+
+
+def _loaded(spec: Any) -> dict[str, Any]:
+    from tongban.catalog.models import ServiceItem
+    from tongban.catalog.selectors import item_version
+
+    return {
+        i.key: item_version(ServiceItem.objects.get(basic_code=i.item, state="published").pk)
+        for i in spec.items
+    }
+
+
+def test_the_demo_bookstore_merges_materials_and_asks_each_situation_once(demo_city: None) -> None:
+    from tongban.catalog.bundles import merged_materials, merged_situations, missing_dependencies
+
+    spec = parse_bundle(BOOKSTORE, known_items=NAMES)
+    loaded = _loaded(spec)
+    assert missing_dependencies(spec, loaded) == []
+    materials = {
+        m.name: m
+        for m in merged_materials(applicable(spec, {"food": "yes"}), loaded, {"food": "yes"})
+    }
+    licence = materials["营业执照"]
+    assert licence.produced_by == "licence" and licence.source == "bundle"
+    assert set(licence.items) == {"publication", "food", "eia", "sign"}  # asked of nobody, once
+    situations = {code: options for code, _, options in merged_situations(spec, loaded)}
+    assert (
+        "food" in situations and "premises" in situations
+    )  # premises: asked by several items, once
+    # A definition that forgets the licence is an input is refused, naming both items.
+    forgetful = {
+        **BOOKSTORE,
+        "items": [{k: v for k, v in i.items() if k != "requires"} for i in BOOKSTORE["items"]],
+    }
+    problems = missing_dependencies(parse_bundle(forgetful, known_items=NAMES), loaded)
+    assert any("需要“企业设立登记（营业执照）”的办理结果" in p and "出版物" in p for p in problems)

@@ -20,7 +20,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tongban.catalog.selectors import default_choices, materials_for_choices
+
+if TYPE_CHECKING:
+    from tongban.catalog.models import ServiceItem
 
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -177,3 +182,95 @@ def schedule(items: Sequence[BundleItemSpec], limits: Mapping[str, Decimal]) -> 
         critical_path=path,
         waves=waves,
     )
+
+
+# --- derived from the items themselves ----------------------------------------------------------
+
+REQUIREMENT_RANK = {"required": 2, "conditional": 1, "optional": 0}
+
+
+def item_choices(item: ServiceItem, bundle_choices: Mapping[str, str]) -> dict[str, str]:
+    """An item's situations answered from the bundle's: a situation asked by several items (by
+    the same code) is asked once; one the applicant was not asked takes its first option."""
+    choices = default_choices(item)
+    for code in choices:
+        if code in bundle_choices:
+            choices[code] = bundle_choices[code]
+    return choices
+
+
+def merged_situations(
+    spec: BundleSpec, loaded: Mapping[str, ServiceItem]
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The bundle's own questions, then each item's, every code once (the first wording wins;
+    options are the union, in order)."""
+    merged: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for code, question, own in spec.situations:
+        merged[code] = (question, list(own))
+    for bundle_item in spec.items:
+        for situation in loaded[bundle_item.key].situations.all():
+            _, known = merged.setdefault(situation.code, (situation.question, []))
+            for option in situation.options.all():
+                if option.code not in {o for o, _ in known}:
+                    known.append((option.code, option.label))
+    return [(code, q, opts) for code, (q, opts) in merged.items()]
+
+
+@dataclasses.dataclass(frozen=True)
+class MergedMaterial:
+    name: str
+    requirement: str
+    source: str  # the Material.Source of the first item asking; "bundle" when made inside it
+    items: tuple[str, ...]  # the bundle keys that need it
+    produced_by: str = ""  # the bundle key whose result it is
+
+
+def merged_materials(
+    items: Sequence[BundleItemSpec],
+    loaded: Mapping[str, ServiceItem],
+    bundle_choices: Mapping[str, str],
+) -> list[MergedMaterial]:
+    """One list for the whole bundle: a material several items need (by name) is provided
+    once; a result of an item inside the bundle is not asked for at all."""
+    by_code = {loaded[i.key].basic_code: i.key for i in items}
+    merged: dict[str, MergedMaterial] = {}
+    for bundle_item in items:
+        item = loaded[bundle_item.key]
+        for m in materials_for_choices(item, item_choices(item, bundle_choices)):
+            producer = by_code.get(m.source_ref, "") if m.source == "item_output" else ""
+            seen = merged.get(m.name)
+            if seen is None:
+                merged[m.name] = MergedMaterial(
+                    name=m.name,
+                    requirement=m.requirement,
+                    source="bundle" if producer else m.source,
+                    items=(bundle_item.key,),
+                    produced_by=producer,
+                )
+                continue
+            stronger = max(seen.requirement, m.requirement, key=lambda r: REQUIREMENT_RANK[r])
+            merged[m.name] = dataclasses.replace(
+                seen,
+                requirement=stronger,
+                items=(*seen.items, bundle_item.key),
+                produced_by=seen.produced_by or producer,
+                source="bundle" if (seen.produced_by or producer) else seen.source,
+            )
+    return list(merged.values())
+
+
+def missing_dependencies(spec: BundleSpec, loaded: Mapping[str, ServiceItem]) -> list[str]:
+    """An item that takes another bundle item's result as a material must wait for it: a
+    definition that forgets to say so is refused, naming both."""
+    by_code = {loaded[i.key].basic_code: i.key for i in spec.items}
+    problems = []
+    for bundle_item in spec.items:
+        item = loaded[bundle_item.key]
+        for m in item.materials.all():
+            producer = by_code.get(m.source_ref) if m.source == "item_output" else None
+            if producer and producer != bundle_item.key and producer not in bundle_item.requires:
+                problems.append(
+                    f"“{item.name}”需要“{loaded[producer].name}”的办理结果（{m.name}），"
+                    f"应依赖事项“{producer}”"
+                )
+    return problems
