@@ -150,3 +150,90 @@ def test_the_demo_bookstore_merges_materials_and_asks_each_situation_once(demo_c
     }
     problems = missing_dependencies(parse_bundle(forgetful, known_items=NAMES), loaded)
     assert any("需要“企业设立登记（营业执照）”的办理结果" in p and "出版物" in p for p in problems)
+
+
+def test_the_demo_bundles_and_their_guide_pages(demo_city: None, client: Any) -> None:
+    from tongban.catalog.models import Bundle
+
+    assert set(Bundle.objects.values_list("code", flat=True)) == {
+        "open-bookstore",
+        "start-company",
+        "construction-permit",
+    }
+    listing = client.get("/guide/bundles/").content.decode()
+    assert "开书店一件事" in listing and "企业开办一件事" in listing
+    page = client.get("/guide/bundles/open-bookstore/?s_drinks=yes").content.decode()
+    assert 'data-testid="serial-days">22<' in page  # 1 + 5 + 5 + 10 + 1, from the catalogue
+    assert 'data-testid="bundle-days">11<' in page  # licence, then the EIA's 10
+    assert 'data-testid="visits">5 → 1<' in page  # food licence: on-site check, one window
+    assert page.count('data-testid="bundle-item"') == 5
+    assert client.get("/guide/bundles/nope/").status_code == 404
+
+
+def test_defining_a_bundle_with_a_cycle_is_refused_naming_it(demo_city: None) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tongban.accounts.models import Department
+    from tongban.catalog.services.bundles import bundle_define
+
+    looped = {
+        "items": [
+            {"key": "licence", "item": "000105001000", "requires": ["food"]},
+            {"key": "food", "item": "000105013000", "requires": ["licence"]},
+        ]
+    }
+    with pytest.raises(ValidationError) as caught:
+        bundle_define(
+            code="loop",
+            name="成环",
+            audience="enterprise",
+            lead_department=Department.objects.get(code="scjg"),
+            definition=looped,
+        )
+    [problem] = caught.value.message_dict["definition"]
+    assert (
+        problem
+        == "事项依赖关系成环：企业设立登记（营业执照） → 食品经营许可 → 企业设立登记（营业执照）"
+    )
+    unknown = {"items": [{"key": "a", "item": "000000000000"}]}
+    with pytest.raises(ValidationError, match="不存在或未发布"):
+        bundle_define(
+            code="x",
+            name="x",
+            audience="enterprise",
+            lead_department=Department.objects.get(code="scjg"),
+            definition=unknown,
+        )
+
+
+def test_the_admin_checks_a_bundle_on_save(demo_city: None) -> None:
+    import json
+
+    from django.test import Client
+
+    from tongban.accounts.models import User
+    from tongban.catalog.models import Bundle
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    bundle = Bundle.objects.get(code="open-bookstore")
+    url = f"/admin/catalog/bundle/{bundle.pk}/change/"
+    assert client.get(url).status_code == 200
+    forgetful = {
+        "items": [
+            {"key": "licence", "item": "000105001000"},
+            {"key": "food", "item": "000105013000"},
+        ]
+    }
+    page = client.post(
+        url,
+        {
+            "code": bundle.code,
+            "name": bundle.name,
+            "summary": "",
+            "audience": "enterprise",
+            "lead_department": bundle.lead_department_id,
+            "definition": json.dumps(forgetful),
+        },
+    ).content.decode()
+    assert "应依赖事项“licence”" in page

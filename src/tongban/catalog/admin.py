@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tongban.catalog.models import (
+    Bundle,
     Condition,
     LegalBasis,
     LifeEvent,
@@ -19,6 +21,7 @@ from tongban.catalog.models import (
     SituationOption,
 )
 from tongban.catalog.services import item_new_draft, item_publish
+from tongban.catalog.services.bundles import bundle_check
 from tongban.core.admin_audit import AuditedModelAdmin
 
 
@@ -108,3 +111,34 @@ class LifeEventAdmin(AuditedModelAdmin[LifeEvent]):
 @admin.register(SituationOption)
 class SituationOptionAdmin(AuditedModelAdmin[SituationOption]):
     list_display = ["label", "code", "situation"]
+
+
+class BundleForm(django_forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Bundle
+        fields = [
+            "code",
+            "name",
+            "summary",
+            "audience",
+            "lead_department",
+            "joint_review",
+            "active",
+            "definition",
+        ]
+        widgets = {"definition": django_forms.Textarea(attrs={"rows": 24, "cols": 100})}
+
+    def clean_definition(self) -> Any:
+        definition = self.cleaned_data["definition"]
+        problems = bundle_check(definition)
+        if problems:
+            raise django_forms.ValidationError(problems)
+        return definition
+
+
+@admin.register(Bundle)
+class BundleAdmin(AuditedModelAdmin[Bundle]):
+    """一件事套餐: checked on save (unknown items, cycles, forgotten dependencies)."""
+
+    form = BundleForm
+    list_display = ["name", "code", "lead_department", "joint_review", "active"]

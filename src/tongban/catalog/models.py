@@ -311,3 +311,29 @@ class Material(models.Model):
     def clean(self) -> None:
         if self.source != self.Source.APPLICANT and not self.source_ref:
             raise ValidationError({"source_ref": "由平台获取的材料必须注明来源标识"})
+
+
+class Bundle(models.Model):
+    """一件事 / 办事套餐: several items applied for once, their departments working in parallel.
+    Its definition (items by basic code, dependencies, situations) is checked by
+    `catalog.bundles.parse_bundle`; see `catalog.services.bundles.bundle_define`."""
+
+    code = models.SlugField("套餐编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    summary = models.TextField("简介", blank=True)
+    audience = models.CharField("服务对象", max_length=12, choices=Audience.choices)
+    lead_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name="牵头部门"
+    )
+    joint_review = models.BooleanField("需联合审查", default=False)
+    definition = models.JSONField("套餐定义")
+    active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "一件事套餐"
+        verbose_name_plural = "一件事套餐"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name

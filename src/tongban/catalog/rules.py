@@ -18,6 +18,7 @@ ADMIN_MODELS = (
     "material",
     "situation",
     "situationoption",
+    "bundle",
 )
 
 

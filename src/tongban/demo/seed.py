@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
 
+import yaml
 from django.db import transaction
 
 from tongban.accounts.models import Department, DeviceIdentity, EnterpriseMember, Role, User
@@ -18,7 +19,9 @@ from tongban.accounts.services import (
     enterprise_register,
     user_create,
 )
+from tongban.catalog.models import Bundle
 from tongban.catalog.services import ImportReport, catalog_import
+from tongban.catalog.services.bundles import bundle_define
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
@@ -90,6 +93,24 @@ def demo_catalog_text() -> str:
     )
 
 
+def demo_bundles_seed() -> list[Bundle]:
+    """The demo city's bundles (一件事), checked against the catalogue just imported."""
+    text = resources.files("tongban.catalog").joinpath("fixtures/demo_bundles.yaml")
+    doc = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return [
+        bundle_define(
+            code=b["code"],
+            name=b["name"],
+            summary=b.get("summary", ""),
+            audience=b["audience"],
+            lead_department=Department.objects.get(code=b["lead_department"]),
+            joint_review=bool(b.get("joint_review", False)),
+            definition=b["definition"],
+        )
+        for b in doc["bundles"]
+    ]
+
+
 @transaction.atomic
 def demo_seed(*, with_cases: bool = True) -> SeedReport:
     """Idempotent: what exists is kept; the catalog import only adds changed versions.
@@ -143,6 +164,7 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             issued = device_register(kind=kind, name=name, location="西安市政务服务中心")
             report.devices[name] = issued.api_key
     report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
+    demo_bundles_seed()
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()
     if with_cases:

@@ -1,0 +1,130 @@
+"""Defining a bundle (checked against the published catalogue) and what its guide shows."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tongban.accounts.models import Department
+from tongban.catalog.bundles import (
+    BundleError,
+    BundleItemSpec,
+    MergedMaterial,
+    Schedule,
+    applicable,
+    merged_materials,
+    merged_situations,
+    missing_dependencies,
+    parse_bundle,
+    schedule,
+)
+from tongban.catalog.models import Audience, Bundle, ServiceItem
+from tongban.catalog.selectors import item_version
+from tongban.core.audit import audit_log
+
+
+def _published(codes: set[str] | None = None) -> dict[str, ServiceItem]:
+    items = ServiceItem.objects.filter(state=ServiceItem.State.PUBLISHED)
+    if codes is not None:
+        items = items.filter(basic_code__in=codes)
+    return {i.basic_code: i for i in items.order_by("pk")}
+
+
+def _loaded(items: list[BundleItemSpec]) -> dict[str, ServiceItem]:
+    published = _published({i.item for i in items})
+    return {i.key: item_version(published[i.item].pk) for i in items}
+
+
+def bundle_check(definition: Any) -> list[str]:
+    """Every fault of a definition against the published catalogue ([] when it is usable)."""
+    published = _published()
+    try:
+        spec = parse_bundle(definition, known_items={c: i.name for c, i in published.items()})
+    except BundleError as exc:
+        return exc.problems
+    return missing_dependencies(spec, _loaded(list(spec.items)))
+
+
+@transaction.atomic
+def bundle_define(
+    *,
+    code: str,
+    name: str,
+    audience: str,
+    lead_department: Department,
+    definition: Mapping[str, Any],
+    summary: str = "",
+    joint_review: bool = False,
+) -> Bundle:
+    """Create or replace a bundle. Refused, naming each fault: an item that does not exist
+    or is not published, a dependency cycle (spelled out), an item that needs another's
+    result without waiting for it."""
+    problems = bundle_check(definition)
+    if problems:
+        raise ValidationError({"definition": problems})
+    spec = parse_bundle(definition)
+    if audience not in Audience.values:
+        raise ValidationError({"audience": ["服务对象无效"]})
+    existing = Bundle.objects.filter(code=code).first()
+    bundle, created = Bundle.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "summary": summary,
+            "audience": audience,
+            "lead_department": lead_department,
+            "definition": dict(definition),
+            "joint_review": joint_review,
+        },
+    )
+    audit_log(
+        action="catalog.bundle_define",
+        obj=bundle,
+        changes={
+            "items": [
+                [i["item"] for i in existing.definition["items"]] if existing else None,
+                [i.item for i in spec.items],
+            ]
+        },
+    )
+    return bundle
+
+
+@dataclasses.dataclass(frozen=True)
+class BundleGuide:
+    bundle: Bundle
+    situations: list[tuple[str, str, list[tuple[str, str]]]]
+    choices: dict[str, str]
+    items: list[tuple[BundleItemSpec, ServiceItem]]
+    plan: Schedule
+    materials: list[MergedMaterial]
+    visits_before: int  # every department at least once, as when applying item by item
+    visits_after: int  # one window for the whole bundle, if anything needs a visit at all
+
+
+def bundle_guide(bundle: Bundle, choices: Mapping[str, str]) -> BundleGuide:
+    spec = parse_bundle(bundle.definition)
+    loaded = _loaded(list(spec.items))
+    situations = merged_situations(spec, loaded)
+    chosen = {code: options[0][0] for code, _, options in situations if options}
+    for code, _, options in situations:
+        if choices.get(code) in {o for o, _ in options}:
+            chosen[code] = choices[code]
+    items = applicable(spec, chosen)
+    limits = {i.key: Decimal(loaded[i.key].promised_limit_days) for i in items}
+    visits = [loaded[i.key].visits_required for i in items]
+    return BundleGuide(
+        bundle=bundle,
+        situations=situations,
+        choices=chosen,
+        items=[(i, loaded[i.key]) for i in items],
+        plan=schedule(items, limits),
+        materials=merged_materials(items, loaded, chosen),
+        visits_before=sum(max(1, v) for v in visits),
+        visits_after=min(1, max(visits, default=0)),
+    )
