@@ -7,7 +7,8 @@ import pytest
 from tests.factories import ServiceItemFactory
 from tongban.accounts.models import Department
 from tongban.forms.bundles import merge_forms
-from tongban.forms.schema import SchemaError, clean_data
+from tongban.forms.schema import SchemaError
+from tongban.forms.values import clean_data
 
 
 def _item(department: Department, fields: list[dict[str, object]]) -> object:

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongban.core.synthetic import make_id_number, make_uscc
-from tongban.forms.schema import SchemaError, clean_data, display_value, parse_schema
+from tongban.forms.schema import SchemaError, parse_schema
+from tongban.forms.values import clean_data, display_value
 
 FORM: dict[str, Any] = {
     "title": "测试申请表",

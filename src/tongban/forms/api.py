@@ -19,7 +19,7 @@ from tongban.catalog.models import ServiceItem
 from tongban.core.links import public_url
 from tongban.forms.idreader.reading import UnreadableDocument
 from tongban.forms.pdf import form_pdf
-from tongban.forms.schema import Field, clean_data
+from tongban.forms.schema import Field
 from tongban.forms.schemas import (
     ChipIn,
     FilledFormOut,
@@ -29,6 +29,7 @@ from tongban.forms.schemas import (
     ValidationOut,
 )
 from tongban.forms.services import document_read, filled_form_read, item_form
+from tongban.forms.values import clean_data
 
 router = Router(tags=["智能表单 forms"])
 session = SessionAuth()

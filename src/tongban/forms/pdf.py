@@ -12,8 +12,9 @@ import segno
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.core.pdf import render_pdf
-from tongban.forms.schema import display_value, is_visible
+from tongban.forms.schema import is_visible
 from tongban.forms.services import item_form
+from tongban.forms.values import display_value
 
 
 def _sections(

@@ -24,7 +24,8 @@ from tongban.forms.idreader.reading import (
 )
 from tongban.forms.models import RETENTION_DAYS, FilledForm
 from tongban.forms.prefill import prefill_keys
-from tongban.forms.schema import EMPTY, FormSchema, SchemaError, clean_data, parse_schema
+from tongban.forms.schema import EMPTY, FormSchema, SchemaError, parse_schema
+from tongban.forms.values import clean_data
 
 
 def _item_refs(item: ServiceItem) -> tuple[dict[str, set[str]], set[str]]:

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.http import QueryDict
 
-from tongban.forms.schema import Field, FormSchema, display_value, is_visible
+from tongban.forms.schema import Field, FormSchema, is_visible
+from tongban.forms.values import display_value
 
 INPUT_TYPES = {
     "text": "text",

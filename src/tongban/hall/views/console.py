@@ -18,8 +18,8 @@ from tongban.cases.models import Case
 from tongban.cases.services.steps import CaseConflict
 from tongban.core.links import public_url
 from tongban.forms.pdf import form_pdf
-from tongban.forms.schema import display_value
 from tongban.forms.services import filled_form_read, item_form
+from tongban.forms.values import display_value
 from tongban.hall import presenters, selectors
 from tongban.hall.models import QueueCategory, Window
 from tongban.hall.services import HallConflict, console

@@ -23,8 +23,8 @@ from tongban.forms import selectors as forms
 from tongban.forms.idreader.reading import FIELD_LABELS, UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.prefill import PrefillContext, prefill
-from tongban.forms.schema import clean_data
 from tongban.forms.services import document_read, filled_form_save, item_form
+from tongban.forms.values import clean_data
 from tongban.forms.webform import data_from_post, form_rows
 from tongban.hall import presenters, selectors
 from tongban.hall.models import Hall, Ticket
