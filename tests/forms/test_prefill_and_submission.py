@@ -265,3 +265,33 @@ def test_a_certificate_already_issued_fills_its_number(
     case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
     assert case.form_data["health_no"] == "JK-TEST-0001"
     assert case.form_prefill["health_no"]["label"] == "电子证照"
+
+
+def test_a_later_choice_is_not_asked_when_an_earlier_one_answered(
+    form_item: ServiceItem, zhangsan: User
+) -> None:
+    form_item.form = {
+        "sections": [
+            {
+                "title": "申请人",
+                "fields": [
+                    {
+                        "key": "contact_name",
+                        "label": "姓名",
+                        "type": "text",
+                        "prefill": ["profile.real_name", "exchange.person.name"],
+                    }
+                ],
+            }
+        ]
+    }
+    form_item.save(update_fields=["form"])
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    assert case.form_data["contact_name"] == "张三"
+    # The population register was not queried: the account already knew the name.
+    assert not AccessLog.objects.filter(resource__code="res.population").exists()
+    zhangsan.real_name = ""
+    zhangsan.save()
+    again = case_form_prefill(case=_draft(form_item, zhangsan, "k2"), actor=zhangsan)
+    assert again.form_prefill["contact_name"]["source"] == "exchange"
+    assert AccessLog.objects.filter(resource__code="res.population").count() == 1

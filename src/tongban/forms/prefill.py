@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tongban.core.registry import Registry
 from tongban.forms.idreader.reading import FIELD_LABELS
@@ -87,26 +87,34 @@ def prefill_catalogue() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
 def prefill(
     schema: FormSchema, ctx: PrefillContext, *, sources: set[str] | None = None
 ) -> dict[str, Prefilled]:
-    """For each field that names prefill keys, the first source that has a value. Each source
-    is asked once, for all the keys wanted of it; `sources` limits which are asked."""
-    wanted: dict[str, set[str]] = {}
-    for f in schema.fields:
-        for ref in f.prefill:
-            name, _, key = ref.partition(".")
-            if sources is None or name in sources:
-                wanted.setdefault(name, set()).add(key)
-    answers: dict[str, dict[str, str]] = {}
-    for name, keys in wanted.items():
-        try:
-            source = prefill_sources.get(name)
-        except LookupError:
-            continue
-        answers[name] = {k: v for k, v in source.fetch(ctx, keys).items() if v}
+    """For each field that names prefill keys, the first source, in the field's order of
+    preference, that has a value. Sources are asked in rounds — every field's first choice,
+    then the second choice only for the fields still empty, and so on — so a source holding
+    personal data is not queried for what an earlier choice already gave; each source is asked
+    at most once per round, for all the keys wanted of it. `sources` limits which are asked."""
     filled: dict[str, Prefilled] = {}
-    for f in schema.fields:
-        for ref in f.prefill:
-            name, _, key = ref.partition(".")
-            value = answers.get(name, {}).get(key)
+    asked: dict[str, dict[str, str]] = {}
+    rounds = max((len(f.prefill) for f in schema.fields), default=0)
+    for position in range(rounds):
+        wanted: dict[str, set[str]] = {}
+        for f in schema.fields:
+            if f.key in filled or position >= len(f.prefill):
+                continue
+            name, _, key = f.prefill[position].partition(".")
+            if (sources is None or name in sources) and key not in asked.get(name, {}):
+                wanted.setdefault(name, set()).add(key)
+        for name, keys in wanted.items():
+            try:
+                source = prefill_sources.get(name)
+            except LookupError:
+                continue
+            answers = source.fetch(ctx, keys)
+            asked.setdefault(name, {}).update({k: answers.get(k, "") for k in keys})
+        for f in schema.fields:
+            if f.key in filled or position >= len(f.prefill):
+                continue
+            name, _, key = f.prefill[position].partition(".")
+            value = asked.get(name, {}).get(key)
             if value:
                 filled[f.key] = Prefilled(
                     value=value,
@@ -114,21 +122,7 @@ def prefill(
                     source_label=prefill_sources.get(name).label,
                     editable=f.editable_when_prefilled,
                 )
-                break
     return filled
-
-
-def merge_prefilled(
-    schema: FormSchema, data: Mapping[str, Any], filled: Mapping[str, Prefilled]
-) -> dict[str, Any]:
-    """The person's values over the prefilled ones, except where a field may not be changed
-    once filled from an authoritative source (then the source's value stands)."""
-    merged: dict[str, Any] = {k: p.value for k, p in filled.items()}
-    for key, value in data.items():
-        locked = key in filled and not filled[key].editable
-        if not locked:
-            merged[key] = value
-    return merged
 
 
 # --- the sources this app provides ------------------------------------------------------------
