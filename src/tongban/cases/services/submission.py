@@ -123,11 +123,11 @@ def materials_check(
     errors = _validate_form(case.form_data) | _validate_situations(case.item, case.situations)
     if errors:
         return [], errors
-    # The item's form definition: every field checked, hidden ones dropped, values normalised.
+    # The item's form definition: every field checked, hidden ones dropped, values normalised;
+    # its faults are reported together with the materials', in one answer.
     cleaned, errors = form_validate(case.item, case.form_data, case.situations)
-    if errors:
-        return [], errors
-    case.form_data = cleaned
+    if not errors:
+        case.form_data = cleaned
     applicable = _applicable(case)
     rows = {row.material_id: row.status for row in case.materials.all()}
     notes = {row.material_id: row.resolution_note for row in case.materials.all()}
