@@ -237,3 +237,14 @@ def test_the_admin_checks_a_bundle_on_save(demo_city: None) -> None:
         },
     ).content.decode()
     assert "应依赖事项“licence”" in page
+
+
+def test_the_guide_asks_only_what_the_applying_items_ask(demo_city: None) -> None:
+    from tongban.catalog.models import Bundle
+    from tongban.catalog.services.bundles import bundle_guide
+
+    bookstore = Bundle.objects.get(code="open-bookstore")
+    with_food = {code for code, _, _ in bundle_guide(bookstore, {"drinks": "yes"}).situations}
+    without = {code for code, _, _ in bundle_guide(bookstore, {"drinks": "no"}).situations}
+    assert "business" in with_food  # the food licence's question: which kind of food business
+    assert "business" not in without and "drinks" in without

@@ -113,3 +113,43 @@ def test_the_window_fetches_the_kiosk_form_by_reference_and_prints_it(
     applicant.force_login(zhangsan)
     assert ID not in applicant.get(f"/hall/console/?form={reference}").content.decode()
     assert applicant.get(f"/hall/console/form/{reference}.pdf").status_code == 403
+
+
+def test_a_business_licence_photo_fills_the_enterprise_fields(
+    kiosk: Client, department: Department, hs: HallSetup
+) -> None:
+    pytest.importorskip("rapidocr")
+    import json
+
+    item = ServiceItemFactory(with_guide=True, department=department, audience="enterprise")
+    item.form = {
+        "sections": [
+            {
+                "title": "经营者",
+                "fields": [
+                    {
+                        "key": "company_name",
+                        "label": "企业名称",
+                        "type": "text",
+                        "prefill": ["id_document.company_name"],
+                    },
+                    {
+                        "key": "credit_code",
+                        "label": "统一社会信用代码",
+                        "type": "credit_code",
+                        "prefill": ["id_document.credit_code"],
+                    },
+                ],
+            }
+        ]
+    }
+    item.save(update_fields=["form"])
+    manifest = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    expected = next(r for r in manifest if r["file"] == "licence000-clean.png")["expected"]
+    photo = SimpleUploadedFile("l.png", (SAMPLES / "licence000-clean.png").read_bytes())
+    page = kiosk.post(
+        f"/hall/kiosk/forms/{item.code}/", {"action": "read", "document": photo}
+    ).content.decode()
+    assert f'value="{expected["company_name"]}"' in page
+    assert f'value="{expected["credit_code"]}"' in page
+    assert "营业执照" in page  # the reading's caption

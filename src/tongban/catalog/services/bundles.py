@@ -116,12 +116,15 @@ def bundle_guide(bundle: Bundle, choices: Mapping[str, str]) -> BundleGuide:
         if choices.get(code) in {o for o, _ in options}:
             chosen[code] = choices[code]
     items = applicable(spec, chosen)
+    # Ask only what the items that apply ask (the bundle's own questions always).
+    applying = dataclasses.replace(spec, items=tuple(items))
+    situations = merged_situations(applying, loaded)
     limits = {i.key: Decimal(loaded[i.key].promised_limit_days) for i in items}
     visits = [loaded[i.key].visits_required for i in items]
     return BundleGuide(
         bundle=bundle,
         situations=situations,
-        choices=chosen,
+        choices={code: chosen[code] for code, _, _ in situations if code in chosen},
         items=[(i, loaded[i.key]) for i in items],
         plan=schedule(items, limits),
         materials=merged_materials(items, loaded, chosen),
