@@ -221,3 +221,12 @@ def test_a_retried_kiosk_save_keeps_one_form_and_old_forms_are_purged(world: Any
     FilledForm.objects.update(created_at=timezone.now() - dt.timedelta(days=31))
     assert filled_forms_purge() == "删除过期自助申请表 1 份"
     assert not FilledForm.objects.exists()
+
+
+def test_an_oversized_photo_is_refused_without_being_read_whole(world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, headers = _client("kiosk", world)
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024 + 10))
+    refused = client.post("/api/forms/read", {"document": big}, headers=headers)
+    assert refused.status_code == 400 and "10MB" in refused.content.decode()

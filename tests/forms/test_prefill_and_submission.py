@@ -294,3 +294,40 @@ def test_a_later_choice_is_not_asked_when_an_earlier_one_answered(
     again = case_form_prefill(case=_draft(form_item, zhangsan, "k2"), actor=zhangsan)
     assert again.form_prefill["contact_name"]["source"] == "exchange"
     assert AccessLog.objects.filter(resource__code="res.population").count() == 1
+
+
+def test_a_file_named_pdf_that_is_not_one_is_refused(
+    form_item: ServiceItem, zhangsan: User
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    fake = SimpleUploadedFile("申请书.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    with pytest.raises(ValidationError) as caught:
+        case_submit(case=case, actor=zhangsan, files={material_id(form_item, "申请书"): fake})
+    assert caught.value.message_dict[f"materials.{material_id(form_item, '申请书')}"] == [
+        "只接受PDF、JPG或PNG文件"
+    ]
+
+
+def test_the_applicant_downloads_the_submitted_form_as_a_pdf(
+    form_item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    import io
+
+    from django.test import Client
+    from pypdf import PdfReader
+
+    case = case_form_prefill(case=_draft(form_item, zhangsan), actor=zhangsan)
+    data = {**case.form_data, "phone": "13900000009", "premises_area": "70", "lease_no": "ZL-9"}
+    case_submit(case=case, actor=zhangsan, files=_files(form_item), form_data=data)
+    client = Client()
+    client.force_login(zhangsan)
+    response = client.get(f"/my/cases/{case.pk}/form.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(
+        "".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "测试申请书" in text and str(zhangsan.id_number) in text and "ZL-9" in text
+    client.force_login(lisi)
+    assert client.get(f"/my/cases/{case.pk}/form.pdf").status_code in (403, 404)

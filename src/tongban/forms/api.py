@@ -17,6 +17,7 @@ from tongban.accounts.models import DeviceIdentity, User
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core.links import public_url
+from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
 from tongban.forms.idreader.reading import UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.schema import Field
@@ -34,7 +35,6 @@ from tongban.forms.values import clean_data
 router = Router(tags=["智能表单 forms"])
 session = SessionAuth()
 PERSON_OR_KIOSK = [DeviceKeyAuth(), session]
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _item(code: str) -> ServiceItem:
@@ -132,10 +132,10 @@ def pdf(request: HttpRequest, code: str, payload: FormDataIn) -> HttpResponse:
 )
 def read_photo(request: HttpRequest, document: File[UploadedFile]) -> dict[str, Any]:
     where = _person_or_kiosk(request)
-    if document.size and document.size > MAX_UPLOAD:
-        raise ValidationError({"document": ["图片不得超过10MB"]})
     try:
-        reading = document_read(reader="ocr", payload=document.read(), where=where)
+        reading = document_read(
+            reader="ocr", payload=document.read(MAX_IMAGE_BYTES + 1), where=where
+        )
     except UnreadableDocument as exc:
         raise ValidationError({"document": [str(exc)]}) from exc
     except LookupError as exc:

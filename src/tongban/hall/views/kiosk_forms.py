@@ -20,6 +20,7 @@ from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core.links import public_url
 from tongban.forms import selectors as forms
+from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
 from tongban.forms.idreader.reading import FIELD_LABELS, UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.prefill import PrefillContext, prefill
@@ -34,7 +35,6 @@ from tongban.hall.views.common import error_text
 from tongban.hall.views.devices import kiosk_device
 
 STATE_KEY = "kiosk_form"
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _state(request: HttpRequest) -> dict[str, Any]:
@@ -74,11 +74,10 @@ def _read(request: HttpRequest, state: dict[str, Any]) -> None:
     if upload is None:
         messages.error(request, "请先放入证件拍照，或选择证件照片")
         return
-    if upload.size and upload.size > MAX_UPLOAD:
-        messages.error(request, "图片不得超过10MB")
-        return
     try:
-        reading = document_read(reader="ocr", payload=upload.read(), where="kiosk")
+        reading = document_read(
+            reader="ocr", payload=upload.read(MAX_IMAGE_BYTES + 1), where="kiosk"
+        )
     except UnreadableDocument as exc:
         messages.error(request, f"{exc}。请手工填写。")
         return
