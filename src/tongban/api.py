@@ -19,6 +19,7 @@ from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
 from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
+from tongban.certificates.api import router as certificates_router
 from tongban.core.calendar import CalendarDataMissing
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
@@ -49,6 +50,7 @@ api.add_router("/exchange", exchange_router)
 api.add_router("/exchange", analytics_router)
 api.add_router("/hall", hall_router)
 api.add_router("/forms", forms_router)
+api.add_router("/certificates", certificates_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

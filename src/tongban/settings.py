@@ -35,8 +35,14 @@ ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS", [])
 # The address printed in QR codes; empty means "the address the request came in on".
 PUBLIC_BASE_URL = env_str("TONGBAN_PUBLIC_BASE_URL", "").rstrip("/")
+# Documents made without a request (certificates) print PUBLIC_BASE_URL, else this address.
+LOCAL_BASE_URL = env_str("TONGBAN_LOCAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CITY_NAME = env_str("TONGBAN_CITY_NAME", "西安市")
 CASE_NUMBER_PREFIX = env_str("TONGBAN_CASE_NUMBER_PREFIX", "TB")
+REGION_CODE = env_str("TONGBAN_REGION_CODE", "610100")  # GB/T 2260, for certificate numbers
+# The approval bureau's one seal (一章管审批): the signer plugin and the seal's holder.
+SEAL_SIGNER = env_str("TONGBAN_SEAL_SIGNER", "demo")
+SEAL_HOLDER = env_str("TONGBAN_SEAL_HOLDER", f"{CITY_NAME}行政审批服务局")
 PORTAL_NAME = env_str("TONGBAN_PORTAL_NAME", f"{CITY_NAME}政务服务网 · 通办")
 
 INSTALLED_APPS = [
@@ -57,6 +63,7 @@ INSTALLED_APPS = [
     "tongban.notify",
     "tongban.exchange",
     "tongban.cases",
+    "tongban.certificates",
     "tongban.hall",
     "tongban.analytics",
     "tongban.demo",

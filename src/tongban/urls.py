@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.cases.urls")),
     path("", include("tongban.exchange.urls")),
+    path("", include("tongban.certificates.urls")),
     path("", include("tongban.hall.urls")),
     path("", include("tongban.analytics.urls")),
     path("accounts/", include("tongban.accounts.urls")),

@@ -124,9 +124,12 @@ def test_apply_correct_accept_decide_complete(
         "开始审查",
         "作出决定",
         "制作办理结果",
+        "签发电子证照",
         "送达",
         "办结",
     ]
+    # The result is the signed food business licence, on the case page.
+    assert "食品经营许可证" in page.get_by_test_id("certificate").inner_text()
     # Accepted Monday 2026-03-02 with a 5-working-day promise: due Monday 03-09.
     assert page.get_by_test_id("promised-due").inner_text() == "03-09"
     assert "目录缺少进货查验制度" in page.get_by_test_id("timeline").inner_text()

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "extend": "批准延期",
     "decide": "作出决定",
     "produce_result": "制作办理结果",
+    "issue_certificate": "签发电子证照",
     "deliver": "送达",
     "complete": "办结",
     "withdraw": "撤回申请",

@@ -25,6 +25,7 @@ from tongban.cases.services.resolution import resources_for
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
+from tongban.certificates.services import demo_types_text, types_load
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, SharingClass
 from tongban.exchange.services.grants import grant_decide, grant_request, resource_define
@@ -317,6 +318,8 @@ def demo_exchange_seed(*, with_cases: bool = True) -> ExchangeSeedReport:
     report = ExchangeSeedReport()
     rng = random.Random(2026)  # noqa: S311 — reproducible synthetic data, not secrets
     report.resources = _resources()
+    # The certificate library publishes its types as resources before grants are derived.
+    types_load(demo_types_text())
     admin = User.objects.get(username="admin")
     report.grants = _grants(admin)
     for username in ("zhangsan", "lisi", "wangwu"):

@@ -22,6 +22,7 @@ from tongban.cases.services import clock
 from tongban.cases.services.correction import case_request_correction, case_resubmit
 from tongban.cases.services.numbering import case_number_next
 from tongban.cases.services.procedures import case_extend, case_resume, case_suspend
+from tongban.cases.services.results import results_make
 from tongban.cases.services.steps import CaseConflict, _locked, _required_text, _step
 from tongban.cases.services.visits import visit_once
 
@@ -130,7 +131,9 @@ def case_decide(*, case: Case, actor: User, decision: str, reason: str) -> Case:
 
 @transaction.atomic
 def case_produce_result(*, case: Case, actor: User) -> Case:
-    return _step(
+    """制作结果: the result makers (the certificate library) make the certificate or decision
+    document in the same transaction."""
+    case = _step(
         case,
         actor=actor,
         permission="cases.review_case",
@@ -138,6 +141,8 @@ def case_produce_result(*, case: Case, actor: User) -> Case:
         action="produce_result",
         label="制作结果",
     )
+    results_make(case, actor)
+    return case
 
 
 @transaction.atomic

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    name = "tongban.certificates"
+    label = "certificates"
+    verbose_name = "电子证照"
+
+    def ready(self) -> None:
+        from tongban.cases.services.results import result_makers
+        from tongban.certificates import rules
+        from tongban.certificates.library import CertificateLibrary
+        from tongban.certificates.services import certificate_issue
+        from tongban.certificates.signers import DemoSealSigner, seal_signers
+        from tongban.exchange.providers import providers
+
+        rules.register()
+        seal_signers.register("demo", DemoSealSigner())
+        providers.register("certificates", CertificateLibrary())
+        result_makers.register(
+            "certificates", lambda case, actor: certificate_issue(case=case, actor=actor)
+        )
