@@ -166,6 +166,18 @@ class Case(models.Model):
     decision = models.CharField("决定", max_length=5, choices=Decision.choices, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)
     closing_reason = models.TextField("不予受理、撤回或终止原因", blank=True)
+    # A child of a 一件事 case: its key in the bundle, and the keys whose results it waits for
+    # (empty once dispatched to its department).
+    bundle_case = models.ForeignKey(
+        "cases.BundleCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="一件事办件",
+    )
+    bundle_key = models.CharField(max_length=40, blank=True)
+    waiting_for = models.JSONField("等待前置事项", default=list, blank=True)
     # Where a correction requested during review returns to (pre-review or review).
     return_state = models.CharField(max_length=20, blank=True)
     # Derived from state and dates on every save: the work lists' partial index reads them.
@@ -385,3 +397,11 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_purpose_display()}"
+
+
+# Registered with this app's models; imported from here like the others.
+from tongban.cases.bundle_models import (  # noqa: E402, F401
+    BundleCase,
+    BundleCaseState,
+    BundleNumberCounter,
+)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from tongban.cases.views import applicant, workbench
+from tongban.cases.views import applicant, bundles, workbench
 
 app_name = "cases"
 
 urlpatterns = [
     path("apply/<str:code>/", applicant.apply, name="apply"),
     path("my/cases/", applicant.mine, name="mine"),
+    path("bundles/<slug:code>/apply/", bundles.bundle_apply, name="bundle_apply"),
+    path("my/bundles/<int:bundle_case_id>/", bundles.bundle_detail, name="bundle_detail"),
     path("my/cases/<int:case_id>/", applicant.mine_detail, name="mine_detail"),
     path("my/cases/<int:case_id>/continue/", applicant.continue_draft, name="continue"),
     path("my/cases/<int:case_id>/form.pdf", applicant.mine_form_pdf, name="mine_form_pdf"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tongban.accounts.models import User
 from tongban.cases.models import Case, Decision, Visit
 from tongban.cases.services import clock
+from tongban.cases.services.bundles import bundle_child_changed
 from tongban.cases.services.correction import case_request_correction, case_resubmit
 from tongban.cases.services.numbering import case_number_next
 from tongban.cases.services.procedures import case_extend, case_resume, case_suspend
@@ -54,7 +55,7 @@ def _closing(reason: str) -> Callable[[Case], None]:
 @transaction.atomic
 def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     text = _required_text(reason, "reason", "不予受理的理由")
-    return _step(
+    case = _step(
         case,
         actor=actor,
         permission="cases.accept_case",
@@ -64,6 +65,8 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
         note=text,
         before=_closing(text),
     )
+    bundle_child_changed(case)
+    return case
 
 
 @transaction.atomic
@@ -116,7 +119,7 @@ def case_decide(*, case: Case, actor: User, decision: str, reason: str) -> Case:
         c.decision_reason = text
         c.decided_at = timezone.now()
 
-    return _step(
+    case = _step(
         case,
         actor=actor,
         permission="cases.review_case",
@@ -127,6 +130,8 @@ def case_decide(*, case: Case, actor: User, decision: str, reason: str) -> Case:
         data={"decision": decision},
         before=record,
     )
+    bundle_child_changed(case)
+    return case
 
 
 @transaction.atomic
@@ -142,6 +147,7 @@ def case_produce_result(*, case: Case, actor: User) -> Case:
         label="制作结果",
     )
     results_make(case, actor)
+    bundle_child_changed(case)  # a 一件事 sibling waiting for this result goes now
     return case
 
 
@@ -173,7 +179,7 @@ def case_complete(*, case: Case, actor: User) -> Case:
     def done(c: Case) -> None:
         c.completed_at = timezone.now()
 
-    return _step(
+    case = _step(
         case,
         actor=actor,
         permission="cases.deliver_case",
@@ -182,11 +188,13 @@ def case_complete(*, case: Case, actor: User) -> Case:
         label="办结",
         before=done,
     )
+    bundle_child_changed(case)
+    return case
 
 
 @transaction.atomic
 def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
-    return _step(
+    case = _step(
         case,
         actor=actor,
         permission="cases.act_as_applicant",
@@ -196,12 +204,14 @@ def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
         note=reason.strip(),
         before=_closing(reason.strip()),
     )
+    bundle_child_changed(case)
+    return case
 
 
 @transaction.atomic
 def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
     text = _required_text(reason, "reason", "终止原因")
-    return _step(
+    case = _step(
         case,
         actor=actor,
         permission="cases.terminate_case",
@@ -211,6 +221,8 @@ def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
         note=text,
         before=_closing(text),
     )
+    bundle_child_changed(case)
+    return case
 
 
 __all__ = [

@@ -23,6 +23,7 @@ from tongban.exchange.services.query import QueryRequest, QueryResult, exchange_
 
 Status = CaseMaterial.Status
 PENDING = {Status.TO_RESOLVE, Status.UNAVAILABLE}
+RESULT_STATES = [CaseState.RESULT_READY, CaseState.DELIVERED, CaseState.COMPLETED]
 
 
 def case_label(case: Case) -> str:
@@ -36,10 +37,12 @@ def _subject_key(case: Case, resource: DataResource) -> str | None:
 
 
 def _earlier_result(case: Case, material: Material) -> Case | None:
-    """The newest completed, approved case of the producing item for the same subject."""
+    """The newest approved case of the producing item for the same subject whose result
+    exists (produced, delivered or completed: a bundle's next item need not wait for the
+    pickup)."""
     earlier = Case.objects.filter(
         item__basic_code=material.source_ref,
-        state=CaseState.COMPLETED,
+        state__in=RESULT_STATES,
         decision=Decision.GRANT,
     ).exclude(pk=case.pk)
     if case.enterprise_id:

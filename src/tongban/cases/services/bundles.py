@@ -1,0 +1,350 @@
+"""一件事: one application over a bundle's items. Starting it creates the parent case and a
+draft child case per applying item (each fetching what the platform can obtain); submitting
+checks one merged form and one material list for all of them at once, then dispatches every
+child whose dependencies are met to its department, and the others as soon as the results
+they wait for are produced. A child is an ordinary case: its department's correction request,
+decision or clock touch no other child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tongban.accounts.models import Enterprise, User
+from tongban.cases.bundle_models import BundleCase, BundleCaseState, BundleNumberCounter
+from tongban.cases.models import Case, CaseState, Channel, Decision
+from tongban.cases.services.events import case_event
+from tongban.cases.services.notices import case_notify_applicant
+from tongban.cases.services.resolution import materials_resolve
+from tongban.cases.services.submission import (
+    _applicable,
+    _attach_all,
+    case_save_draft,
+    materials_check,
+)
+from tongban.catalog.bundles import item_choices
+from tongban.catalog.models import Bundle, Material
+from tongban.catalog.selectors import item_version
+from tongban.catalog.services.bundles import BundleGuide, bundle_guide
+from tongban.core.audit import audit_log
+from tongban.forms.bundles import MergedForm, merge_forms
+from tongban.forms.schema import SchemaError
+
+RESULT_STATES = {CaseState.RESULT_READY, CaseState.DELIVERED, CaseState.COMPLETED}
+
+
+def _number_next(day: dt.date) -> str:
+    BundleNumberCounter.objects.bulk_create([BundleNumberCounter(day=day)], ignore_conflicts=True)
+    counter = BundleNumberCounter.objects.select_for_update().get(day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{settings.CASE_NUMBER_PREFIX}YJ{day:%Y%m%d}{counter.last:04d}"
+
+
+def bundle_case_guide(bundle_case: BundleCase) -> BundleGuide:
+    return bundle_guide(bundle_case.bundle, bundle_case.choices)
+
+
+def bundle_case_form(bundle_case: BundleCase, guide: BundleGuide | None = None) -> MergedForm:
+    guide = guide or bundle_case_guide(bundle_case)
+    return merge_forms([(i.key, item) for i, item in guide.items], bundle_case.bundle.name)
+
+
+def _check_choices(bundle: Bundle, choices: Mapping[str, str]) -> dict[str, list[str]]:
+    guide = bundle_guide(bundle, {})
+    known = {code: {o for o, _ in options} for code, _, options in guide.situations}
+    full = bundle_guide(bundle, choices)
+    known |= {code: {o for o, _ in options} for code, _, options in full.situations}
+    errors: dict[str, list[str]] = {}
+    for code, option in choices.items():
+        if code not in known:
+            errors[f"situations.{code}"] = ["该一件事没有此情形"]
+        elif option not in known[code]:
+            errors[f"situations.{code}"] = [f"选项“{option}”无效"]
+    return errors
+
+
+@transaction.atomic
+def bundle_start(
+    *,
+    actor: User,
+    bundle: Bundle,
+    applicant: User,
+    idempotency_key: str,
+    enterprise: Enterprise | None = None,
+    choices: Mapping[str, str] | None = None,
+    channel: str = Channel.ONLINE,
+) -> BundleCase:
+    """The parent case and a draft child per applying item; what the platform can obtain is
+    fetched for each, so the applicant is asked only for the rest. A retry with the same key
+    returns the first."""
+    key = idempotency_key.strip()
+    if not key or len(key) > 48:
+        raise ValidationError({"idempotency_key": ["幂等键必填，最长48个字符"]})
+    existing = BundleCase.objects.filter(created_by=actor, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if not bundle.active:
+        raise ValidationError({"bundle": ["该一件事已停用"]})
+    chosen = dict(choices or {})
+    if errors := _check_choices(bundle, chosen):
+        raise ValidationError(errors)
+    guide = bundle_guide(bundle, chosen)
+    try:
+        with transaction.atomic():
+            parent = BundleCase.objects.create(
+                bundle=bundle,
+                applicant=applicant,
+                enterprise=enterprise,
+                created_by=actor,
+                channel=channel,
+                idempotency_key=key,
+                choices=guide.choices,
+                serial_days=guide.plan.serial_days,
+                critical_days=guide.plan.critical_days,
+            )
+    except IntegrityError:
+        return BundleCase.objects.get(created_by=actor, idempotency_key=key)
+    for spec, item in guide.items:
+        child = case_save_draft(
+            actor=actor,
+            code=item.code,
+            applicant=applicant,
+            enterprise=enterprise,
+            channel=channel,
+            idempotency_key=f"{key}:{spec.key}",
+            situations=item_choices(item, guide.choices),
+        )
+        Case.objects.filter(pk=child.pk).update(
+            bundle_case=parent, bundle_key=spec.key, waiting_for=list(spec.requires)
+        )
+    audit_log(
+        action="bundle_case.start",
+        obj=parent,
+        changes={"bundle": bundle.code, "items": [s.key for s, _ in guide.items]},
+    )
+    return parent
+
+
+def _children(parent: BundleCase) -> dict[str, Case]:
+    return {
+        c.bundle_key: c
+        for c in Case.objects.filter(bundle_case=parent)
+        .select_related("applicant", "enterprise", "department")
+        .prefetch_related("materials")
+    }
+
+
+def _produced_inside(guide: BundleGuide) -> set[str]:
+    return {item.basic_code for _, item in guide.items}
+
+
+def bundle_check(
+    parent: BundleCase,
+    data: Mapping[str, Any],
+    files: Mapping[str, UploadedFile],
+) -> tuple[dict[str, dict[int, UploadedFile]], dict[str, list[str]]]:
+    """Each child's uploads, and every problem of the merged form and material list, named
+    once: `form.<key>` and `materials.<material name>`. Nothing is written."""
+    guide = bundle_case_guide(parent)
+    try:
+        merged = bundle_case_form(parent, guide)
+    except SchemaError as exc:
+        raise ValidationError({"form": list(exc.problems)}) from exc
+    known = {f.key for f in merged.schema.fields}
+    errors: dict[str, list[str]] = {}
+    for field in data:
+        if field not in known:
+            errors[f"form.{field}"] = ["一件事表单中没有此字段"]
+    split = merged.split(data)
+    produced = _produced_inside(guide)
+    names = {m.name for m in guide.materials}
+    for name in files:
+        if name not in names:
+            errors[f"materials.{name}"] = ["该材料不属于本一件事的当前情形"]
+    uploads: dict[str, dict[int, UploadedFile]] = {}
+    for key, child in _children(parent).items():
+        child.item = item_version(child.item_id)
+        child.form_data = split.get(key, {})
+        applicable = _applicable(child)
+        by_pk = {m.pk: m for m in applicable}
+        mine = {m.pk: files[m.name] for m in applicable if m.name in files}
+        uploads[key] = mine
+        _, problems = materials_check(child, mine)
+        for field, messages in problems.items():
+            if field.startswith("materials."):
+                material = by_pk.get(int(field.split(".", 1)[1]))
+                if material is None:
+                    continue
+                if material.source == Material.Source.ITEM_OUTPUT and (
+                    material.source_ref in produced
+                ):
+                    continue  # made inside the bundle: resolved when its producer is done
+                errors.setdefault(f"materials.{material.name}", messages)
+            else:
+                errors.setdefault(field, messages)
+    return uploads, errors
+
+
+def bundle_submit(
+    *,
+    parent: BundleCase,
+    actor: User,
+    data: Mapping[str, Any],
+    files: Mapping[str, UploadedFile] | None = None,
+) -> BundleCase:
+    """Submit the whole 一件事 once: everything checked first, then every child stored, and
+    those without dependencies dispatched to their departments at once."""
+    if parent.created_by_id != actor.pk and parent.applicant_id != actor.pk:
+        raise ValidationError({"bundle_case": ["只有申请人可以提交"]})
+    if parent.state != BundleCaseState.DRAFT:
+        return parent  # a retried submit returns the case as the first one left it
+    uploads, errors = bundle_check(parent, data, files or {})
+    if errors:
+        raise ValidationError(errors)
+    merged = bundle_case_form(parent)
+    split = merged.split(data)
+    with transaction.atomic():
+        parent = BundleCase.objects.select_for_update().get(pk=parent.pk)
+        if parent.state != BundleCaseState.DRAFT:
+            return parent
+        now = timezone.now()
+        parent.state = BundleCaseState.IN_PROGRESS
+        parent.form_data = dict(data)
+        parent.submitted_at = now
+        parent.number = _number_next(timezone.localdate(now))
+        parent.save()
+        for key, child in _children(parent).items():
+            child.item = item_version(child.item_id)
+            child.form_data = split.get(key, {})
+            _attach_all(child, _applicable(child), uploads.get(key, {}))
+            child.save(update_fields=["form_data"])
+            case_event(
+                child,
+                actor=actor,
+                action="bundle_submit",
+                note=f"随“{parent.bundle.name}”（{parent.number}）一并提交",
+            )
+        audit_log(
+            action="bundle_case.submit",
+            obj=parent,
+            changes={"number": parent.number, "state": ["draft", parent.state]},
+        )
+    bundle_dispatch(parent)
+    return parent
+
+
+def _dispatch(child: Case, parent: BundleCase, note: str) -> bool:
+    """Submit a waiting child to its department. Its in-bundle results are fetched first;
+    if something is still missing, it waits and the applicant is told what."""
+    materials_resolve(child, _applicable(child))
+    with transaction.atomic():
+        child = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("applicant", "enterprise", "department")
+            .prefetch_related("materials")
+            .get(pk=child.pk)
+        )
+        if child.state != CaseState.DRAFT:
+            return False
+        child.item = item_version(child.item_id)
+        _, problems = materials_check(child, {})
+        if problems:
+            case_event(
+                child,
+                actor=None,
+                action="bundle_wait",
+                note="暂不能分送，需申请人补充："
+                + "；".join(m for ms in problems.values() for m in ms),
+            )
+            return False
+        child.submit()
+        child.submitted_at = timezone.now()
+        child.waiting_for = []
+        child.save()
+        case_event(child, actor=None, action="dispatch", from_state=CaseState.DRAFT, note=note)
+        case_notify_applicant(child, "submit")
+        audit_log(
+            action="case.dispatch",
+            obj=child,
+            changes={"state": [CaseState.DRAFT, child.state], "bundle_case": parent.number},
+        )
+    return True
+
+
+def bundle_dispatch(parent: BundleCase) -> list[str]:
+    """Dispatch every waiting child whose dependencies have produced an approved result;
+    end those whose dependency was refused or ended. Returns the keys dispatched."""
+    children = _children(parent)
+    sent = []
+    for key, child in children.items():
+        if child.state != CaseState.DRAFT:
+            continue
+        needed = [children[k] for k in child.waiting_for if k in children]
+        failed = [
+            c
+            for c in needed
+            if c.is_final
+            and not (c.state == CaseState.COMPLETED and c.decision == Decision.GRANT)
+            or c.decision == Decision.DENY
+        ]
+        if failed:
+            _end(child, f"前置事项“{failed[0].item.name}”未获准予，本事项无法办理")
+            continue
+        if all(c.state in RESULT_STATES and c.decision == Decision.GRANT for c in needed):
+            waited = "、".join(f"“{c.item.name}”" for c in needed)
+            note = (
+                f"前置事项{waited}已出结果，自动分送{child.department.name}"
+                if needed
+                else f"一件事提交，同步分送{child.department.name}"
+            )
+            if _dispatch(child, parent, note):
+                sent.append(key)
+    bundle_case_refresh(parent)
+    return sent
+
+
+def _end(child: Case, reason: str) -> None:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=child.pk)
+        if locked.state != CaseState.DRAFT:
+            return
+        locked.terminate()
+        locked.closing_reason = reason
+        locked.completed_at = timezone.now()
+        locked.save()
+        case_event(locked, actor=None, action="terminate", from_state=CaseState.DRAFT, note=reason)
+        audit_log(action="case.terminate", obj=locked, changes={"reason": reason})
+
+
+def bundle_case_refresh(parent: BundleCase) -> BundleCase:
+    """The parent's state from its children: done when every child is final."""
+    states = list(Case.objects.filter(bundle_case=parent).values_list("state", "decision"))
+    if parent.state == BundleCaseState.DRAFT or not states:
+        return parent
+    finals = {CaseState.REJECTED, CaseState.COMPLETED, CaseState.WITHDRAWN, CaseState.TERMINATED}
+    if all(s in finals for s, _ in states):
+        granted = any(s == CaseState.COMPLETED for s, _ in states)
+        new = BundleCaseState.COMPLETED if granted else BundleCaseState.CLOSED
+        if parent.state != new:
+            BundleCase.objects.filter(pk=parent.pk).update(state=new, completed_at=timezone.now())
+            parent.state = new
+            audit_log(action="bundle_case.complete", obj=parent, changes={"state": new})
+    return parent
+
+
+def bundle_child_changed(case: Case) -> None:
+    """Called after a child's result is produced or it ends: dispatch what now can go, and
+    bring the parent's state up to date."""
+    if case.bundle_case_id is None:
+        return
+    parent = BundleCase.objects.select_related("bundle").get(pk=case.bundle_case_id)
+    bundle_dispatch(parent)

@@ -1,0 +1,125 @@
+"""Journey: 张三 opens the bookstore bundle's guide (45.5 serial vs critical-path days from the
+catalogue would need half-day limits: the page shows the catalogue's own figures), applies once
+with one merged form and one material list; the licence goes to its department at once and the
+other four when the licence is issued; a correction requested on one child leaves the others
+running; the applicant follows every part on one page."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_case_journey import _sign_in
+from tongban.accounts.models import User
+from tongban.cases.bundle_models import BundleCase
+from tongban.cases.models import Case
+from tongban.cases.services import lifecycle as lc
+from tongban.cases.services.bundles import bundle_case_form
+from tongban.forms.synthetic import fill_form
+
+pytestmark = pytest.mark.e2e
+
+
+def _fill(page: Any, parent: BundleCase) -> None:
+    """Complete every visible, editable field the prefill left empty."""
+    merged = bundle_case_form(parent)
+    data = fill_form(merged.schema, parent.choices, {}, random.Random(5))  # noqa: S311
+    for f in merged.schema.fields:
+        value = data.get(f.key)
+        if value in (None, "") or f.type == "file":
+            continue
+        if f.type == "table":
+            for i, row in enumerate(value):
+                for column, cell in row.items():
+                    page.locator(f"[name=f_{f.key}__{i}__{column}]").fill(str(cell))
+            continue
+        field = page.locator(f"[name=f_{f.key}]").first
+        if field.count() == 0 or not field.is_visible() or field.get_attribute("readonly"):
+            continue
+        if f.type == "choice":
+            if field.is_enabled():
+                field.select_option(str(value))
+        elif not field.input_value():
+            field.fill(str(value))
+
+
+def _staff(department_code: str, role: str) -> User:
+    return User.objects.get(department__code=department_code, role_grants__role=role)
+
+
+def test_the_bookstore_bundle_applied_once_and_dispatched(
+    page: Any, live_server: Any, live_demo_city: None, tmp_path: Path
+) -> None:
+    base = live_server.url
+    material = tmp_path / "材料.pdf"
+    material.write_bytes(b"%PDF-1.4 synthetic bundle material\n")
+
+    _sign_in(page, base, "zhangsan")
+    page.goto(f"{base}/guide/bundles/open-bookstore/?s_drinks=yes")
+    serial = page.get_by_test_id("serial-days").inner_text()
+    bundle_days = page.get_by_test_id("bundle-days").inner_text()
+    assert float(bundle_days) < float(serial)
+    assert page.get_by_test_id("visits").inner_text() == "5 → 1"
+    page.get_by_role("button", name="按所选情形一次申请").click()
+
+    # One form, one material list, one submission.
+    page.get_by_role("button", name="一次提交").wait_for()
+    assert page.get_by_test_id("bundle-child").count() == 5
+    parent = BundleCase.objects.get()
+    page.get_by_role("button", name="一次提交").click()
+    assert page.get_by_test_id("errors").is_visible()  # nothing attached: every gap named
+    _fill(page, parent)
+    for row in page.locator("[data-testid=bundle-material-row][data-resolved=no]").all():
+        upload = row.locator("input[type=file]")
+        if upload.count():
+            upload.set_input_files(str(material))
+    page.get_by_role("button", name="一次提交").click()
+    assert page.get_by_test_id("bundle-state").inner_text() == "办理中", page.content()[:3000]
+    number = page.get_by_test_id("bundle-number").inner_text()
+    assert number.startswith("TBYJ")
+
+    def states() -> dict[str, str]:
+        page.reload()
+        rows = page.get_by_test_id("bundle-child").all()
+        return {str(r.get_attribute("data-key")): str(r.get_attribute("data-state")) for r in rows}
+
+    assert states() == {
+        "licence": "submitted",
+        "publication": "draft",
+        "food": "draft",
+        "eia": "draft",
+        "signboard": "draft",
+    }
+
+    # The market regulator issues the licence: the four others reach their departments at once.
+    licence = Case.objects.get(bundle_case=parent, bundle_key="licence")
+    clerk, reviewer = User.objects.get(username="clerk"), _staff("scjg", "reviewer")
+    licence = lc.case_start_pre_review(case=licence, actor=clerk)
+    licence = lc.case_accept(case=licence, actor=clerk)
+    licence = lc.case_start_review(case=licence, actor=reviewer)
+    licence = lc.case_decide(case=licence, actor=reviewer, decision="grant", reason="")
+    lc.case_produce_result(case=licence, actor=reviewer)
+    now = states()
+    assert {now[k] for k in ("publication", "food", "eia", "signboard")} == {"submitted"}
+    departments = set(
+        Case.objects.filter(bundle_case=parent).values_list("department__name", flat=True)
+    )
+    assert len(departments) == 4  # the market regulator handles the licence and the food permit
+
+    # One correction request on the food permit; the others run on.
+    food = Case.objects.get(bundle_case=parent, bundle_key="food")
+    food = lc.case_start_pre_review(case=food, actor=clerk)
+    row = food.materials.filter(material__source="applicant").first()
+    assert row is not None
+    lc.case_request_correction(case=food, actor=clerk, problems={row.material_id: "布局图不清晰"})
+    publication = Case.objects.get(bundle_case=parent, bundle_key="publication")
+    publication = lc.case_start_pre_review(case=publication, actor=clerk)
+    lc.case_accept(case=publication, actor=clerk)
+    now = states()
+    assert now["food"] == "correction" and now["publication"] == "accepted"
+    assert now["eia"] == "submitted" and now["signboard"] == "submitted"
+    timeline = page.get_by_test_id("bundle-timeline").inner_text()
+    assert "分送承办部门" in timeline and "要求补正" in timeline and "签发电子证照" in timeline
