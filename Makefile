@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates messages clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,11 +61,15 @@ bench: install-dev
 	$(BIN)/python bench/hall.py
 	$(BIN)/python bench/forms.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/bundles.py
 	$(BIN)/python bench/worklist.py
 
 # Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~18 min).
 bench-forms: install-dev
 	$(BIN)/python bench/forms.py
+
+bench-bundles: install-dev
+	$(BIN)/python bench/bundles.py
 
 bench-certificates: install-dev
 	$(BIN)/python bench/certificates.py

@@ -58,11 +58,10 @@ def bundle_case_form(bundle_case: BundleCase, guide: BundleGuide | None = None) 
     return merge_forms([(i.key, item) for i, item in guide.items], bundle_case.bundle.name)
 
 
-def _check_choices(bundle: Bundle, choices: Mapping[str, str]) -> dict[str, list[str]]:
-    guide = bundle_guide(bundle, {})
+def _check_choices(guide: BundleGuide, choices: Mapping[str, str]) -> dict[str, list[str]]:
+    """Every chosen situation must be one the bundle asks (for the items these choices make
+    apply), with one of its options."""
     known = {code: {o for o, _ in options} for code, _, options in guide.situations}
-    full = bundle_guide(bundle, choices)
-    known |= {code: {o for o, _ in options} for code, _, options in full.situations}
     errors: dict[str, list[str]] = {}
     for code, option in choices.items():
         if code not in known:
@@ -95,9 +94,9 @@ def bundle_start(
     if not bundle.active:
         raise ValidationError({"bundle": ["该一件事已停用"]})
     chosen = dict(choices or {})
-    if errors := _check_choices(bundle, chosen):
-        raise ValidationError(errors)
     guide = bundle_guide(bundle, chosen)
+    if errors := _check_choices(guide, chosen):
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             parent = BundleCase.objects.create(
@@ -122,6 +121,7 @@ def bundle_start(
             channel=channel,
             idempotency_key=f"{key}:{spec.key}",
             situations=item_choices(item, guide.choices),
+            resolve=not spec.requires,
         )
         Case.objects.filter(pk=child.pk).update(
             bundle_case=parent, bundle_key=spec.key, waiting_for=list(spec.requires)
@@ -151,14 +151,11 @@ def bundle_check(
     parent: BundleCase,
     data: Mapping[str, Any],
     files: Mapping[str, UploadedFile],
+    guide: BundleGuide,
+    merged: MergedForm,
 ) -> tuple[dict[str, dict[int, UploadedFile]], dict[str, list[str]]]:
     """Each child's uploads, and every problem of the merged form and material list, named
     once: `form.<key>` and `materials.<material name>`. Nothing is written."""
-    guide = bundle_case_guide(parent)
-    try:
-        merged = bundle_case_form(parent, guide)
-    except SchemaError as exc:
-        raise ValidationError({"form": list(exc.problems)}) from exc
     known = {f.key for f in merged.schema.fields}
     errors: dict[str, list[str]] = {}
     for field in data:
@@ -207,10 +204,14 @@ def bundle_submit(
         raise ValidationError({"bundle_case": ["只有申请人可以提交"]})
     if parent.state != BundleCaseState.DRAFT:
         return parent  # a retried submit returns the case as the first one left it
-    uploads, errors = bundle_check(parent, data, files or {})
+    guide = bundle_case_guide(parent)
+    try:
+        merged = bundle_case_form(parent, guide)
+    except SchemaError as exc:
+        raise ValidationError({"form": list(exc.problems)}) from exc
+    uploads, errors = bundle_check(parent, data, files or {}, guide, merged)
     if errors:
         raise ValidationError(errors)
-    merged = bundle_case_form(parent)
     split = merged.split(data)
     with transaction.atomic():
         parent = BundleCase.objects.select_for_update().get(pk=parent.pk)

@@ -175,8 +175,12 @@ def case_save_draft(
     enterprise: Enterprise | None = None,
     form_data: dict[str, Any] | None = None,
     situations: dict[str, str] | None = None,
+    resolve: bool = True,
 ) -> Case:
-    """Create the draft, or return the one this actor already made with this key."""
+    """Create the draft, or return the one this actor already made with this key. What the
+    platform can obtain is fetched now (`resolve`), unless the case will wait (a 一件事 child
+    that needs another's result fetches when it is dispatched: no department's data is read
+    for a case that may never reach it)."""
     key = idempotency_key.strip()
     if not key or len(key) > 64:
         raise ValidationError({"idempotency_key": ["幂等键必填，最长64个字符"]})
@@ -221,7 +225,8 @@ def case_save_draft(
         visit_once(case, purpose=Visit.Purpose.WINDOW_APPLICATION, actor=actor)
     # What the platform can obtain is fetched now, so the applicant is asked only for the rest.
     case.item = item_version(item.pk)
-    materials_resolve(case, _applicable(case))
+    if resolve:
+        materials_resolve(case, _applicable(case))
     audit_log(
         action="case.draft",
         obj=case,

@@ -135,10 +135,13 @@ def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
         for row in child.materials.all()
         if row.status == CaseMaterial.Status.RESOLVED
     }
+    waiting = {c.bundle_key for c in children if c.waiting_for}
     materials = [
         {
             "index": i,
             "merged": m,
+            # Needed only by children that wait: fetched when they are dispatched.
+            "later": set(m.items) <= waiting,
             "requirement": Material.Requirement(m.requirement).label,
             "obtained": obtained.get(m.name),
             "errors": errors.get(f"materials.{m.name}", []),
