@@ -405,3 +405,4 @@ from tongban.cases.bundle_models import (  # noqa: E402, F401
     BundleCaseState,
     BundleNumberCounter,
 )
+from tongban.cases.joint_models import JointOpinion, JointReview  # noqa: E402, F401

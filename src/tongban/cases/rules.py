@@ -39,7 +39,21 @@ def _in_case_department(user: Any, case: Any) -> bool:
     )
 
 
+def _leads_joint_review(user: Any, case: Any) -> bool:
+    """The lead department's reviewer of a closed joint review over this case (one decision)."""
+    if not (user.is_authenticated and case is not None and user.department_id is not None):
+        return False
+    from tongban.cases.joint_models import JointReview, JointReviewState
+
+    return bool(
+        JointReview.objects.filter(
+            cases=case, lead_department_id=user.department_id, state=JointReviewState.CLOSED
+        ).exists()
+    )
+
+
 is_applicant = predicate(_is_applicant, name="is_applicant")
+leads_joint_review = predicate(_leads_joint_review, name="leads_joint_review")
 is_authorised_agent = predicate(_is_authorised_agent, name="is_authorised_agent")
 in_case_department = predicate(_in_case_department, name="in_case_department")
 department_reviewer = is_reviewer & in_case_department
@@ -54,6 +68,10 @@ def register() -> None:
     set_perm("cases.act_as_applicant", acts_for_applicant)
     set_perm("cases.accept_case", is_clerk | department_reviewer | is_administrator)
     set_perm("cases.review_case", department_reviewer | is_administrator)
+    set_perm(
+        "cases.decide_case",
+        department_reviewer | (is_reviewer & leads_joint_review) | is_administrator,
+    )
     set_perm("cases.approve_extension", department_reviewer | is_administrator)
     set_perm("cases.deliver_case", is_clerk | department_reviewer | is_administrator)
     set_perm("cases.terminate_case", department_reviewer | is_administrator)

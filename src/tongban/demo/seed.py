@@ -72,6 +72,11 @@ PEOPLE = [
     DemoPerson("steward_mzj", "郑民政", (Role.DATA_STEWARD,), "mzj", dt.date(1989, 4, 9)),
     # A second window clerk at the civic centre (社保医保 windows).
     DemoPerson("clerk2", "冯窗口", (Role.CLERK,), "rsj", dt.date(1993, 8, 22)),
+    # Reviewers of the departments in the bundles' joint reviews (开书店、工程建设).
+    DemoPerson("reviewer_whlv", "褚文审", (Role.REVIEWER,), "whlv", dt.date(1983, 10, 9)),
+    DemoPerson("reviewer_sthj", "卫环评", (Role.REVIEWER,), "sthj", dt.date(1990, 1, 25)),
+    DemoPerson("reviewer_cgj", "蒋城管", (Role.REVIEWER,), "cgj", dt.date(1988, 6, 30)),
+    DemoPerson("reviewer_zjj", "沈建设", (Role.REVIEWER,), "zjj", dt.date(1982, 3, 17)),
 ]
 
 

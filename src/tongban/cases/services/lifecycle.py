@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
+from tongban.cases.joint_models import JointReview, JointReviewState
 from tongban.cases.models import Case, Decision, Visit
 from tongban.cases.services import clock
 from tongban.cases.services.bundles import bundle_child_changed
@@ -107,7 +108,18 @@ def case_start_review(*, case: Case, actor: User) -> Case:
 
 
 @transaction.atomic
-def case_decide(*, case: Case, actor: User, decision: str, reason: str) -> Case:
+def case_decide(
+    *, case: Case, actor: User, decision: str, reason: str, joint: bool = False
+) -> Case:
+    """作出决定. A case under joint review is decided only by the review's one decision
+    (`joint`), never alone."""
+    if (
+        not joint
+        and JointReview.objects.filter(
+            cases=case, state__in=[JointReviewState.OPEN, JointReviewState.CLOSED]
+        ).exists()
+    ):
+        raise ValidationError({"decision": ["该办件正在联合审查，须由牵头部门统一作出决定"]})
     if decision not in Decision.values:
         raise ValidationError({"decision": ["决定应为准予或不予许可"]})
     text = reason.strip()
@@ -122,7 +134,7 @@ def case_decide(*, case: Case, actor: User, decision: str, reason: str) -> Case:
     case = _step(
         case,
         actor=actor,
-        permission="cases.review_case",
+        permission="cases.decide_case",
         transition=Case.decide,
         action="decide",
         label="作出决定",
