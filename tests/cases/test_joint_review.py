@@ -144,3 +144,31 @@ def test_convening_needs_cases_under_review_and_the_lead(demo_city: None) -> Non
         )
     assert {"cases", "place"} <= set(error.value.message_dict)
     assert not JointReview.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_decision_issues_the_signed_opinion_form(demo_city: None) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from tongban.certificates.models import Certificate
+    from tongban.certificates.services import certificate_verify
+
+    # Accepted on a Monday in 2026 (the calendar on file); decided and sealed today, within
+    # the seal certificate's validity.
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC), tick=True):
+        agenda, lead = _in_review()
+    review = joint_review_convene(
+        actor=lead, cases=agenda, participants=[], meeting_at=timezone.now(), place="联审室"
+    )
+    joint_opinion_enter(actor=lead, review=review, opinion="agree")
+    for case in agenda:
+        joint_opinion_enter(actor=_reviewer(case), review=review, opinion="agree")
+    joint_review_close(actor=lead, review=review)
+    joint_review_decide(actor=lead, review=review, decision="grant")
+    form = Certificate.objects.get(joint_review=review)
+    assert form.type.code == "joint_opinion" and "联审〔" in form.number
+    text = "".join(PdfReader(io.BytesIO(bytes(form.pdf))).pages[0].extract_text().split())
+    assert "联合审查意见书" in text and "生态环境" in text and "同意" in text
+    assert certificate_verify(bytes(form.pdf)).status == "valid"

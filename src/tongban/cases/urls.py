@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.cases.views import applicant, bundles, workbench
+from tongban.cases.views import applicant, bundles, joint, workbench
 
 app_name = "cases"
 
@@ -17,5 +17,7 @@ urlpatterns = [
     path("workbench/", workbench.worklist, name="worklist"),
     path("workbench/cases/<int:case_id>/", workbench.case_page, name="case"),
     path("workbench/cases/<int:case_id>/reveal/", workbench.reveal_applicant, name="reveal"),
+    path("workbench/cases/<int:case_id>/joint/", joint.joint_new, name="joint_new"),
+    path("workbench/joint/<int:review_id>/", joint.joint_page, name="joint"),
     path("workbench/cases/<int:case_id>/<str:action>/", workbench.act, name="act"),
 ]

@@ -7,10 +7,10 @@ class CertificatesConfig(AppConfig):
     verbose_name = "电子证照"
 
     def ready(self) -> None:
-        from tongban.cases.services.results import result_makers
+        from tongban.cases.services.results import joint_decision_makers, result_makers
         from tongban.certificates import rules
         from tongban.certificates.library import CertificateLibrary
-        from tongban.certificates.services import certificate_issue
+        from tongban.certificates.services import certificate_issue, opinion_issue
         from tongban.certificates.signers import DemoSealSigner, seal_signers
         from tongban.exchange.providers import providers
 
@@ -19,4 +19,7 @@ class CertificatesConfig(AppConfig):
         providers.register("certificates", CertificateLibrary())
         result_makers.register(
             "certificates", lambda case, actor: certificate_issue(case=case, actor=actor)
+        )
+        joint_decision_makers.register(
+            "certificates", lambda review, actor: opinion_issue(review=review, actor=actor)
         )

@@ -17,6 +17,7 @@ class Template(models.TextChoices):
     LICENCE = "licence", _("执照（横版）")
     PERMIT = "permit", _("许可证（竖版）")
     DECISION = "decision", _("决定书")
+    OPINION = "opinion", _("联合审查意见书")
 
 
 class HolderKind(models.TextChoices):
@@ -95,6 +96,14 @@ class Certificate(models.Model):
         blank=True,
         related_name="certificates",
         verbose_name="办件",
+    )
+    joint_review = models.ForeignKey(
+        "cases.JointReview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name="联合审查",
     )
     holder_kind = models.CharField("持证主体", max_length=10, choices=HolderKind.choices)
     holder_name = models.CharField("持证者", max_length=200)

@@ -103,6 +103,9 @@ def make_seal_authority(folder: Path, *, holder: str, years: int = 10) -> None:
     """A root certificate authority and one seal certificate issued by it, written to
     `folder` as ca.pem, seal.pem and seal.key (the key readable by its owner only)."""
     now = dt.datetime.now(dt.UTC)
+    # Valid from well before today: the demo city replays past days (time travel in tests,
+    # seeded history), and a seal must have been valid when each document was signed.
+    since = now - dt.timedelta(days=365 * 3)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name(f"{settings.CITY_NAME}电子印章根证书（演示）")
     ca = (
@@ -111,7 +114,7 @@ def make_seal_authority(folder: Path, *, holder: str, years: int = 10) -> None:
         .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_before(since)
         .not_valid_after(now + dt.timedelta(days=365 * (years + 5)))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(_usage(sign_certs=True), critical=True)
@@ -125,7 +128,7 @@ def make_seal_authority(folder: Path, *, holder: str, years: int = 10) -> None:
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_before(since)
         .not_valid_after(now + dt.timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_usage(sign_certs=False), critical=True)

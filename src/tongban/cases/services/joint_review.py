@@ -22,6 +22,7 @@ from tongban.cases.bundle_models import BundleCase
 from tongban.cases.joint_models import JointOpinion, JointReview, JointReviewState, OpinionKind
 from tongban.cases.models import Case, CaseState, Decision
 from tongban.cases.services.events import case_event
+from tongban.cases.services.results import joint_decision_make
 from tongban.core.audit import audit_log
 
 REVIEWABLE = {CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED}
@@ -200,4 +201,5 @@ def joint_review_decide(
         obj=review,
         changes={"decision": decision, "state": ["closed", "decided"]},
     )
+    joint_decision_make(review, actor)  # the opinion form, signed with the one seal
     return review

@@ -5,6 +5,7 @@ producing transaction: if it fails, the case stays decided and nothing is half-m
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
@@ -18,3 +19,14 @@ result_makers: Registry[ResultMaker] = Registry("result maker")
 def results_make(case: Case, actor: User) -> None:
     for name in result_makers.names():
         result_makers.get(name)(case, actor)
+
+
+# What else is made when a joint review's one decision is taken (the signed opinion form).
+JointMaker = Callable[[Any, User], object]
+
+joint_decision_makers: Registry[JointMaker] = Registry("joint decision maker")
+
+
+def joint_decision_make(review: Any, actor: User) -> None:
+    for name in joint_decision_makers.names():
+        joint_decision_makers.get(name)(review, actor)

@@ -20,6 +20,7 @@ from tongban.cases.models import Case, CaseState, Suspension, Warning
 from tongban.cases.presenters import case_full, case_summary
 from tongban.cases.services import lifecycle as lc
 from tongban.cases.views.common import access_case, run_step, signed_in
+from tongban.cases.views.joint import may_convene
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
@@ -106,6 +107,7 @@ def _case_page(request: HttpRequest, case_id: int, revealed: dict[str, str] | No
                 "review": user.has_perm("cases.review_case", case),
                 "deliver": user.has_perm("cases.deliver_case", case),
                 "terminate": user.has_perm("cases.terminate_case", case),
+                "convene": may_convene(user, case),
             },
         },
     )
