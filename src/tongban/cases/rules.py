@@ -52,7 +52,17 @@ def _leads_joint_review(user: Any, case: Any) -> bool:
     )
 
 
+def _leads_bundle(user: Any, case: Any) -> bool:
+    """The lead department of the 一件事 this case belongs to (it coordinates every part)."""
+    if not (user.is_authenticated and case is not None and user.department_id is not None):
+        return False
+    if case.bundle_case_id is None:
+        return False
+    return bool(case.bundle_case.bundle.lead_department_id == user.department_id)
+
+
 is_applicant = predicate(_is_applicant, name="is_applicant")
+leads_bundle = predicate(_leads_bundle, name="leads_bundle")
 leads_joint_review = predicate(_leads_joint_review, name="leads_joint_review")
 is_authorised_agent = predicate(_is_authorised_agent, name="is_authorised_agent")
 in_case_department = predicate(_in_case_department, name="in_case_department")
@@ -63,7 +73,12 @@ acts_for_applicant = is_applicant | is_authorised_agent
 def register() -> None:
     set_perm(
         "cases.view_case",
-        acts_for_applicant | is_clerk | department_reviewer | is_hall_manager | is_administrator,
+        acts_for_applicant
+        | is_clerk
+        | department_reviewer
+        | (is_reviewer & leads_bundle)
+        | is_hall_manager
+        | is_administrator,
     )
     set_perm("cases.act_as_applicant", acts_for_applicant)
     set_perm("cases.accept_case", is_clerk | department_reviewer | is_administrator)

@@ -95,7 +95,7 @@ def case_worklist(
 
 def case_detail(pk: int) -> Case | None:
     case = (
-        Case.objects.select_related("applicant", "enterprise", "created_by")
+        Case.objects.select_related("applicant", "enterprise", "created_by", "bundle_case__bundle")
         .prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor__department")),
             Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")),

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_joint_review'),
-        ('certificates', '0001_initial'),
+        ("cases", "0006_joint_review"),
+        ("certificates", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='joint_review',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='cases.jointreview', verbose_name='联合审查'),
+            model_name="certificate",
+            name="joint_review",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="certificates",
+                to="cases.jointreview",
+                verbose_name="联合审查",
+            ),
         ),
         migrations.AlterField(
-            model_name='certificatetype',
-            name='template',
-            field=models.CharField(choices=[('licence', '执照（横版）'), ('permit', '许可证（竖版）'), ('decision', '决定书'), ('opinion', '联合审查意见书')], max_length=10, verbose_name='版式'),
+            model_name="certificatetype",
+            name="template",
+            field=models.CharField(
+                choices=[
+                    ("licence", "执照（横版）"),
+                    ("permit", "许可证（竖版）"),
+                    ("decision", "决定书"),
+                    ("opinion", "联合审查意见书"),
+                ],
+                max_length=10,
+                verbose_name="版式",
+            ),
         ),
     ]
