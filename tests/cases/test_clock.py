@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.cases.test_lifecycle import _accepted
+from tests.core.test_calendar import PACKAGE
 from tongban.accounts.models import User
 from tongban.cases.models import Case, Warning
 from tongban.cases.services import lifecycle as lc
@@ -158,3 +159,24 @@ def test_terminating_a_suspended_case_closes_its_suspension(
     )
     case = lc.case_terminate(case=case, actor=reviewer, reason="申请人放弃")
     assert case.state == "terminated" and not case.suspensions.filter(ended_on__isnull=True)
+
+
+@settings(max_examples=40)
+@given(accept=days_2026, halves=st.integers(0, 60))
+def test_a_half_day_promise_is_due_by_the_end_of_the_next_whole_working_day(
+    accept: dt.date, halves: int
+) -> None:
+    """半日办结: 0.5 → the next working day; 14.5 → 15; whole days unchanged; never earlier
+    than the whole days below it, never later than the whole days above it."""
+    import math
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from tongban.cases.services.clock import clock_start
+
+    calendar = PACKAGE
+    limit = Decimal(halves) / 2
+    case = SimpleNamespace(item=SimpleNamespace(legal_limit_days=60, promised_limit_days=limit))
+    clock_start(case, on=accept, calendar=calendar)  # type: ignore[arg-type]
+    assert case.promised_due == calendar.add_working_days(accept, math.ceil(limit))
+    assert calendar.add_working_days(accept, int(limit)) <= case.promised_due

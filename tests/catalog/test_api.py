@@ -26,7 +26,7 @@ def test_the_list_is_not_n_plus_one(client: Client, demo_city: None) -> None:
 def test_a_guide_has_materials_with_their_situations(client: Client, demo_city: None) -> None:
     code = ServiceItem.objects.get(name="食品经营许可", state="published").code
     body = client.get(f"/api/catalog/items/{code}").json()
-    assert body["legal_limit_days"] == 20 and body["promised_limit_days"] == 5
+    assert body["legal_limit_days"] == 20 and body["promised_limit_days"] == 11
     assert body["case_kind"] == "承诺件"
     layout = next(m for m in body["materials"] if m["name"].startswith("与食品经营相适应"))
     assert set(layout["applies_when"]) == {"business.drinks", "business.catering"}

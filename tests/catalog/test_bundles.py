@@ -163,8 +163,10 @@ def test_the_demo_bundles_and_their_guide_pages(demo_city: None, client: Any) ->
     listing = client.get("/guide/bundles/").content.decode()
     assert "开书店一件事" in listing and "企业开办一件事" in listing
     page = client.get("/guide/bundles/open-bookstore/?s_drinks=yes").content.decode()
-    assert 'data-testid="serial-days">22<' in page  # 1 + 5 + 5 + 10 + 1, from the catalogue
-    assert 'data-testid="bundle-days">11<' in page  # licence, then the EIA's 10
+    # The article's figures, from the catalogue: 0.5 + 14.5 + 11 + 14.5 + 5 one by one; the
+    # half-day licence, then the longest of the four that need it.
+    assert 'data-testid="serial-days">45.5<' in page
+    assert 'data-testid="bundle-days">15<' in page
     assert 'data-testid="visits">5 → 1<' in page  # food licence: on-site check, one window
     assert page.count('data-testid="bundle-item"') == 5
     assert client.get("/guide/bundles/nope/").status_code == 404

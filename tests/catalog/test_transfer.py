@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import yaml
 
@@ -52,13 +54,13 @@ def test_importing_the_same_catalog_again_changes_nothing(demo_city: None) -> No
 def test_a_changed_item_becomes_a_new_published_version(demo_city: None) -> None:
     document = _document()
     food = next(i for i in document["items"] if i["name"] == "食品经营许可")
-    food["promised_limit_days"] = 3
+    food["promised_limit_days"] = 2.5  # a half-day promise survives export and import
     report = catalog_import(text=yaml.safe_dump(document, allow_unicode=True))
     assert len(report.new_versions) == 1
     versions = ServiceItem.objects.filter(name="食品经营许可").order_by("version")
     assert [(v.version, v.state, v.promised_limit_days) for v in versions] == [
-        (1, "superseded", 5),
-        (2, "published", 3),
+        (1, "superseded", 11),
+        (2, "published", Decimal("2.5")),
     ]
 
 

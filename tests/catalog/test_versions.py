@@ -77,6 +77,19 @@ def test_a_promised_limit_above_the_legal_limit_is_refused_naming_the_field(
     assert draft.promised_limit_days == 5
 
 
+def test_a_promise_is_whole_or_half_working_days(published: ServiceItem) -> None:
+    from decimal import Decimal
+
+    draft = item_new_draft(item=published)
+    for bad in (Decimal("0.3"), Decimal("-1")):
+        with pytest.raises(ValidationError) as caught:
+            item_update_draft(item=draft, promised_limit_days=bad)
+        assert "半个工作日" in caught.value.message_dict["promised_limit_days"][0]
+    item_update_draft(item=draft, promised_limit_days=Decimal("0.5"))
+    draft.refresh_from_db()
+    assert draft.promised_limit_days == Decimal("0.5") and not draft.is_immediate
+
+
 def test_the_database_itself_refuses_a_promised_limit_above_the_legal_limit(
     published: ServiceItem,
 ) -> None:

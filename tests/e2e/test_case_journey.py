@@ -130,6 +130,6 @@ def test_apply_correct_accept_decide_complete(
     ]
     # The result is the signed food business licence, on the case page.
     assert "食品经营许可证" in page.get_by_test_id("certificate").inner_text()
-    # Accepted Monday 2026-03-02 with a 5-working-day promise: due Monday 03-09.
-    assert page.get_by_test_id("promised-due").inner_text() == "03-09"
+    # Accepted Monday 2026-03-02 with an 11-working-day promise: due Tuesday 03-17.
+    assert page.get_by_test_id("promised-due").inner_text() == "03-17"
     assert "目录缺少进货查验制度" in page.get_by_test_id("timeline").inner_text()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tongban.cases.bundle_figures import bundle_figures
 from tongban.cases.figures import materials_figures
 from tongban.catalog import selectors as catalog
 
@@ -31,5 +32,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
             "life_events": list(figures.by_life_event.values()),
             "items": list(figures.by_item.values())[:30],
+            "bundles": bundle_figures(),
         },
     )

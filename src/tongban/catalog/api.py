@@ -44,7 +44,7 @@ def _summary(item: ServiceItem) -> dict[str, object]:
         "item_type_label": str(ItemType(item.item_type).label),
         "audience": item.audience,
         "legal_limit_days": item.legal_limit_days,
-        "promised_limit_days": item.promised_limit_days,
+        "promised_limit_days": float(item.promised_limit_days),
         "visits_required": item.visits_required,
         "online_depth": item.online_depth,
         "url": reverse("catalog:item_guide", args=[item.code]),

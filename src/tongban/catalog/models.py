@@ -3,6 +3,8 @@ and materials, following the national catalogue's fields."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -71,6 +73,12 @@ class LifeEvent(models.Model):
         return self.name
 
 
+def validate_half_days(value: Decimal) -> None:
+    """Promised limits are whole or half working days, never negative."""
+    if value < 0 or (value * 2) % 1 != 0:
+        raise ValidationError("承诺办结时限应为0或半个工作日的整数倍（如 0.5、1、14.5）")
+
+
 class ServiceItem(models.Model):
     """One version of a service item. A published version is never edited: editing makes a new
     draft, and cases keep pointing at the version they were created under."""
@@ -96,8 +104,13 @@ class ServiceItem(models.Model):
     audience = models.CharField("服务对象", max_length=12, choices=Audience.choices)
     life_events = models.ManyToManyField(LifeEvent, blank=True, verbose_name="主题事件")
     legal_limit_days = models.PositiveSmallIntegerField("法定办结时限（工作日）")
-    promised_limit_days = models.PositiveSmallIntegerField(
-        "承诺办结时限（工作日）", help_text="0 表示即办"
+    # Whole or half working days (半日办结): 0 is 即办, 0.5 half a day.
+    promised_limit_days = models.DecimalField(
+        "承诺办结时限（工作日）",
+        max_digits=4,
+        decimal_places=1,
+        validators=[validate_half_days],
+        help_text="0 表示即办；可按半个工作日承诺（如 0.5、14.5）",
     )
     visits_required = models.PositiveSmallIntegerField("到办事现场次数")
     visits_reason = models.CharField("需到现场的原因", max_length=200, blank=True)
@@ -160,7 +173,7 @@ class ServiceItem(models.Model):
         """Share by which the promised limit undercuts the legal one (0.75 = 75% shorter)."""
         if not self.legal_limit_days:
             return None
-        return 1 - self.promised_limit_days / self.legal_limit_days
+        return float(1 - self.promised_limit_days / self.legal_limit_days)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

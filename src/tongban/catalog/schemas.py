@@ -25,7 +25,7 @@ class ItemSummaryOut(Schema):
     item_type_label: str
     audience: str
     legal_limit_days: int
-    promised_limit_days: int
+    promised_limit_days: float
     visits_required: int
     online_depth: int
     url: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import caches
 from django.db import connection
@@ -235,12 +236,13 @@ def catalog_stats() -> CatalogStats:
     by_type = {code: 0 for code in ItemType.values}
     by_visits = {"0": 0, "1": 0, "2+": 0}
     ratios: list[float] = []
-    legal_sum = promised_sum = immediate = unbased = 0
+    legal_sum = immediate = unbased = 0
+    promised_sum = Decimal(0)
     for item_type, visits, legal, promised, has_unbased in rows:
         by_type[item_type] += 1
         by_visits["0" if visits == 0 else "1" if visits == 1 else "2+"] += 1
         if legal:
-            ratios.append(promised / legal)
+            ratios.append(float(promised / legal))
             legal_sum += legal
             promised_sum += promised
         immediate += promised == 0
@@ -252,7 +254,7 @@ def catalog_stats() -> CatalogStats:
         no_visit_share=by_visits["0"] / total if total else None,
         at_most_one_visit_share=(by_visits["0"] + by_visits["1"]) / total if total else None,
         mean_promised_to_legal=sum(ratios) / len(ratios) if ratios else None,
-        total_limit_reduction=1 - promised_sum / legal_sum if legal_sum else None,
+        total_limit_reduction=float(1 - promised_sum / legal_sum) if legal_sum else None,
         immediate_items=immediate,
         unbased_precondition_items=unbased,
     )

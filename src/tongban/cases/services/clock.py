@@ -7,6 +7,7 @@ Invariant: a due date never moves earlier. Suspension covers the working days in
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -26,7 +27,8 @@ def clock_start(case: Case, *, on: dt.date, calendar: WorkingCalendar | None = N
     cal = calendar or db_calendar()
     case.accepted_on = on
     case.legal_due = cal.add_working_days(on, case.item.legal_limit_days)
-    case.promised_due = cal.add_working_days(on, case.item.promised_limit_days)
+    # A half-day promise (0.5, 14.5) is due by the end of the next whole working day.
+    case.promised_due = cal.add_working_days(on, math.ceil(case.item.promised_limit_days))
 
 
 def clock_suspend(case: Case, *, kind: str, reason: str, on: dt.date) -> Suspension | None:

@@ -6,7 +6,9 @@ the field it concerns, and nothing is written unless all of them pass.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -82,6 +84,9 @@ class ImportReport:
 def item_to_dict(item: ServiceItem) -> dict[str, Any]:
     """The item version as plain data: the export format and the basis of version copies."""
     data: dict[str, Any] = {name: getattr(item, name) for name in ITEM_FIELDS}
+    # YAML has no decimals: a half-day limit is written as 14.5, a whole one as 15.
+    promised = item.promised_limit_days
+    data["promised_limit_days"] = int(promised) if promised == int(promised) else float(promised)
     data["department"] = item.department.code
     data["life_events"] = sorted(e.code for e in item.life_events.all())
     data["legal_bases"] = [
@@ -171,6 +176,9 @@ def item_from_dict(
         raise ValidationError({"department": [f"部门“{data['department']}”不存在"]})
     values = {name: data[name] for name in ITEM_FIELDS if name in data}
     item = ServiceItem(department=department, version=version, state=state, previous=previous)
+    if isinstance(values.get("promised_limit_days"), int | float | str):
+        with contextlib.suppress(InvalidOperation):  # else full_clean names the field
+            values["promised_limit_days"] = Decimal(str(values["promised_limit_days"]))
     for name, value in values.items():
         setattr(item, name, value)
     if state == ServiceItem.State.PUBLISHED:
