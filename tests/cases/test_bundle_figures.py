@@ -55,3 +55,43 @@ def test_figures_from_a_completed_bookstore(demo_city: None) -> None:
     admin.force_login(User.objects.get(username="admin"))
     page = admin.get("/manage/overview/").content.decode()
     assert 'data-code="open-bookstore"' in page and "45.5 / 15" in page
+
+
+@pytest.mark.django_db
+def test_one_pickup_for_every_result(demo_city: None) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tongban.cases.models import Visit
+    from tongban.cases.services.bundles import bundle_deliver
+
+    clerk = User.objects.get(username="clerk")
+    with time_machine.travel(MONDAY, tick=False):
+        parent = _submitted(drinks="no")
+        licence = Case.objects.get(bundle_case=parent, bundle_key="licence")
+        reviewer = User.objects.get(department=licence.department, role_grants__role="reviewer")
+        licence = lc.case_start_pre_review(case=licence, actor=clerk)
+        licence = lc.case_accept(case=licence, actor=clerk)
+        licence = lc.case_start_review(case=licence, actor=reviewer)
+        licence = lc.case_decide(case=licence, actor=reviewer, decision="grant", reason="")
+        lc.case_produce_result(case=licence, actor=reviewer)
+        with pytest.raises(ValidationError) as error:
+            bundle_deliver(parent=parent, actor=clerk, mode="window", in_person=True)
+        assert "尚有事项的结果未制作完成" in error.value.messages[0]
+        for child in Case.objects.filter(bundle_case=parent).exclude(bundle_key="licence"):
+            reviewer = User.objects.get(department=child.department, role_grants__role="reviewer")
+            child = lc.case_start_pre_review(case=child, actor=clerk)
+            child = lc.case_accept(case=child, actor=clerk)
+            child = lc.case_start_review(case=child, actor=reviewer)
+            child = lc.case_decide(case=child, actor=reviewer, decision="grant", reason="")
+            lc.case_produce_result(case=child, actor=reviewer)
+        applicant = Client()
+        applicant.force_login(User.objects.get(username="zhangsan"))
+        url = f"/workbench/bundles/{parent.pk}/deliver/"
+        assert applicant.post(url, {"mode": "window"}).status_code == 404
+        window = Client()
+        window.force_login(clerk)
+        answer = window.post(url, {"mode": "window", "in_person": "1"})
+        assert answer.status_code == 302
+        delivered = list(Case.objects.filter(bundle_case=parent))
+    assert len(delivered) == 4 and {c.state for c in delivered} == {CaseState.DELIVERED}
+    assert Visit.objects.filter(case__bundle_case=parent).count() == 1

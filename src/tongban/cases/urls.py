@@ -9,6 +9,11 @@ urlpatterns = [
     path("my/cases/", applicant.mine, name="mine"),
     path("bundles/<slug:code>/apply/", bundles.bundle_apply, name="bundle_apply"),
     path("my/bundles/<int:bundle_case_id>/", bundles.bundle_detail, name="bundle_detail"),
+    path(
+        "workbench/bundles/<int:bundle_case_id>/deliver/",
+        bundles.bundle_deliver_all,
+        name="bundle_deliver",
+    ),
     path("my/cases/<int:case_id>/", applicant.mine_detail, name="mine_detail"),
     path("my/cases/<int:case_id>/continue/", applicant.continue_draft, name="continue"),
     path("my/cases/<int:case_id>/form.pdf", applicant.mine_form_pdf, name="mine_form_pdf"),

@@ -349,3 +349,36 @@ def bundle_child_changed(case: Case) -> None:
         return
     parent = BundleCase.objects.select_related("bundle").get(pk=case.bundle_case_id)
     bundle_dispatch(parent)
+
+
+@transaction.atomic
+def bundle_deliver(
+    *, parent: BundleCase, actor: User, mode: str, in_person: bool = False
+) -> list[Case]:
+    """One pickup (一次领取): every result of the 一件事 handed over together, once they are
+    all produced; coming to the window for them is one visit, recorded on the first child."""
+    from tongban.cases.services.lifecycle import case_deliver
+
+    children = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(bundle_case=parent)
+        .select_related("item", "department")
+        .order_by("pk")
+    )
+    open_children = [c for c in children if not c.is_final]
+    if not open_children:
+        raise ValidationError({"bundle_case": ["该一件事没有待送达的结果"]})
+    if waiting := [c for c in open_children if c.state != CaseState.RESULT_READY]:
+        names = "、".join(c.item.name for c in waiting)
+        raise ValidationError({"bundle_case": [f"尚有事项的结果未制作完成：{names}"]})
+    delivered = []
+    for n, child in enumerate(open_children):
+        delivered.append(
+            case_deliver(case=child, actor=actor, mode=mode, in_person=in_person and n == 0)
+        )
+    audit_log(
+        action="bundle_case.deliver",
+        obj=parent,
+        changes={"mode": mode, "cases": [c.pk for c in delivered], "in_person": in_person},
+    )
+    return delivered

@@ -20,6 +20,7 @@ from tongban.cases.presenters import ACTION_LABELS
 from tongban.cases.services.bundles import (
     bundle_case_form,
     bundle_case_guide,
+    bundle_deliver,
     bundle_start,
     bundle_submit,
 )
@@ -162,3 +163,27 @@ def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_POST
+def bundle_deliver_all(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
+    """Window staff hand over every result of the 一件事 at once (一次领取)."""
+    user = signed_in(request)
+    parent = BundleCase.objects.filter(pk=bundle_case_id).first()
+    first = parent.children.order_by("pk").first() if parent else None
+    if parent is None or first is None or not user.has_perm("cases.deliver_case", first):
+        raise Http404("办件不存在")
+    try:
+        bundle_deliver(
+            parent=parent,
+            actor=user,
+            mode=request.POST.get("mode", ""),
+            in_person=bool(request.POST.get("in_person")),
+        )
+    except ValidationError as exc:
+        for field, problems in exc.message_dict.items():
+            messages.error(request, f"{field}：{'，'.join(problems)}")
+    else:
+        messages.success(request, "一件事的全部办理结果已一次送达")
+    return redirect("cases:case", case_id=int(request.POST.get("back") or first.pk))
