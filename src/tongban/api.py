@@ -17,6 +17,7 @@ from tongban.accounts.api import router as accounts_router
 from tongban.analytics.api import router as analytics_router
 from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
+from tongban.cases.bundle_api import router as bundles_router
 from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
@@ -51,6 +52,7 @@ api.add_router("/exchange", analytics_router)
 api.add_router("/hall", hall_router)
 api.add_router("/forms", forms_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/bundles", bundles_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

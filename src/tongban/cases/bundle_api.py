@@ -1,0 +1,165 @@
+"""一件事 API: start a bundle case, read it (its children and, while a draft, the one material
+list with the index each upload goes under), submit it once (the merged form as JSON, files
+as m_<index>). Only the applicant (or whoever started it) sees it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.security import SessionAuth
+
+from tongban.accounts.models import User
+from tongban.cases.bundle_models import BundleCase
+from tongban.cases.services.bundles import bundle_case_guide, bundle_start, bundle_submit
+from tongban.catalog.models import Bundle
+from tongban.core.ids import normalize_uscc
+
+router = Router(tags=["一件事 bundles"], auth=SessionAuth())
+
+
+class BundleStartIn(Schema):
+    idempotency_key: str
+    enterprise_uscc: str = ""
+    choices: dict[str, str] = {}
+
+
+class ChildOut(Schema):
+    key: str
+    case_id: int
+    item: str
+    department: str
+    state: str
+    waiting_for: list[str]
+    promised_due: str | None
+
+
+class MaterialOut(Schema):
+    index: int
+    name: str
+    requirement: str
+    source: str
+    items: list[str]
+
+
+class BundleCaseOut(Schema):
+    id: int
+    number: str | None
+    bundle: str
+    state: str
+    choices: dict[str, str]
+    serial_days: float
+    critical_days: float
+    children: list[ChildOut]
+    materials: list[MaterialOut]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)  # noqa: S101 — SessionAuth
+    return user
+
+
+def _own(request: HttpRequest, bundle_case_id: int) -> BundleCase:
+    user = _user(request)
+    parent = BundleCase.objects.select_related("bundle").filter(pk=bundle_case_id).first()
+    if parent is None or user.pk not in (parent.applicant_id, parent.created_by_id):
+        raise Http404("办件不存在")
+    return parent
+
+
+def _out(parent: BundleCase) -> dict[str, Any]:
+    children = parent.children.select_related("item", "department").order_by("pk")
+    materials = []
+    if parent.state == "draft":
+        materials = [
+            {
+                "index": i,
+                "name": m.name,
+                "requirement": m.requirement,
+                "source": m.source,
+                "items": list(m.items),
+            }
+            for i, m in enumerate(bundle_case_guide(parent).materials)
+        ]
+    return {
+        "id": parent.pk,
+        "number": parent.number,
+        "bundle": parent.bundle.code,
+        "state": parent.state,
+        "choices": parent.choices,
+        "serial_days": float(parent.serial_days),
+        "critical_days": float(parent.critical_days),
+        "children": [
+            {
+                "key": c.bundle_key,
+                "case_id": c.pk,
+                "item": c.item.name,
+                "department": c.department.name,
+                "state": c.state,
+                "waiting_for": list(c.waiting_for),
+                "promised_due": c.promised_due.isoformat() if c.promised_due else None,
+            }
+            for c in children
+        ],
+        "materials": materials,
+    }
+
+
+@router.post("/{code}/start", response=BundleCaseOut, summary="开始一件事申请（幂等）")
+def start(request: HttpRequest, code: str, body: BundleStartIn) -> dict[str, Any]:
+    user = _user(request)
+    bundle = Bundle.objects.filter(code=code, active=True).first()
+    if bundle is None:
+        raise Http404("一件事不存在")
+    enterprise = None
+    if body.enterprise_uscc:
+        enterprise = user.enterprises.filter(uscc=normalize_uscc(body.enterprise_uscc)).first()
+        if enterprise is None:
+            raise ValidationError({"enterprise_uscc": ["您不是该企业的经办人"]})
+    elif bundle.audience == "enterprise":
+        raise ValidationError({"enterprise_uscc": ["法人一件事须以企业名义申请"]})
+    parent = bundle_start(
+        actor=user,
+        bundle=bundle,
+        applicant=user,
+        enterprise=enterprise,
+        choices=body.choices,
+        idempotency_key=body.idempotency_key,
+    )
+    return _out(parent)
+
+
+@router.get("/cases/{bundle_case_id}", response=BundleCaseOut, summary="一件事办件：各部门进度")
+def detail(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
+    return _out(_own(request, bundle_case_id))
+
+
+@router.post(
+    "/cases/{bundle_case_id}/submit", response=BundleCaseOut, summary="一次提交（合并表单与材料）"
+)
+def submit(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
+    parent = _own(request, bundle_case_id)
+    raw = request.POST.get("form_data", "{}")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ValidationError({"form_data": ["应为JSON格式"]}) from exc
+    if not isinstance(data, dict):
+        raise ValidationError({"form_data": ["应为JSON对象"]})
+    names = [m.name for m in bundle_case_guide(parent).materials]
+    files: dict[str, UploadedFile] = {}
+    for field in request.FILES:
+        index = field[2:]
+        if not field.startswith("m_") or not index.isdigit() or int(index) >= len(names):
+            raise ValidationError({field: ["文件字段应命名为 m_<材料序号>（见 materials）"]})
+        upload = request.FILES.get(field)
+        if isinstance(upload, UploadedFile):
+            files[names[int(index)]] = upload
+    bundle_submit(parent=parent, actor=_user(request), data=data, files=files)
+    parent.refresh_from_db()
+    return _out(parent)
