@@ -1,8 +1,10 @@
-"""Journey: 张三 opens the bookstore bundle's guide (45.5 serial vs critical-path days from the
-catalogue would need half-day limits: the page shows the catalogue's own figures), applies once
-with one merged form and one material list; the licence goes to its department at once and the
-other four when the licence is issued; a correction requested on one child leaves the others
-running; the applicant follows every part on one page."""
+"""Journey (issue 6's "done when", with the joint review in test_joint_review_journey): 张三
+opens the bookstore bundle's guide (45.5 working days one by one vs 15 as one bundle, from the
+catalogue), applies once with one merged form and one material list; the licence goes to its
+department at once and the other four when the licence is issued; the licence is a signed
+certificate the verification page accepts, and one flipped byte is reported as tampered; a
+window's correction request on one child leaves the others running; the applicant follows
+every part on one page."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_case_journey import _sign_in
+from tests.e2e.test_case_journey import _act, _sign_in, _sign_out
 from tongban.accounts.models import User
 from tongban.cases.bundle_models import BundleCase
 from tongban.cases.models import Case
@@ -59,9 +61,9 @@ def test_the_bookstore_bundle_applied_once_and_dispatched(
 
     _sign_in(page, base, "zhangsan")
     page.goto(f"{base}/guide/bundles/open-bookstore/?s_drinks=yes")
-    serial = page.get_by_test_id("serial-days").inner_text()
-    bundle_days = page.get_by_test_id("bundle-days").inner_text()
-    assert float(bundle_days) < float(serial)
+    # The article's figures, computed from the catalogue's promised limits.
+    assert page.get_by_test_id("serial-days").inner_text() == "45.5"
+    assert page.get_by_test_id("bundle-days").inner_text() == "15"
     assert page.get_by_test_id("visits").inner_text() == "5 → 1"
     page.get_by_role("button", name="按所选情形一次申请").click()
 
@@ -109,16 +111,48 @@ def test_the_bookstore_bundle_applied_once_and_dispatched(
     )
     assert len(departments) == 4  # the market regulator handles the licence and the food permit
 
-    # One correction request on the food permit; the others run on.
+    # The licence is a signed certificate: the applicant downloads it from the licence's
+    # page; the verification page accepts it and reports one flipped byte as tampered.
+    page.reload()
+    page.get_by_test_id("bundle-child").filter(has_text="营业执照").get_by_role("link").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("certificate-pdf").click()
+    licence_pdf = tmp_path / "licence.pdf"
+    download.value.save_as(licence_pdf)
+    page.goto(f"{base}/certificates/verify/")
+    page.get_by_label("证照文件（PDF）").set_input_files(str(licence_pdf))
+    page.get_by_role("button", name="核验").click()
+    assert page.get_by_test_id("verify-status").get_attribute("data-status") == "valid"
+    flipped = bytearray(licence_pdf.read_bytes())
+    flipped[len(flipped) // 2] ^= 0x01
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(flipped))
+    page.get_by_label("证照文件（PDF）").set_input_files(str(tampered))
+    page.get_by_role("button", name="核验").click()
+    assert page.get_by_test_id("verify-status").get_attribute("data-status") == "tampered"
+    bundle_url = f"{base}/my/bundles/{parent.pk}/"
+    _sign_out(page)
+
+    # The window asks for a correction on the food permit; the others run on.
     food = Case.objects.get(bundle_case=parent, bundle_key="food")
-    food = lc.case_start_pre_review(case=food, actor=clerk)
-    row = food.materials.filter(material__source="applicant").first()
-    assert row is not None
-    lc.case_request_correction(case=food, actor=clerk, problems={row.material_id: "布局图不清晰"})
+    _sign_in(page, base, "clerk")
+    page.goto(f"{base}/workbench/cases/{food.pk}/")
+    _act(page, "开始预审")
+    page.locator("input[name^=problem_]").first.fill("布局图不清晰，请重新上传")
+    _act(page, "要求补正")
+    assert page.get_by_test_id("case-state").inner_text() == "待补正"
     publication = Case.objects.get(bundle_case=parent, bundle_key="publication")
-    publication = lc.case_start_pre_review(case=publication, actor=clerk)
-    lc.case_accept(case=publication, actor=clerk)
-    now = states()
+    page.goto(f"{base}/workbench/cases/{publication.pk}/")
+    _act(page, "开始预审")
+    _act(page, "受理")
+    _sign_out(page)
+
+    _sign_in(page, base, "zhangsan")
+    page.goto(bundle_url)
+    now = {
+        str(r.get_attribute("data-key")): str(r.get_attribute("data-state"))
+        for r in page.get_by_test_id("bundle-child").all()
+    }
     assert now["food"] == "correction" and now["publication"] == "accepted"
     assert now["eia"] == "submitted" and now["signboard"] == "submitted"
     timeline = page.get_by_test_id("bundle-timeline").inner_text()
