@@ -21,25 +21,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from inprocess import pct, setup_sqlite  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_CERT_RUNS", "40"))
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
-
-
-def _setup(data_dir: str) -> None:
-    os.environ["TONGBAN_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _decided_case() -> object:
@@ -79,7 +65,7 @@ def _decided_case() -> object:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tb-bench-cert-") as data_dir:
-        _setup(data_dir)
+        setup_sqlite(data_dir)
         from django.db import transaction
 
         from tongban.certificates.models import Certificate
@@ -124,7 +110,7 @@ def main() -> None:
 
     def line(name: str, values: list[float], goal: str = "") -> None:
         print(
-            f"  {name:<46} p50 {statistics.median(values):7.1f} ms  p90 {_pct(values, 0.9):7.1f} ms"
+            f"  {name:<46} p50 {statistics.median(values):7.1f} ms  p90 {pct(values, 0.9):7.1f} ms"
             f"  max {max(values):7.1f} ms  {goal}"
         )
 

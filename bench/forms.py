@@ -27,26 +27,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from inprocess import pct, setup_sqlite  # noqa: E402
+
 CARDS = int(os.environ.get("BENCH_FORMS_CARDS", "20"))
 LICENCES = int(os.environ.get("BENCH_FORMS_LICENCES", "6"))
 PDF_RUNS = int(os.environ.get("BENCH_FORMS_PDF_RUNS", "40"))
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
-
-
-def _setup(data_dir: str) -> None:
-    os.environ["TONGBAN_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def bench_reading(out: Path) -> None:
@@ -82,16 +67,16 @@ def bench_reading(out: Path) -> None:
             cell[1] += 1
     every = [v for values in read_ms.values() for v in values]
     print(f"\n== Reading an ID card (front), {len(every)} images, OCR + parse + validate ==")
-    p50, p90 = _pct(every, 0.5), _pct(every, 0.9)
+    p50, p90 = pct(every, 0.5), pct(every, 0.9)
     print(f"  all:   p50 {p50:6.0f} ms   p90 {p90:6.0f} ms   max {max(every):6.0f} ms")
     for variant, values in read_ms.items():
-        print(f"  {variant:13s} p50 {_pct(values, 0.5):6.0f} ms")
+        print(f"  {variant:13s} p50 {pct(values, 0.5):6.0f} ms")
     ratio = statistics.median(every) / statistics.median(engine_ms)
-    engine = _pct(engine_ms, 0.5)
+    engine = pct(engine_ms, 0.5)
     print(
         f"  baseline, OCR engine alone: p50 {engine:6.0f} ms  → reading = {ratio:.2f}× the engine"
     )
-    goal = "met" if _pct(every, 0.5) < 1500 else "NOT met"
+    goal = "met" if pct(every, 0.5) < 1500 else "NOT met"
     print(f"  goal p50 < 1500 ms: {goal}")
     print("\n== Field-level accuracy ==")
     for kind in ("id_card_front", "id_card_back", "business_licence"):
@@ -158,19 +143,19 @@ def bench_pdf() -> None:
         started = time.perf_counter()
         render_pdf("forms/bench_bare.html", {})
         bare.append((time.perf_counter() - started) * 1000)
-    p50, p90 = _pct(runs, 0.5), _pct(runs, 0.9)
+    p50, p90 = pct(runs, 0.5), pct(runs, 0.9)
     ratio = statistics.median(runs) / statistics.median(bare)
     print(f"\n== Filled-form PDF (食品经营许可, catering, with a table), {PDF_RUNS} renders ==")
     print(f"  p50 {p50:6.0f} ms   p90 {p90:6.0f} ms   (first render ever: {cold:.0f} ms)")
     print(
-        f"  baseline, a one-line page, same font: p50 {_pct(bare, 0.5):6.0f} ms → form {ratio:.2f}×"
+        f"  baseline, a one-line page, same font: p50 {pct(bare, 0.5):6.0f} ms → form {ratio:.2f}×"
     )
     print(f"  goal p50 < 300 ms: {'met' if p50 < 300 else 'NOT met'}")
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tongban-bench-forms-") as tmp:
-        _setup(tmp)
+        setup_sqlite(tmp)
         bench_reading(Path(tmp) / "documents")
         bench_pdf()
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.models import User
+from tongban.accounts.models import Department, User
 from tongban.cases.joint_models import JointReview
 from tongban.cases.models import Case, Decision
 from tongban.cases.services.events import case_event
@@ -91,23 +91,13 @@ def certificate_issue(*, case: Case, actor: User | None = None) -> Certificate |
     if existing is not None:
         return existing
     today = clock.localdate()
-    holder_kind, holder_name, holder_key = _holder(kind, case)
-    seal = seal_signer()
-    info = seal.info()
-    certificate = Certificate(
-        type=kind,
-        case=case,
-        holder_kind=holder_kind,
-        holder_name=holder_name,
-        holder_key=holder_key,
-        holder_user=case.applicant,
+    certificate = _new(
+        kind,
+        holder=_holder(kind, case),
+        applicant=case.applicant,
         issuer=case.department,
-        issued_on=today,
         valid_until=_valid_until(kind, today),
-        token=secrets.token_urlsafe(16),
-        seal_holder=info.holder,
-        seal_fingerprint=info.fingerprint,
-        number=number_next(kind, year=today.year, region=settings.REGION_CODE),
+        case=case,
     )
     certificate.data = {f["code"]: _value(str(f["source"]), case) for f in kind.fields}
     rows = [(str(f["label"]), certificate.data[f["code"]]) for f in kind.fields]
@@ -127,14 +117,53 @@ def certificate_issue(*, case: Case, actor: User | None = None) -> Certificate |
         "accepted_on": case.accepted_on or today,
     }
     _seal_and_save(certificate, rows, extra)
-    case_event(
-        case,
-        actor=actor,
-        action="issue_certificate",
-        note=f"签发{kind.name}（编号 {certificate.number}），加盖{certificate.seal_holder}电子印章",
-        data={"certificate": certificate.number},
-    )
+    _on_timeline(certificate, [case], actor)
     return certificate
+
+
+def _new(
+    kind: CertificateType,
+    *,
+    holder: tuple[str, str, str],
+    applicant: User,
+    issuer: Department,
+    valid_until: dt.date | None,
+    case: Case | None = None,
+    joint_review: JointReview | None = None,
+) -> Certificate:
+    """An unsaved certificate of `kind` issued today, numbered, with the seal that signs it."""
+    today = clock.localdate()
+    info = seal_signer().info()
+    return Certificate(
+        type=kind,
+        case=case,
+        joint_review=joint_review,
+        holder_kind=holder[0],
+        holder_name=holder[1],
+        holder_key=holder[2],
+        holder_user=applicant,
+        issuer=issuer,
+        issued_on=today,
+        valid_until=valid_until,
+        token=secrets.token_urlsafe(16),
+        seal_holder=info.holder,
+        seal_fingerprint=info.fingerprint,
+        number=number_next(kind, year=today.year, region=settings.REGION_CODE),
+    )
+
+
+def _on_timeline(certificate: Certificate, cases: list[Case], actor: User | None) -> None:
+    for case in cases:
+        case_event(
+            case,
+            actor=actor,
+            action="issue_certificate",
+            note=(
+                f"签发{certificate.type.name}（编号 {certificate.number}），"
+                f"加盖{certificate.seal_holder}电子印章"
+            ),
+            data={"certificate": certificate.number},
+        )
 
 
 def _seal_and_save(
@@ -180,22 +209,13 @@ def opinion_issue(*, review: JointReview, actor: User | None = None) -> Certific
     else:
         person = first.applicant
         holder = (HolderKind.PERSON, person.real_name or person.username, person.id_number or "")
-    today = clock.localdate()
-    info = seal_signer().info()
-    certificate = Certificate(
-        type=kind,
-        joint_review=review,
-        holder_kind=holder[0],
-        holder_name=holder[1],
-        holder_key=holder[2],
-        holder_user=first.applicant,
+    certificate = _new(
+        kind,
+        holder=holder,
+        applicant=first.applicant,
         issuer=review.lead_department,
-        issued_on=today,
         valid_until=None,
-        token=secrets.token_urlsafe(16),
-        seal_holder=info.holder,
-        seal_fingerprint=info.fingerprint,
-        number=number_next(kind, year=today.year, region=settings.REGION_CODE),
+        joint_review=review,
     )
     opinions = list(review.opinions.select_related("department"))
     certificate.data = {
@@ -211,14 +231,7 @@ def opinion_issue(*, review: JointReview, actor: User | None = None) -> Certific
         "granted": review.decision == Decision.GRANT,
     }
     _seal_and_save(certificate, [], extra)
-    for case in agenda:
-        case_event(
-            case,
-            actor=actor,
-            action="issue_certificate",
-            note=f"签发{kind.name}（编号 {certificate.number}），加盖{info.holder}电子印章",
-            data={"certificate": certificate.number},
-        )
+    _on_timeline(certificate, agenda, actor)
     return certificate
 
 
