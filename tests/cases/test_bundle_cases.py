@@ -210,3 +210,16 @@ def test_only_the_applicant_sees_the_bundle_case(demo_city: None) -> None:
     page = owner.get(url).content.decode()
     assert "一张表" in page and "一份材料清单" in page
     assert page.count('data-testid="bundle-child"') == 5
+
+
+@pytest.mark.django_db
+def test_only_the_applicant_submits(demo_city: None) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    parent = start()
+    data, files = complete_submission(parent)
+    with pytest.raises(PermissionDenied):
+        bundle_submit(
+            parent=parent, actor=User.objects.get(username="lisi"), data=data, files=files
+        )
+    assert BundleCase.objects.get(pk=parent.pk).state == "draft"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -200,8 +200,8 @@ def bundle_submit(
 ) -> BundleCase:
     """Submit the whole 一件事 once: everything checked first, then every child stored, and
     those without dependencies dispatched to their departments at once."""
-    if parent.created_by_id != actor.pk and parent.applicant_id != actor.pk:
-        raise ValidationError({"bundle_case": ["只有申请人可以提交"]})
+    if actor.pk not in (parent.created_by_id, parent.applicant_id):
+        raise PermissionDenied("只有申请人可以提交")
     if parent.state != BundleCaseState.DRAFT:
         return parent  # a retried submit returns the case as the first one left it
     guide = bundle_case_guide(parent)
