@@ -210,6 +210,8 @@ def test_only_the_applicant_sees_the_bundle_case(demo_city: None) -> None:
     page = owner.get(url).content.decode()
     assert "一张表" in page and "一份材料清单" in page
     assert page.count('data-testid="bundle-child"') == 5
+    mine = owner.get("/my/cases/").content.decode()
+    assert "我的一件事" in mine and f"/my/bundles/{parent.pk}/" in mine
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from tongban.cases.bundle_models import BundleCase
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation, Visit
 from tongban.catalog.models import ServiceItem
 from tongban.catalog.selectors import item_briefs, item_version
@@ -138,3 +139,12 @@ def with_visit_counts(page: list[Case]) -> list[Case]:
     for case in page:
         case.visit_count = counts.get(case.pk, 0)  # type: ignore[attr-defined]
     return page
+
+
+def bundle_cases_for_applicant(user_id: int) -> QuerySet[BundleCase]:
+    """The applicant's 一件事 cases, newest first (each also lists its children below)."""
+    return (
+        BundleCase.objects.filter(applicant_id=user_id)
+        .select_related("bundle", "enterprise")
+        .order_by("-created_at")
+    )

@@ -130,11 +130,15 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    cases = selectors.case_list_for_applicant(signed_in(request).pk)
+    user = signed_in(request)
+    cases = selectors.case_list_for_applicant(user.pk)
     return render(
         request,
         "cases/mine.html",
-        {"page": Paginator(cases, 20).get_page(request.GET.get("page"))},
+        {
+            "page": Paginator(cases, 20).get_page(request.GET.get("page")),
+            "bundle_cases": selectors.bundle_cases_for_applicant(user.pk)[:20],
+        },
     )
 
 
