@@ -53,3 +53,10 @@ class Command(BaseCommand):
             "自助机密钥打开取号机、叫号屏密钥打开叫号屏；clerk 在 /hall/console/ 签到叫号；"
             "zhangsan 可在 /hall/xa-civic/ 远程取号。"
         )
+        self.stdout.write(
+            "一件事：zhangsan 在 /guide/bundles/open-bookstore/ 一次申请开书店（45.5→15个工作日），"
+            "clerk 与各部门审查人员（reviewer、reviewer_whlv、reviewer_sthj、"
+            "reviewer_cgj）在工作台办理；"
+            "reviewer 可对审查中的事项发起联合审查；制作结果即签发电子证照，"
+            "在 /certificates/verify/ 上传核验。"
+        )
