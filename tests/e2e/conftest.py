@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,13 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    # With SQLite in memory the live server's threads share the test's database connection:
+    # a request still in flight (a favicon, a late navigation) when the next test seeds its
+    # data would run inside that test's transaction. Let the network go quiet first.
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):  # a page that never settles (a board's stream)
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 
