@@ -21,8 +21,8 @@ from tongban.certificates.services import (
     certificate_revoke,
     certificate_status,
     certificate_verify,
+    read_upload,
 )
-from tongban.certificates.views import read_upload
 
 router = Router(tags=["电子证照 certificates"])
 session = SessionAuth()

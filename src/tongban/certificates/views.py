@@ -13,22 +13,12 @@ from django.shortcuts import render
 from tongban.accounts.models import User
 from tongban.certificates import selectors
 from tongban.certificates.services import (
-    MAX_FILE_BYTES,
     Verification,
     certificate_file,
     certificate_status,
     certificate_verify,
+    read_upload,
 )
-
-
-def read_upload(upload: UploadedFile | None) -> tuple[bytes | None, str]:
-    """The uploaded file's bytes, never more than the limit in memory; or why not."""
-    if upload is None:
-        return None, "请选择要核验的证照文件（PDF）"
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        return None, "文件超过20MB，不是本平台签发的证照"
-    return data, ""
 
 
 def verify_upload(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from tongban.certificates.services.verification import (
     Verification,
     certificate_status,
     certificate_verify,
+    read_upload,
 )
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "certificate_verify",
     "demo_types_text",
     "opinion_issue",
+    "read_upload",
     "type_define",
     "type_for_case",
     "type_problems",

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from tongban.certificates.models import Certificate
@@ -102,3 +103,13 @@ def certificate_verify(data: bytes) -> Verification:
     return Verification(
         found.status, found.message, certificate, signed_by, status.signer_reported_dt
     )
+
+
+def read_upload(upload: UploadedFile | None) -> tuple[bytes | None, str]:
+    """The uploaded file's bytes, never more than the limit in memory; or why not."""
+    if upload is None:
+        return None, "请选择要核验的证照文件（PDF）"
+    data = upload.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        return None, "文件超过20MB，不是本平台签发的证照"
+    return data, ""
