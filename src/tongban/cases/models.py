@@ -377,32 +377,7 @@ class Extension(models.Model):
         return f"{self.case} +{self.working_days}"
 
 
-class Visit(models.Model):
-    """A time the applicant had to come in person, counted against the item's promise."""
-
-    class Purpose(models.TextChoices):
-        WINDOW_APPLICATION = "window_application", _("窗口申请")
-        CORRECTION = "correction", _("补正材料")
-        ON_SITE_CHECK = "on_site_check", _("现场核验")
-        PICKUP = "pickup", _("窗口领取结果")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
-    purpose = models.CharField("事由", max_length=20, choices=Purpose.choices)
-    at = models.DateTimeField("时间", auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-
-    class Meta:
-        verbose_name = "到现场记录"
-        verbose_name_plural = "到现场记录"
-
-    def __str__(self) -> str:
-        return f"{self.case} {self.get_purpose_display()}"
-
-
-# Registered with this app's models; imported from here like the others.
-from tongban.cases.bundle_models import (  # noqa: E402, F401
-    BundleCase,
-    BundleCaseState,
-    BundleNumberCounter,
-)
-from tongban.cases.joint_models import JointOpinion, JointReview  # noqa: E402, F401
+# The app's other models live in their own modules (imported from there); loading them here
+# registers them with the app.
+from tongban.cases import bundle_models, joint_models  # noqa: E402, F401
+from tongban.cases.visit_models import Visit as Visit  # noqa: E402

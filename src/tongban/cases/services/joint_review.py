@@ -203,3 +203,13 @@ def joint_review_decide(
     )
     joint_decision_make(review, actor)  # the opinion form, signed with the one seal
     return review
+
+
+def may_convene(user: User, case: Case) -> bool:
+    """A reviewer of the lead department (the bundle's, else the case's own), while the case
+    is under review and in no running joint review."""
+    if not user.has_role(Role.REVIEWER) or case.state not in REVIEWABLE:
+        return False
+    lead = case.bundle_case.bundle.lead_department_id if case.bundle_case else case.department_id
+    running = case.joint_reviews.exclude(state=JointReviewState.DECIDED).exists()
+    return user.department_id == lead and not running

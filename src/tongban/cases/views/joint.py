@@ -21,18 +21,9 @@ from tongban.cases.services.joint_review import (
     joint_review_close,
     joint_review_convene,
     joint_review_decide,
+    may_convene,
 )
 from tongban.cases.views.common import access_case, signed_in
-
-
-def may_convene(user: User, case: Case) -> bool:
-    """A reviewer of the lead department (the bundle's, else the case's own), while the case
-    is under review and in no running joint review."""
-    if not user.has_role(Role.REVIEWER) or case.state not in REVIEWABLE:
-        return False
-    lead = case.bundle_case.bundle.lead_department_id if case.bundle_case else case.department_id
-    running = case.joint_reviews.exclude(state=JointReviewState.DECIDED).exists()
-    return user.department_id == lead and not running
 
 
 def _agenda(case: Case) -> list[Case]:

@@ -19,8 +19,8 @@ from tongban.cases import selectors
 from tongban.cases.models import Case, CaseState, Suspension, Warning
 from tongban.cases.presenters import case_full, case_summary
 from tongban.cases.services import lifecycle as lc
+from tongban.cases.services.joint_review import may_convene
 from tongban.cases.views.common import access_case, run_step, signed_in
-from tongban.cases.views.joint import may_convene
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
