@@ -104,20 +104,21 @@ def create_case(request: HttpRequest, body: CaseCreateIn) -> dict[str, Any]:
         form_data=body.form_data,
         situations=body.situations,
     )
-    return _detail(request, case)
+    return case_full(selectors.with_timeline(case, actor), actor)
 
 
 @router.post("/{case_id}/submit", response=CaseDetailOut, summary="上传材料并提交")
 def submit_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = access_case(request, case_id)
+    actor = _user(request)
     case = case_submit(
         case=case,
-        actor=_user(request),
+        actor=actor,
         situations=_json_field(request, "situations"),
         form_data=_json_field(request, "form_data"),
         files=_files(request),
     )
-    return _detail(request, case)
+    return case_full(selectors.with_timeline(case, actor), actor)
 
 
 class ListFilter(Schema):

@@ -114,7 +114,7 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
 
 
 def case_full(case: Case, viewer: User) -> dict[str, Any]:
-    staff = viewer.has_role(*HANDLING_ROLES) and viewer.pk != case.applicant_id
+    staff = viewer.pk != case.applicant_id and viewer.has_role(*HANDLING_ROLES)
     return {
         **case_summary(case, viewer),
         "situations": case.situations,

@@ -35,26 +35,29 @@ def notify(
     """Queue one notification per recipient and channel, in the caller's transaction."""
     from tongban.notify.tasks import deliver_notification
 
-    created = []
     now = timezone.now()
+    created = []
     for recipient in {r.pk: r for r in recipients}.values():
         for name in channel_names:
-            channel = channels.get(name)
-            notification = Notification.objects.create(
-                recipient=recipient,
-                channel=name,
-                subject=subject[:200],
-                body=body,
-                ref=ref[:100],
-                status=Notification.Status.SENT
-                if channel.immediate
-                else Notification.Status.PENDING,
-                sent_at=now if channel.immediate else None,
-                next_attempt_at=None if channel.immediate else now,
+            immediate = channels.get(name).immediate
+            created.append(
+                Notification(
+                    recipient=recipient,
+                    channel=name,
+                    subject=subject[:200],
+                    body=body,
+                    ref=ref[:100],
+                    status=Notification.Status.SENT if immediate else Notification.Status.PENDING,
+                    sent_at=now if immediate else None,
+                    next_attempt_at=None if immediate else now,
+                )
             )
-            if not channel.immediate:
-                deliver_notification.enqueue(notification.pk)
-            created.append(notification)
+    # One insert for every row (their keys come back on SQLite and PostgreSQL alike), then a
+    # delivery job for each row a worker must send.
+    Notification.objects.bulk_create(created)
+    for notification in created:
+        if notification.status == Notification.Status.PENDING:
+            deliver_notification.enqueue(notification.pk)
     return created
 
 

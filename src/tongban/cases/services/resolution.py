@@ -183,6 +183,11 @@ def material_rows_write(
     CaseMaterial.objects.bulk_create(new)
 
 
+def materials_to_obtain(case: Case, materials: Iterable[Material]) -> list[Material]:
+    """Which of `materials` the platform has still to obtain for the case (one light read)."""
+    return _pending(case, list(materials))[1]
+
+
 def _pending(
     case: Case, materials: list[Material]
 ) -> tuple[dict[int, CaseMaterial], list[Material]]:

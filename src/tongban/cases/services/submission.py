@@ -22,7 +22,11 @@ from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.forms import form_with_locked
 from tongban.cases.services.notices import case_notify_applicant
-from tongban.cases.services.resolution import material_rows_write, materials_resolve
+from tongban.cases.services.resolution import (
+    material_rows_write,
+    materials_resolve,
+    materials_to_obtain,
+)
 from tongban.cases.services.visits import visit_once
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
@@ -257,7 +261,8 @@ def _resolve_pending(
         for m in materials_for_choices(item, chosen)
         if m.source != Material.Source.APPLICANT and m.pk not in uploads
     ]
-    if wanted:
+    # One light read decides; the case is loaded for fetching only when something is missing.
+    if wanted and materials_to_obtain(case, wanted):
         fresh = Case.objects.select_related("applicant", "enterprise", "department").get(pk=case.pk)
         fresh.item = item
         materials_resolve(fresh, wanted)
@@ -285,12 +290,9 @@ def _submit(
     form_data: dict[str, Any] | None,
     uploads: dict[int, UploadedFile],
 ) -> Case:
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("applicant")
-        .prefetch_related("materials")
-        .get(pk=case.pk)
-    )
+    case = Case.objects.select_for_update().prefetch_related("materials").get(pk=case.pk)
+    if case.applicant_id == actor.pk:
+        case.applicant = actor  # the usual case, and no join for it
     # The item version with its situations and materials, cached per version.
     case.item = item_version(case.item_id)
     if not _may_submit(case, actor):
@@ -307,9 +309,8 @@ def _submit(
     _attach_all(case, applicable, uploads)
     case.submit()
     case.submitted_at = timezone.now()
-    case.save()
+    case.save(update_fields=["state", "situations", "form_data", "submitted_at"])
     case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
     case_notify_applicant(case, "submit")
-    # Last: the audit head row is locked from here until commit, serialising every writer.
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
     return case
