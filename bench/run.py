@@ -7,6 +7,7 @@ piling onto one worker of several), and drives it over loopback:
 
 - the guide page and the catalog API (anonymous, cached per published version),
 - the guide page uncached (a session cookie turns the version cache off),
+- the bare view again with a signed-in session (what authentication alone costs),
 - creating an application (JSON) and submitting it with one uploaded file (multipart),
 
 each reported as requests/s and p50/p99 next to the bare view (/healthz: same settings and
@@ -166,6 +167,9 @@ def bench_database(label: str, env: dict[str, str]) -> list[Result]:
             )
         )
         results.append(
+            run("baseline /healthz, signed in", get_builder(host, port, ["/healthz"], auth))
+        )
+        results.append(
             run(
                 "guide page, uncached (session cookie)",
                 get_builder(
@@ -218,6 +222,16 @@ def _report(label: str, results: list[Result]) -> list[dict[str, object]]:
         rows.append({"database": label, **r.__dict__, "rps": r.rps, "ratio": ratio})
     if results[0].rps:
         print(f"baseline drift (after/before): {results[-1].rps / results[0].rps:.0%}")
+    # What authentication alone costs (the session and user reads of every signed-in request),
+    # so the submit figure can be read against both the bare view and a signed-in bare view.
+    by_name = {r.name: r for r in results}
+    signed_in = by_name.get("baseline /healthz, signed in")
+    submit = by_name.get("submit with 1 file POST …/submit")
+    if signed_in and submit and signed_in.rps and baseline_rps:
+        print(
+            f"signed-in bare view: {signed_in.rps / baseline_rps:.0%} of the bare view; "
+            f"submit: {submit.rps / signed_in.rps:.0%} of the signed-in bare view"
+        )
     goals = {
         "guide page /guide/items/<code>/": (0.5, 50),
         "catalog API /api/catalog/items/<code>": (0.5, 50),

@@ -17,12 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Enterprise, Role, User
-from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Visit
+from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Decision, Visit
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.forms import form_with_locked
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import (
+    RESULT_STATES,
     material_rows_write,
     materials_resolve,
     materials_to_obtain,
@@ -278,8 +279,24 @@ def case_submit(
 ) -> Case:
     """Attach materials and submit; every missing or invalid field is reported at once."""
     uploads = dict(files or {})
+    _check_not_waiting(case)
     _resolve_pending(case, actor, situations, uploads)
     return _submit(case, actor, situations, form_data, uploads)
+
+
+def _check_not_waiting(case: Case) -> None:
+    """A 一件事 child goes out when what it needs from the bundle has a result (the bundle
+    dispatches it); the applicant may submit it only after that, to supply what it lacked."""
+    if case.bundle_case_id is None or not case.waiting_for or case.state != CaseState.DRAFT:
+        return
+    pending = (
+        Case.objects.filter(bundle_case_id=case.bundle_case_id, bundle_key__in=case.waiting_for)
+        .exclude(state__in=RESULT_STATES, decision=Decision.GRANT)
+        .select_related("item")
+    )
+    names = "、".join(f"“{c.item.name}”" for c in pending)
+    if names:
+        raise ValidationError({"bundle": [f"本事项须待一件事中的{names}出结果后才能提交"]})
 
 
 @transaction.atomic
@@ -309,7 +326,8 @@ def _submit(
     _attach_all(case, applicable, uploads)
     case.submit()
     case.submitted_at = timezone.now()
-    case.save(update_fields=["state", "situations", "form_data", "submitted_at"])
+    case.waiting_for = []  # a 一件事 child the applicant completed waits for nothing more
+    case.save(update_fields=["state", "situations", "form_data", "submitted_at", "waiting_for"])
     case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
     case_notify_applicant(case, "submit")
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
