@@ -48,8 +48,8 @@ columns = ("number, item_id, department_id, applicant_id, created_by_id, channel
            "idempotency_key, state, form_data, situations, created_at, submitted_at, "
            "accepted_on, legal_due, promised_due, suspended_working_days, "
            "extension_working_days, warning, decision, decision_reason, closing_reason, "
-           "return_state, in_queue, queue_date")
-sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 24)})"
+           "return_state, in_queue, queue_date, bundle_key, waiting_for")
+sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 26)})"
 start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 batch = []
 for n in range(TOTAL):
@@ -66,7 +66,7 @@ for n in range(TOTAL):
                   rng.choice(warnings) if accepted and state != "completed" else "",
                   "", "", "", "",
                   state not in ("completed", "rejected", "withdrawn"),
-                  promised or created.date()))
+                  promised or created.date(), "", "[]"))
     if len(batch) == 20000 or n == TOTAL - 1:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, batch)

@@ -116,7 +116,7 @@ def case_detail(pk: int) -> Case | None:
     return case
 
 
-def with_timeline(case: Case, viewer: Any) -> Case:
+def with_timeline(case: Case, viewer: User) -> Case:
     """A case just written, made ready for its detail (materials and timeline) without loading
     it again: two reads, each row's material from the cached item version and each entry's
     actor from the users at hand (other staff in one query) rather than joins."""

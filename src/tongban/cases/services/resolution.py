@@ -201,12 +201,18 @@ def _pending(
     return existing, todo
 
 
-def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
+def materials_resolve(case: Case, materials: Iterable[Material], *, new: bool = False) -> int:
     """Obtain every platform-sourced material not yet obtained; returns how many were.
     A transaction (the writer lock on SQLite) is opened only when there is something to do;
     inside it the case row is locked and the rows read again, so two requests for the same
-    draft never fetch twice or insert the same row."""
+    draft never fetch twice or insert the same row. A case created in the caller's open
+    transaction (`new`) has no rows and no other reader yet: nothing to read or lock."""
     materials = list(materials)
+    if new:
+        todo = [m for m in materials if m.source != Material.Source.APPLICANT]
+        if not todo:
+            return 0
+        return _obtain(case, {}, todo)
     if not _pending(case, materials)[1]:
         return 0
     with transaction.atomic():
@@ -214,6 +220,10 @@ def materials_resolve(case: Case, materials: Iterable[Material]) -> int:
         existing, todo = _pending(case, materials)
         if not todo:
             return 0
-        outcome = _resolve_all(case, todo)
-        material_rows_write(case, existing, [(m, outcome[m.pk]) for m in todo])
+        return _obtain(case, existing, todo)
+
+
+def _obtain(case: Case, existing: dict[int, CaseMaterial], todo: list[Material]) -> int:
+    outcome = _resolve_all(case, todo)
+    material_rows_write(case, existing, [(m, outcome[m.pk]) for m in todo])
     return sum(1 for f in outcome.values() if f["status"] == Status.RESOLVED)

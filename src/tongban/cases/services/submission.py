@@ -231,7 +231,7 @@ def case_save_draft(
     # What the platform can obtain is fetched now, so the applicant is asked only for the rest.
     case.item = item_version(item.pk)
     if resolve:
-        materials_resolve(case, _applicable(case))
+        materials_resolve(case, _applicable(case), new=True)
     audit_log(
         action="case.draft",
         obj=case,
@@ -330,5 +330,6 @@ def _submit(
     case.save(update_fields=["state", "situations", "form_data", "submitted_at", "waiting_for"])
     case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
     case_notify_applicant(case, "submit")
+    # Last: the audit head row is locked from here until commit, serialising every writer.
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
     return case
