@@ -18,6 +18,7 @@ def pct(values: list[float], p: float) -> float:
 def setup_sqlite(data_dir: str) -> None:
     """Django with its data (and SQLite database) in `data_dir`, migrated."""
     os.environ["TONGBAN_DATA_DIR"] = data_dir
+    os.environ.setdefault("TONGBAN_LOG_LEVEL", "WARNING")  # the renderer logs every step at INFO
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
     import django
