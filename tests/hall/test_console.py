@@ -88,7 +88,9 @@ def test_recalls_then_no_show(hs: HallSetup, hall_clerk: User) -> None:
     c.ticket_recall(user=hall_clerk, ticket_id=ticket.pk)
     c.ticket_recall(user=hall_clerk, ticket_id=ticket.pk)
     assert c.ticket_no_show(user=hall_clerk, ticket_id=ticket.pk).status == Ticket.Status.NO_SHOW
-    kinds = list(HallEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    kinds = list(
+        HallEvent.objects.filter(ticket=ticket).order_by("id").values_list("kind", flat=True)
+    )
     assert kinds == ["issued", "called", "recalled", "recalled", "no_show"]
 
 
