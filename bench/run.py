@@ -9,6 +9,9 @@ piling onto one worker of several), and drives it over loopback:
 - the guide page uncached (a session cookie turns the version cache off),
 - the bare view again with a signed-in session (what authentication alone costs),
 - creating an application (JSON) and submitting it with one uploaded file (multipart),
+- the floor under any submit (bench/floor_urls.py): a signed-in POST of the same upload that
+  commits one row, alone and with its audit record; no submit can be faster than that,
+
 
 each reported as requests/s and p50/p99 next to the bare view (/healthz: same settings and
 middleware, no work). Absolute numbers depend on the machine; compare the ratios.
@@ -59,6 +62,10 @@ for n in range({ITEMS} - have):
 catalog_import(text=yaml.safe_dump({{"items": extra}}, allow_unicode=True))
 codes = list(ServiceItem.objects.filter(state="published").values_list("code", flat=True))
 applicant = User.objects.get(username="zhangsan")
+from django.db import connection
+from floor_urls import TABLE_SQL
+with connection.cursor() as cursor:
+    cursor.execute(TABLE_SQL)
 session = SessionStore()
 session[SESSION_KEY] = str(applicant.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -128,7 +135,7 @@ def bench_database(label: str, env: dict[str, str]) -> list[Result]:
             "--log-level",
             "warning",
         ],
-        env=env,
+        env={**env, "DJANGO_SETTINGS_MODULE": "floor_settings"},
         cwd=ROOT,
     )
     host = "127.0.0.1"
@@ -200,6 +207,12 @@ def bench_database(label: str, env: dict[str, str]) -> list[Result]:
             host, port, lambda n: f"/api/cases/{drafts[n]}/submit", lambda n: body, auth
         )
         results.append(run("submit with 1 file POST …/submit", submit, limit=len(drafts)))
+        for name, path in (
+            ("floor: signed-in upload, 1 INSERT", "/bench/floor"),
+            ("floor + its audit record", "/bench/floor?audit=1"),
+        ):
+            floor = post_builder(host, port, lambda n, p=path: p, lambda n: body, auth)
+            results.append(run(name, floor))
         results.append(run("baseline /healthz (after)", get_builder(host, port, ["/healthz"])))
     finally:
         server.terminate()
@@ -232,6 +245,12 @@ def _report(label: str, results: list[Result]) -> list[dict[str, object]]:
             f"signed-in bare view: {signed_in.rps / baseline_rps:.0%} of the bare view; "
             f"submit: {submit.rps / signed_in.rps:.0%} of the signed-in bare view"
         )
+    floor = by_name.get("floor + its audit record")
+    if floor and submit and floor.rps and baseline_rps:
+        print(
+            f"floor (upload, 1 INSERT, audit): {floor.rps / baseline_rps:.0%} of the bare view; "
+            f"submit: {submit.rps / floor.rps:.0%} of the floor"
+        )
     goals = {
         "guide page /guide/items/<code>/": (0.5, 50),
         "catalog API /api/catalog/items/<code>": (0.5, 50),
@@ -263,6 +282,8 @@ def _bench_all(pg_url: str | None) -> list[dict[str, object]]:
     for label, extra in databases:
         data_dir = tempfile.mkdtemp(prefix="tongban-bench-")
         env = {**os.environ, "TONGBAN_DATA_DIR": data_dir, "TONGBAN_LOG_LEVEL": "WARNING"}
+        # floor_settings / floor_urls live here, for the seed and for gunicorn
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
         env.pop("DATABASE_URL", None)
         env.update(extra)
         rows += _report(label, bench_database(label, env))
