@@ -126,8 +126,48 @@ def test_a_year_without_calendar_data_is_an_error_not_a_guess() -> None:
 def test_the_database_calendar_is_seeded_from_the_package(db: None) -> None:
     assert CalendarYear.objects.filter(source=CalendarYear.Source.CHINESECALENDAR).count() >= 20
     assert calendar.add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 8)
-    with pytest.raises(CalendarDataMissing):
-        calendar.working_days_between(D(2026, 12, 1), D(2027, 1, 10))
+    # Before the first year on file nothing is known: an error, never a guess.
+    with pytest.raises(CalendarDataMissing) as caught:
+        calendar.working_days_between(D(2003, 12, 1), D(2004, 1, 10))
+    assert caught.value.year == 2003
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_holidays_are_rest_days_in_every_published_notice(year: int) -> None:
+    """The lunar and solar-term dates, and the 2025 rules, against the notices on file."""
+    statutory = calendar.statutory_holidays(year)
+    assert len(statutory) == 13
+    official = PACKAGE._year(year)
+    assert not [day for day in statutory if official.is_working_day(day)]
+
+
+def test_a_year_after_the_latest_on_file_is_provisional_on_the_statutory_holidays(
+    db: None,
+) -> None:
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert sorted(calendar.statutory_holidays(2027).items()) == [
+        (D(2027, 1, 1), "元旦"),
+        (D(2027, 2, 5), "春节"),  # 除夕
+        (D(2027, 2, 6), "春节"),
+        (D(2027, 2, 7), "春节"),
+        (D(2027, 2, 8), "春节"),
+        (D(2027, 4, 5), "清明节"),
+        (D(2027, 5, 1), "劳动节"),
+        (D(2027, 5, 2), "劳动节"),
+        (D(2027, 6, 9), "端午节"),
+        (D(2027, 9, 15), "中秋节"),
+        (D(2027, 10, 1), "国庆节"),
+        (D(2027, 10, 2), "国庆节"),
+        (D(2027, 10, 3), "国庆节"),
+    ]
+    cal = calendar.db_calendar()
+    # Thursday 2026-12-31 + 1: Friday 2027-01-01 is New Year, then the weekend.
+    assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    assert cal.is_provisional(2027) and not cal.is_provisional(2026)
+    assert cal.provisional_from(D(2028, 3, 1)) == 2027
+    assert cal.provisional_from(D(2026, 12, 31)) is None
+    # Thursday 2027-02-04 + 1: 除夕 Friday, the weekend (初一, 初二), 初三 Monday → Tuesday.
+    assert cal.add_working_days(D(2027, 2, 4), 1) == D(2027, 2, 9)
 
 
 def test_an_administrator_can_enter_a_later_year(db: None) -> None:
@@ -144,6 +184,9 @@ def test_an_administrator_can_enter_a_later_year(db: None) -> None:
     # Thursday 2026-12-31 + 1 skips Friday Jan 1 (holiday) and the weekend → Monday Jan 4.
     assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
     assert calendar.is_working_day(D(2027, 1, 9))
+    # Entered, the year is no longer provisional; the next one is.
+    cal = calendar.db_calendar()
+    assert not cal.is_provisional(2027) and cal.is_provisional(2028)
 
 
 def test_a_year_entry_with_dates_of_another_year_is_refused(db: None) -> None:
@@ -153,3 +196,14 @@ def test_a_year_entry_with_dates_of_another_year_is_refused(db: None) -> None:
         calendar_year_set(year=2027, days=[(D(2028, 1, 1), Holiday.Kind.HOLIDAY, "元旦")])
     assert "不属于2027年" in str(caught.value)
     assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_the_command_shows_a_provisional_year(db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("calendar", "show", "2027", stdout=out)
+    assert "2027年未录入" in out.getvalue()
+    assert "2027-02-05 春节" in out.getvalue()

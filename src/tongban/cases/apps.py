@@ -8,9 +8,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.cases import prefill, rules
-        from tongban.cases.services.deadlines import case_warnings_sweep
+        from tongban.cases.services.deadlines import case_dues_remap_sweep, case_warnings_sweep
         from tongban.core.sweeps import sweeps
 
         rules.register()
         prefill.register()
+        # Registered names run in sorted order: dates are re-counted before warnings are set.
+        sweeps.register("cases.dues", lambda: f"期限重算 {case_dues_remap_sweep()}")
         sweeps.register("cases.warnings", lambda: f"预警变更 {case_warnings_sweep()}")

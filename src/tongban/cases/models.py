@@ -158,6 +158,11 @@ class Case(models.Model):
     accepted_on = models.DateField("受理日", null=True, blank=True)
     legal_due = models.DateField("法定办结期限", null=True, blank=True)
     promised_due = models.DateField("承诺办结期限", null=True, blank=True)
+    # The first year of a provisional calendar (no State Council notice entered yet) that the
+    # due dates were counted on; cleared when the year is entered and the dates re-mapped.
+    dues_provisional_from = models.PositiveSmallIntegerField(
+        "期限按暂定日历计算（起始年度）", null=True, blank=True
+    )
     suspended_working_days = models.PositiveIntegerField("暂停计时工作日", default=0)
     extension_working_days = models.PositiveIntegerField("延期工作日", default=0)
     warning = models.CharField(

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "suspend": "启动特别程序（暂停计时）",
     "resume": "结束特别程序（恢复计时）",
     "extend": "批准延期",
+    "dues_remap": "按放假安排重算期限",
     "decide": "作出决定",
     "produce_result": "制作办理结果",
     "issue_certificate": "签发电子证照",

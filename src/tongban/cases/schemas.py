@@ -72,6 +72,7 @@ class ClockOut(Schema):
     running: bool
     warning: str
     calendar_missing_year: int | None = None
+    provisional_from: int | None = None
 
 
 class MaterialOut(Schema):

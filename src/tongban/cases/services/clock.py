@@ -29,6 +29,7 @@ def clock_start(case: Case, *, on: dt.date, calendar: WorkingCalendar | None = N
     case.legal_due = cal.add_working_days(on, case.item.legal_limit_days)
     # A half-day promise (0.5, 14.5) is due by the end of the next whole working day.
     case.promised_due = cal.add_working_days(on, math.ceil(case.item.promised_limit_days))
+    _mark_provisional(case, cal)
 
 
 def clock_suspend(case: Case, *, kind: str, reason: str, on: dt.date) -> Suspension | None:
@@ -62,11 +63,50 @@ def clock_extend(case: Case, *, working_days: int, reason: str, approved_by: Use
     return extension
 
 
+def clock_remap(case: Case, cal: WorkingCalendar) -> bool:
+    """Due dates counted on a provisional year, re-counted once that year is entered.
+
+    A due date is a position: the k-th working day after the last day both calendars agree
+    on (31 December before the provisional year). The entered calendar numbers the positions
+    anew; a date never moves earlier, and lands on a working day. Returns whether the case
+    changed."""
+    first = case.dues_provisional_from
+    if first is None or cal.is_provisional(first):
+        return False
+    if case.legal_due is not None and case.promised_due is not None:
+        anchor = dt.date(first - 1, 12, 31)
+        before = cal.as_provisional_from(first)
+
+        def renumber(due: dt.date) -> dt.date:
+            position = before.working_days_between(anchor, due)
+            return cal.next_working_day(max(due, cal.add_working_days(anchor, position)))
+
+        case.legal_due = renumber(case.legal_due)
+        case.promised_due = renumber(case.promised_due)
+    case.dues_provisional_from = None
+    _mark_provisional(case, cal)
+    return True
+
+
 def _push(case: Case, days: int, cal: WorkingCalendar) -> None:
     if days <= 0 or case.legal_due is None or case.promised_due is None:
         return
+    clock_remap(case, cal)  # a year entered since: renumber first, then push on it
     case.legal_due = cal.add_working_days(case.legal_due, days)
     case.promised_due = cal.add_working_days(case.promised_due, days)
+    _mark_provisional(case, cal)
+
+
+def _mark_provisional(case: Case, cal: WorkingCalendar) -> None:
+    """Remember the first provisional year the due dates were counted on, if any; a mark
+    already there stays until clock_remap renumbers the dates."""
+    if case.legal_due is None or case.promised_due is None:
+        return
+    first = cal.provisional_from(max(case.legal_due, case.promised_due))
+    if case.dues_provisional_from is None or first is None:
+        case.dues_provisional_from = case.dues_provisional_from or first
+    else:
+        case.dues_provisional_from = min(case.dues_provisional_from, first)
 
 
 @dataclass(frozen=True)
@@ -79,6 +119,8 @@ class ClockStatus:
     running: bool
     warning: str
     calendar_missing_year: int | None = None
+    # Due dates counted on a year whose holiday notice is not entered yet (see core.calendar).
+    provisional_from: int | None = None
 
 
 def clock_status_safe(case: Case, *, on: dt.date) -> ClockStatus:
@@ -114,6 +156,7 @@ def clock_status(
         extended=case.extension_working_days,
         running=open_suspension is None and not case.is_final,
         warning=warning_for(left, running=open_suspension is None),
+        provisional_from=case.dues_provisional_from,
     )
 
 

@@ -1,4 +1,5 @@
-"""`tongban calendar seed|show YEAR`: load the official calendar, inspect a year."""
+"""`tongban calendar seed|show YEAR`: load the official calendar, inspect a year (a year not
+yet entered shows the statutory holidays it is provisionally counted on)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from tongban.core.calendar import CalendarDataMissing, db_calendar, statutory_holidays
 from tongban.core.models import CalendarYear, Holiday
 from tongban.core.services import calendar_seed_from_package
 
@@ -28,6 +30,14 @@ class Command(BaseCommand):
         year = options["year"]
         if not CalendarYear.objects.filter(year=year).exists():
             self.stdout.write(f"{year}年未录入 / not on file")
+            try:
+                provisional = db_calendar().is_provisional(year)
+            except CalendarDataMissing:
+                return
+            if provisional:
+                self.stdout.write("暂按法定节假日计算（无调休）/ provisional, statutory holidays:")
+                for date, name in sorted(statutory_holidays(year).items()):
+                    self.stdout.write(f"{date} {name}")
             return
         for day in Holiday.objects.filter(calendar_year_id=year):
             self.stdout.write(f"{day.date} {day.get_kind_display()} {day.name}")
