@@ -141,13 +141,20 @@ def test_a_suspension_never_moves_a_due_date_earlier(
 def test_a_case_page_survives_a_year_missing_from_the_calendar(
     submitted: Case, clerk: User, zhangsan: User, client: object
 ) -> None:
-    case = _accepted(submitted, clerk, on=D(2026, 3, 2))
+    """Only a year before the first on file is missing (a later one is provisional); a case
+    whose clock reaches into it still shows, and the sweep reports it instead of failing."""
     from tongban.cases.services.clock import clock_status_safe
     from tongban.cases.services.deadlines import case_warnings_sweep
 
-    status = clock_status_safe(case, on=D(2027, 1, 15))
-    assert status.calendar_missing_year == 2027
-    assert case_warnings_sweep(on=D(2027, 1, 15))["calendar_missing"] == 1
+    case = _accepted(submitted, clerk, on=D(2026, 3, 2))
+    Case.objects.filter(pk=case.pk).update(accepted_on=D(2003, 12, 1))
+    case.refresh_from_db()
+    status = clock_status_safe(case, on=D(2026, 3, 3))
+    assert status.calendar_missing_year == 2003
+    assert case_warnings_sweep(on=D(2026, 3, 3))["calendar_missing"] == 1
+    client.force_login(zhangsan)  # type: ignore[attr-defined]
+    page = client.get(f"/my/cases/{case.pk}/")  # type: ignore[attr-defined]
+    assert "2003年的节假日安排尚未录入" in page.content.decode()
 
 
 def test_terminating_a_suspended_case_closes_its_suspension(
@@ -176,7 +183,10 @@ def test_a_half_day_promise_is_due_by_the_end_of_the_next_whole_working_day(
 
     calendar = PACKAGE
     limit = Decimal(halves) / 2
-    case = SimpleNamespace(item=SimpleNamespace(legal_limit_days=60, promised_limit_days=limit))
+    case = SimpleNamespace(
+        item=SimpleNamespace(legal_limit_days=60, promised_limit_days=limit),
+        dues_provisional_from=None,
+    )
     clock_start(case, on=accept, calendar=calendar)  # type: ignore[arg-type]
     assert case.promised_due == calendar.add_working_days(accept, math.ceil(limit))
     assert calendar.add_working_days(accept, int(limit)) <= case.promised_due
