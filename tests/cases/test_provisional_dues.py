@@ -33,7 +33,7 @@ def _new_year(*extra: tuple[dt.date, str, str]) -> None:
 
 
 def test_a_case_accepted_in_late_december_runs_on_the_provisional_year(
-    submitted: Case, clerk: User, zhangsan: User
+    submitted: Case, clerk: User, reviewer: User, zhangsan: User
 ) -> None:
     # Monday 2026-12-28; 20 working days legal, 5 promised; 2027-01-01 is New Year.
     case = _accepted(submitted, clerk, on=D(2026, 12, 28))
@@ -47,6 +47,12 @@ def test_a_case_accepted_in_late_december_runs_on_the_provisional_year(
     assert detail["clock"]["provisional_from"] == 2027
     page = client.get(f"/my/cases/{case.pk}/").content.decode()
     assert "2027年放假安排尚未公布，办结期限暂按法定节假日计算" in page
+    assert "暂定" in client.get("/my/cases/").content.decode()
+    staff = Client()
+    staff.force_login(reviewer)
+    rows = staff.get("/api/cases/worklist").json()["items"]
+    assert [r["dues_provisional_from"] for r in rows if r["id"] == case.pk] == [2027]
+    assert "暂定" in staff.get("/workbench/").content.decode()
 
 
 def test_entering_the_year_re_counts_the_dates_and_tells_the_applicant(

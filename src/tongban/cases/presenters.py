@@ -71,6 +71,7 @@ def case_summary(case: Case, viewer: User) -> dict[str, Any]:
         "accepted_on": case.accepted_on,
         "legal_due": case.legal_due,
         "promised_due": case.promised_due,
+        "dues_provisional_from": case.dues_provisional_from,
         "warning": case.warning,
         "decision": case.decision,
         "visits": visits if visits is not None else case.visits.count(),

@@ -110,6 +110,8 @@ class CaseOut(Schema):
     accepted_on: dt.date | None
     legal_due: dt.date | None
     promised_due: dt.date | None
+    # counted on a year whose holiday notice is not entered yet; re-counted once it is
+    dues_provisional_from: int | None = None
     warning: str
     decision: str
     visits: int
