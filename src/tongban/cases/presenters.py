@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseMaterial, CaseState
@@ -14,39 +16,42 @@ from tongban.cases.services.clock import clock_status_safe, today
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.masking import mask_name
 
-ACTION_LABELS = {
-    "draft": "创建申请",
-    "submit": "提交申请",
-    "pre_review": "开始预审",
-    "request_correction": "要求补正",
-    "resubmit": "补正后重新提交",
-    "reject": "不予受理",
-    "accept": "受理",
-    "review": "开始审查",
-    "suspend": "启动特别程序（暂停计时）",
-    "resume": "结束特别程序（恢复计时）",
-    "extend": "批准延期",
-    "dues_remap": "按放假安排重算期限",
-    "decide": "作出决定",
-    "produce_result": "制作办理结果",
-    "issue_certificate": "签发电子证照",
-    "bundle_submit": "随一件事提交",
-    "dispatch": "分送承办部门",
-    "bundle_wait": "等待补充后分送",
-    "deliver": "送达",
-    "complete": "办结",
-    "withdraw": "撤回申请",
-    "terminate": "终止办理",
-    "visit": "到现场办理（大厅排队号）",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ACTION_LABELS: dict[str, StrOrPromise] = {
+    "draft": pgettext_lazy("case event", "创建申请"),
+    "submit": pgettext_lazy("case event", "提交申请"),
+    "pre_review": pgettext_lazy("case event", "开始预审"),
+    "request_correction": pgettext_lazy("case event", "要求补正"),
+    "resubmit": pgettext_lazy("case event", "补正后重新提交"),
+    "reject": pgettext_lazy("case event", "不予受理"),
+    "accept": pgettext_lazy("case event", "受理"),
+    "review": pgettext_lazy("case event", "开始审查"),
+    "suspend": pgettext_lazy("case event", "启动特别程序（暂停计时）"),
+    "resume": pgettext_lazy("case event", "结束特别程序（恢复计时）"),
+    "extend": pgettext_lazy("case event", "批准延期"),
+    "dues_remap": pgettext_lazy("case event", "按放假安排重算期限"),
+    "decide": pgettext_lazy("case event", "作出决定"),
+    "produce_result": pgettext_lazy("case event", "制作办理结果"),
+    "issue_certificate": pgettext_lazy("case event", "签发电子证照"),
+    "bundle_submit": pgettext_lazy("case event", "随一件事提交"),
+    "dispatch": pgettext_lazy("case event", "分送承办部门"),
+    "bundle_wait": pgettext_lazy("case event", "等待补充后分送"),
+    "deliver": pgettext_lazy("case event", "送达"),
+    "complete": pgettext_lazy("case event", "办结"),
+    "withdraw": pgettext_lazy("case event", "撤回申请"),
+    "terminate": pgettext_lazy("case event", "终止办理"),
+    "visit": pgettext_lazy("case event", "到现场办理（大厅排队号）"),
 }
 
 # Staff who handle cases and see what the exchange fetched next to the form.
 HANDLING_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
-NEXT_STEP = {
-    CaseState.DRAFT: "请补全材料并提交申请",
-    CaseState.CORRECTION: "请按补正要求重新提交材料",
-    CaseState.RESULT_READY: "办理结果已制作，请按所选方式领取",
+NEXT_STEP: dict[CaseState, StrOrPromise] = {
+    CaseState.DRAFT: _("请补全材料并提交申请"),
+    CaseState.CORRECTION: _("请按补正要求重新提交材料"),
+    CaseState.RESULT_READY: _("办理结果已制作，请按所选方式领取"),
 }
 
 
@@ -140,7 +145,7 @@ def case_full(case: Case, viewer: User) -> dict[str, Any]:
             {
                 "at": event.at,
                 "action": event.action,
-                "label": ACTION_LABELS.get(event.action, event.action),
+                "label": str(ACTION_LABELS.get(event.action, event.action)),
                 "to_state": event.to_state,
                 "note": event.note,
                 "actor": _actor_label(event.actor, case, viewer),
@@ -150,7 +155,7 @@ def case_full(case: Case, viewer: User) -> dict[str, Any]:
         "clock": asdict(clock_status_safe(case, on=today())),
         "decision_reason": case.decision_reason,
         "closing_reason": case.closing_reason,
-        "next_step": NEXT_STEP.get(CaseState(case.state), ""),
+        "next_step": str(NEXT_STEP.get(CaseState(case.state), "")),
     }
 
 

@@ -88,7 +88,7 @@ def _timeline(parent: BundleCase) -> list[dict[str, Any]]:
         {
             "at": e.at,
             "item": e.case.item.name,
-            "label": ACTION_LABELS.get(e.action, e.action),
+            "label": str(ACTION_LABELS.get(e.action, e.action)),
             "note": e.note,
         }
         for e in events
