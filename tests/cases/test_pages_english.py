@@ -48,3 +48,11 @@ def test_the_api_timeline_follows_the_language(submitted: Case, zhangsan: User) 
     detail = Client()
     detail.force_login(zhangsan)
     assert detail.get(f"/api/cases/{submitted.pk}").json()["events"][-1]["label"] == "提交申请"
+
+
+def test_the_work_list_reads_in_english(submitted: Case, clerk: User) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(clerk)
+    page = client.get("/workbench/").content.decode()
+    assert "Awaiting acceptance" in page and "Filter" in page
+    assert "工作台" not in page.split("<main")[-1]
