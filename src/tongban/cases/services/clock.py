@@ -103,10 +103,8 @@ def _mark_provisional(case: Case, cal: WorkingCalendar) -> None:
     if case.legal_due is None or case.promised_due is None:
         return
     first = cal.provisional_from(max(case.legal_due, case.promised_due))
-    if case.dues_provisional_from is None or first is None:
-        case.dues_provisional_from = case.dues_provisional_from or first
-    else:
-        case.dues_provisional_from = min(case.dues_provisional_from, first)
+    marks = [year for year in (case.dues_provisional_from, first) if year is not None]
+    case.dues_provisional_from = min(marks, default=None)
 
 
 @dataclass(frozen=True)
