@@ -88,6 +88,21 @@ def clock_remap(case: Case, cal: WorkingCalendar) -> bool:
     return True
 
 
+Dues = tuple[dt.date | None, dt.date | None]
+
+
+def dues_of(case: Case) -> Dues:
+    return (case.legal_due, case.promised_due)
+
+
+def dues_changes(before: Dues, case: Case) -> dict[str, list[dt.date | None]]:
+    """The audit record's old → new for both due dates."""
+    return {
+        "legal_due": [before[0], case.legal_due],
+        "promised_due": [before[1], case.promised_due],
+    }
+
+
 def _push(case: Case, days: int, cal: WorkingCalendar) -> None:
     if days <= 0 or case.legal_due is None or case.promised_due is None:
         return

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from tongban.cases.models import FINAL_STATES, Case, CaseState, Warning
-from tongban.cases.services.clock import clock_remap, clock_status, today
+from tongban.cases.services.clock import clock_remap, clock_status, dues_changes, dues_of, today
 from tongban.cases.services.events import case_event
 from tongban.cases.services.notices import case_notify_applicant, case_notify_deadline
 from tongban.core.audit import audit_log
@@ -38,7 +38,7 @@ def case_dues_remap_sweep() -> int:
     for pk in pks:
         with transaction.atomic():
             case = Case.objects.select_for_update().select_related("item").get(pk=pk)
-            old = (case.legal_due, case.promised_due)
+            old = dues_of(case)
             if not clock_remap(case, calendar):
                 continue
             case.save(update_fields=["legal_due", "promised_due", "dues_provisional_from"])
@@ -49,21 +49,11 @@ def case_dues_remap_sweep() -> int:
                 action="dues_remap",
                 from_state=case.state,
                 note=note,
-                data={
-                    "legal_due": [str(old[0]), str(case.legal_due)],
-                    "promised_due": [str(old[1]), str(case.promised_due)],
-                },
+                data={k: [str(v) for v in pair] for k, pair in dues_changes(old, case).items()},
             )
             if case.promised_due != old[1]:
                 case_notify_applicant(case, "dues_remap", note)
-            audit_log(
-                action="case.dues_remap",
-                obj=case,
-                changes={
-                    "legal_due": [old[0], case.legal_due],
-                    "promised_due": [old[1], case.promised_due],
-                },
-            )
+            audit_log(action="case.dues_remap", obj=case, changes=dues_changes(old, case))
         remapped += 1
     return remapped
 

@@ -63,7 +63,7 @@ def case_extend(*, case: Case, actor: User, working_days: int, reason: str) -> C
         raise PermissionDenied("无权批准延期")
     if locked.state not in (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED):
         raise CaseConflict(locked, "延期")
-    old = (locked.legal_due, locked.promised_due)
+    old = clock.dues_of(locked)
     clock.clock_extend(locked, working_days=working_days, reason=text, approved_by=actor)
     locked.save()
     case_notify_applicant(locked, "extend", text)
@@ -78,10 +78,6 @@ def case_extend(*, case: Case, actor: User, working_days: int, reason: str) -> C
     audit_log(
         action="case.extend",
         obj=locked,
-        changes={
-            "legal_due": [old[0], locked.legal_due],
-            "promised_due": [old[1], locked.promised_due],
-            "reason": [None, text],
-        },
+        changes={**clock.dues_changes(old, locked), "reason": [None, text]},
     )
     return locked
