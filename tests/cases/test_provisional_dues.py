@@ -104,6 +104,9 @@ def test_an_extension_after_the_year_is_entered_counts_on_the_entered_year(
     # Re-counted first (01-06, 01-27), then one working day more.
     assert (case.promised_due, case.legal_due) == (D(2027, 1, 7), D(2027, 1, 28))
     assert Case.objects.get(pk=case.pk).dues_provisional_from is None
+    record = AuditRecord.objects.filter(action="case.extend", object_id=str(case.pk)).get()
+    assert record.changes["promised_due"] == ["2027-01-05", "2027-01-07"]
+    assert record.changes["reason"] == [None, "需补充核查"]
 
 
 def _entered(holidays: frozenset[dt.date], workdays: frozenset[dt.date]) -> WorkingCalendar:
