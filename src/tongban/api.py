@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,14 +17,12 @@ from tongban.analytics.api import router as analytics_router
 from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
 from tongban.cases.bundle_api import router as bundles_router
-from tongban.cases.services.lifecycle import CaseConflict
 from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
-from tongban.core.calendar import CalendarDataMissing
+from tongban.core.errors import REFUSALS, refusal_of
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
 from tongban.hall.api import router as hall_router
-from tongban.hall.services import HallConflict
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -62,11 +59,16 @@ def _error(request: HttpRequest, status: int, detail: str, errors: object = None
     return api.create_response(request, body, status=status)
 
 
-@api.exception_handler(ValidationError)
-def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    summary = "；".join(f"{field}：{'，'.join(msgs)}" for field, msgs in errors.items())
-    return _error(request, 400, f"输入有误：{summary}", errors)
+def on_refusal(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """Every domain refusal (`core.errors`): its status, its message, its fields."""
+    refusal = refusal_of(exc) if isinstance(exc, Exception) else None
+    if refusal is None:  # pragma: no cover - only refusals are registered below
+        raise exc
+    return _error(request, refusal.status, refusal.message, refusal.fields or None)
+
+
+for _kind, _status, _default in REFUSALS:
+    api.add_exception_handler(_kind, on_refusal)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -90,33 +92,3 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403 and "CSRF" in detail:
         detail = "安全校验（CSRF）失败，请刷新页面后重试"
     return _error(request, exc.status_code, detail)
-
-
-@api.exception_handler(CalendarDataMissing)
-def on_calendar_missing(request: HttpRequest, exc: CalendarDataMissing) -> HttpResponse:
-    return _error(request, 409, str(exc))
-
-
-@api.exception_handler(CaseConflict)
-def on_case_conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
-    return _error(request, 409, str(exc))
-
-
-@api.exception_handler(HallConflict)
-def on_hall_conflict(request: HttpRequest, exc: HallConflict) -> HttpResponse:
-    return _error(request, 409, str(exc))
-
-
-@api.exception_handler(PermissionError)
-def on_permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse:
-    return _error(request, 403, str(exc) or "无权执行此操作")
-
-
-@api.exception_handler(PermissionDenied)
-def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, str(exc) or "无权执行此操作")
-
-
-@api.exception_handler(Http404)
-def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, str(exc) or "未找到")

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "tongban.core.middleware.ActorMiddleware",
+    "tongban.core.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"

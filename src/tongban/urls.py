@@ -15,6 +15,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+handler403 = "tongban.core.pages.permission_denied"
+handler404 = "tongban.core.pages.page_not_found"
+
 admin.site.site_header = "通办 · 管理后台"
 admin.site.site_title = "通办管理后台"
 

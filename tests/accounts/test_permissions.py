@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from tongban.accounts.models import User
@@ -60,7 +61,7 @@ def test_revealing_personal_information_is_audited(clerk: User, zhangsan: User) 
 
 
 def test_an_applicant_cannot_reveal_anothers_information(agent: User, zhangsan: User) -> None:
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         personal_info_reveal(viewer=agent, subject=zhangsan, reason="好奇")
     assert not AuditRecord.objects.filter(action="personal_info.reveal").exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -75,9 +76,9 @@ def test_it_catches_two_records_swapped(chain: list[AuditRecord]) -> None:
 def test_records_refuse_to_be_saved_again_or_deleted(chain: list[AuditRecord]) -> None:
     record = chain[0]
     record.action = "changed"
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         record.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         record.delete()
 
 

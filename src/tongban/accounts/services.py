@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -256,7 +256,7 @@ PERSONAL_FIELDS = ("id_number", "phone")
 def personal_info_reveal(*, viewer: User, subject: User, reason: str) -> dict[str, str]:
     """The full ID number and phone of `subject`, for a viewer whose role needs them; audited."""
     if not viewer.has_perm("accounts.view_personal_info", subject):
-        raise PermissionError("无权查看完整个人信息")
+        raise PermissionDenied("无权查看完整个人信息")
     if not reason.strip():
         raise ValidationError({"reason": ["查看完整个人信息须说明事由"]})
     audit_log(

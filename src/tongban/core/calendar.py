@@ -16,8 +16,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tongban.core.errors import Conflict
 
-class CalendarDataMissing(ValueError):
+
+class CalendarDataMissing(Conflict, ValueError):
     """A date falls in a year whose holiday schedule is not on file: never guess."""
 
     def __init__(self, year: int) -> None:

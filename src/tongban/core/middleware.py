@@ -10,6 +10,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from tongban.core.context import Actor, _actor, _request_id
+from tongban.core.errors import Conflict, ValidationError
+from tongban.core.pages import refused_page
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -64,3 +66,19 @@ class SessionIdleRefreshMiddleware:
             if now - int(session.get("_seen", 0)) >= self.REFRESH_EVERY_SECONDS:
                 session["_seen"] = now
         return self.get_response(request)
+
+
+class RefusalMiddleware:
+    """A refusal (`core.errors`) that escapes a page view is a page with its reason and
+    status (400, 409), never a server error. The API answers its own refusals."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (Conflict, ValidationError)):
+            return refused_page(request, exception)
+        return None

@@ -4,24 +4,24 @@ is down or a worker is killed."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.notify.channels import ChannelUnavailable, channels
+from tongban.notify.channels import channels
+from tongban.notify.delivery import BACKOFF_SECONDS, claim_timeout, notification_send
 from tongban.notify.models import Notification
+from tongban.notify.tasks import deliver_later, deliver_notification
 
-# Waits between attempts: 1, 5, 15, 30 minutes, then 1, 2, 2 hours — about 6 hours in all.
-BACKOFF_SECONDS = (60, 300, 900, 1800, 3600, 7200, 7200)
-
-
-def claim_timeout() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.NOTIFY_CLAIM_TIMEOUT_SECONDS)
+__all__ = [
+    "BACKOFF_SECONDS",
+    "inbox_mark_read",
+    "notification_deliver",
+    "notification_requeue_stale",
+    "notify",
+]
 
 
 def notify(
@@ -33,8 +33,6 @@ def notify(
     channel_names: Iterable[str] = ("inbox", "sms"),
 ) -> list[Notification]:
     """Queue one notification per recipient and channel, in the caller's transaction."""
-    from tongban.notify.tasks import deliver_notification
-
     now = timezone.now()
     created = []
     for recipient in {r.pk: r for r in recipients}.values():
@@ -62,51 +60,12 @@ def notify(
 
 
 def notification_deliver(*, notification_id: int) -> str:
-    """Claim, send, record. Safe to run twice: a sent row is skipped, and a claim left by a
-    killed worker is taken over once it is older than the claim timeout."""
-    now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id)
-        .filter(
-            Q(status=Notification.Status.PENDING)
-            | Q(status=Notification.Status.SENDING, claimed_at__lt=now - claim_timeout())
-        )
-        .update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "skipped"
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    try:
-        channels.get(notification.channel).send(notification)
-    except ChannelUnavailable as exc:
-        return _retry_later(notification, str(exc))
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
-
-
-def _retry_later(notification: Notification, error: str) -> str:
-    from tongban.notify.tasks import deliver_notification
-
-    if notification.attempts > len(BACKOFF_SECONDS):
-        Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.FAILED, last_error=error[:300]
-        )
-        return "failed"
-    when = timezone.now() + dt.timedelta(seconds=BACKOFF_SECONDS[notification.attempts - 1])
-    with transaction.atomic():
-        Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.PENDING, next_attempt_at=when, last_error=error[:300]
-        )
-        deliver_notification.using(run_after=when).enqueue(notification.pk)
-    return "retry"
+    """Claim, send, record; a failed attempt is tried again later by a new job."""
+    return notification_send(notification_id=notification_id, reschedule=deliver_later)
 
 
 def notification_requeue_stale() -> int:
     """Sweep: re-enqueue deliveries whose job was lost (a killed worker, a lost row)."""
-    from tongban.notify.tasks import deliver_notification
-
     now = timezone.now()
     stale = Notification.objects.filter(
         Q(status=Notification.Status.SENDING, claimed_at__lt=now - claim_timeout())

@@ -22,6 +22,8 @@ from tongban.accounts.models import Enterprise, User
 from tongban.cases.bundle_models import BundleCase, BundleCaseState, BundleNumberCounter
 from tongban.cases.models import Case, CaseState, Channel, Decision
 from tongban.cases.services.events import case_event
+from tongban.cases.services.followers import Transition, case_transition_publish
+from tongban.cases.services.lifecycle import case_deliver
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import materials_resolve
 from tongban.cases.services.submission import (
@@ -39,6 +41,9 @@ from tongban.forms.bundles import MergedForm, merge_forms
 from tongban.forms.schema import SchemaError
 
 RESULT_STATES = {CaseState.RESULT_READY, CaseState.DELIVERED, CaseState.COMPLETED}
+
+# The cause of the transitions the 一件事 makes itself (dispatching or ending a child).
+BUNDLE_CAUSE = "bundle"
 
 
 def _number_next(day: dt.date) -> str:
@@ -278,6 +283,14 @@ def _dispatch(child: Case, parent: BundleCase, note: str) -> bool:
             obj=child,
             changes={"state": [CaseState.DRAFT, child.state], "bundle_case": parent.number},
         )
+        case_transition_publish(
+            child,
+            actor=None,
+            action="dispatch",
+            from_state=CaseState.DRAFT,
+            note=note,
+            cause=BUNDLE_CAUSE,
+        )
     return True
 
 
@@ -324,6 +337,14 @@ def _end(child: Case, reason: str) -> None:
         locked.save()
         case_event(locked, actor=None, action="terminate", from_state=CaseState.DRAFT, note=reason)
         audit_log(action="case.terminate", obj=locked, changes={"reason": reason})
+        case_transition_publish(
+            locked,
+            actor=None,
+            action="terminate",
+            from_state=CaseState.DRAFT,
+            note=reason,
+            cause=BUNDLE_CAUSE,
+        )
 
 
 def bundle_case_refresh(parent: BundleCase) -> BundleCase:
@@ -342,10 +363,22 @@ def bundle_case_refresh(parent: BundleCase) -> BundleCase:
     return parent
 
 
-def bundle_child_changed(case: Case) -> None:
-    """Called after a child's result is produced or it ends: dispatch what now can go, and
-    bring the parent's state up to date."""
-    if case.bundle_case_id is None:
+# What a child does that matters to its 一件事: a result (a sibling waiting for it can go), or
+# an end (the parent may be done, a sibling that needed it cannot be handled).
+FOLLOWED_ACTIONS = frozenset(
+    {"reject", "decide", "produce_result", "complete", "withdraw", "terminate"}
+)
+
+
+def bundle_follow(transition: Transition, case: Case, actor: User | None) -> None:
+    """The 一件事's follower of the case lifecycle: after a child's result is produced or it
+    ends, dispatch what now can go and bring the parent's state up to date. Changes the
+    一件事 made itself are already accounted for by the dispatch that made them."""
+    if (
+        case.bundle_case_id is None
+        or transition.cause == BUNDLE_CAUSE
+        or transition.action not in FOLLOWED_ACTIONS
+    ):
         return
     parent = BundleCase.objects.select_related("bundle").get(pk=case.bundle_case_id)
     bundle_dispatch(parent)
@@ -357,8 +390,6 @@ def bundle_deliver(
 ) -> list[Case]:
     """One pickup (一次领取): every result of the 一件事 handed over together, once they are
     all produced; coming to the window for them is one visit, recorded on the first child."""
-    from tongban.cases.services.lifecycle import case_deliver
-
     children = list(
         Case.objects.select_for_update(of=("self",))
         .filter(bundle_case=parent)

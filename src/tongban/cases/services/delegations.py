@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,7 +62,7 @@ def delegation_grant(
 @transaction.atomic
 def delegation_revoke(*, delegation: Delegation, by: User) -> Delegation:
     if delegation.applicant_id != by.pk:
-        raise PermissionError("只有委托人本人可以撤销授权")
+        raise PermissionDenied("只有委托人本人可以撤销授权")
     if delegation.revoked_at is None:
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])

@@ -4,7 +4,9 @@ procedures, extension, decision, result, delivery, completion, withdrawal and te
 Correction lives in `correction`, special procedures and extensions in `procedures`; they are
 re-exported here so callers use one module. Each use case locks the case row, checks the
 actor's permission on it, drives the state machine, and writes its timeline entry and audit
-record in the same transaction (see `steps`).
+record in the same transaction (see `steps`); then it publishes the transition to the
+lifecycle's followers (`followers`: the 一件事 and, later, delivery, ratings, inspections),
+which react in that transaction. Nothing here imports what follows it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from tongban.accounts.models import User
 from tongban.cases.joint_models import JointReview, JointReviewState
 from tongban.cases.models import Case, Decision, Visit
 from tongban.cases.services import clock
-from tongban.cases.services.bundles import bundle_child_changed
 from tongban.cases.services.correction import case_request_correction, case_resubmit
 from tongban.cases.services.numbering import case_number_next
 from tongban.cases.services.procedures import case_extend, case_resume, case_suspend
@@ -56,7 +57,7 @@ def _closing(reason: str) -> Callable[[Case], None]:
 @transaction.atomic
 def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     text = _required_text(reason, "reason", "不予受理的理由")
-    case = _step(
+    return _step(
         case,
         actor=actor,
         permission="cases.accept_case",
@@ -66,8 +67,6 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
         note=text,
         before=_closing(text),
     )
-    bundle_child_changed(case)
-    return case
 
 
 @transaction.atomic
@@ -131,7 +130,7 @@ def case_decide(
         c.decision_reason = text
         c.decided_at = timezone.now()
 
-    case = _step(
+    return _step(
         case,
         actor=actor,
         permission="cases.decide_case",
@@ -142,25 +141,21 @@ def case_decide(
         data={"decision": decision},
         before=record,
     )
-    bundle_child_changed(case)
-    return case
 
 
 @transaction.atomic
 def case_produce_result(*, case: Case, actor: User) -> Case:
     """制作结果: the result makers (the certificate library) make the certificate or decision
     document in the same transaction."""
-    case = _step(
+    return _step(
         case,
         actor=actor,
         permission="cases.review_case",
         transition=Case.produce_result,
         action="produce_result",
         label="制作结果",
+        after=lambda c: results_make(c, actor),
     )
-    results_make(case, actor)
-    bundle_child_changed(case)  # a 一件事 sibling waiting for this result goes now
-    return case
 
 
 @transaction.atomic
@@ -191,7 +186,7 @@ def case_complete(*, case: Case, actor: User) -> Case:
     def done(c: Case) -> None:
         c.completed_at = timezone.now()
 
-    case = _step(
+    return _step(
         case,
         actor=actor,
         permission="cases.deliver_case",
@@ -200,13 +195,11 @@ def case_complete(*, case: Case, actor: User) -> Case:
         label="办结",
         before=done,
     )
-    bundle_child_changed(case)
-    return case
 
 
 @transaction.atomic
 def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
-    case = _step(
+    return _step(
         case,
         actor=actor,
         permission="cases.act_as_applicant",
@@ -216,14 +209,12 @@ def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
         note=reason.strip(),
         before=_closing(reason.strip()),
     )
-    bundle_child_changed(case)
-    return case
 
 
 @transaction.atomic
 def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
     text = _required_text(reason, "reason", "终止原因")
-    case = _step(
+    return _step(
         case,
         actor=actor,
         permission="cases.terminate_case",
@@ -233,8 +224,6 @@ def case_terminate(*, case: Case, actor: User, reason: str) -> Case:
         note=text,
         before=_closing(text),
     )
-    bundle_child_changed(case)
-    return case
 
 
 __all__ = [

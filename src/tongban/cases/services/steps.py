@@ -11,11 +11,13 @@ from django_fsm import TransitionNotAllowed
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services.events import case_event
+from tongban.cases.services.followers import case_transition_publish
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.core.audit import audit_log
+from tongban.core.errors import Conflict
 
 
-class CaseConflict(Exception):
+class CaseConflict(Conflict):
     """The transition is not allowed from the case's current state (HTTP 409)."""
 
     def __init__(self, case: Case, action: str) -> None:
@@ -42,7 +44,11 @@ def _step(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     before: Callable[[Case], object] | None = None,
+    after: Callable[[Case], object] | None = None,
 ) -> Case:
+    """Lock the case, check the actor may, make the transition (`before` adds to it), then
+    record it: the timeline, the applicant's notice, the audit record, whatever the step
+    makes of it (`after`: the result makers), and last the lifecycle's followers."""
     case = _locked(case)
     if not actor.has_perm(permission, case):
         raise PermissionDenied(f"无权对该办件执行“{label}”")
@@ -63,6 +69,11 @@ def _step(
         action=f"case.{action}",
         obj=case,
         changes={"state": [from_state, case.state], **({"note": [None, note]} if note else {})},
+    )
+    if after is not None:
+        after(case)
+    case_transition_publish(
+        case, actor=actor, action=action, from_state=from_state, note=note, data=data
     )
     return case
 

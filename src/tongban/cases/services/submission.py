@@ -20,6 +20,7 @@ from tongban.accounts.models import Enterprise, Role, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Decision, Visit
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
+from tongban.cases.services.followers import case_transition_publish
 from tongban.cases.services.forms import form_with_locked
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import (
@@ -330,6 +331,9 @@ def _submit(
     case.save(update_fields=["state", "situations", "form_data", "submitted_at", "waiting_for"])
     case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
     case_notify_applicant(case, "submit")
-    # Last: the audit head row is locked from here until commit, serialising every writer.
+    # The audit head row is locked from here until commit, serialising every writer.
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
+    case_transition_publish(
+        case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请"
+    )
     return case

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from tongban.accounts.models import User
 from tongban.cases import selectors
 from tongban.cases.models import Case
-from tongban.cases.services.lifecycle import CaseConflict
-from tongban.core.calendar import CalendarDataMissing
+from tongban.core.pages import run_refusable
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -32,14 +30,6 @@ def access_case(request: HttpRequest, case_id: int) -> Case:
 def run_step(
     request: HttpRequest, case: Case, step: Callable[[], object], done: str, back: str
 ) -> HttpResponse:
-    """Run one service call from a form; show its outcome or every error, then go back."""
-    try:
-        step()
-    except ValidationError as exc:
-        for field, problems in exc.message_dict.items():
-            messages.error(request, f"{field}：{'，'.join(problems)}")
-    except (CaseConflict, CalendarDataMissing, PermissionError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect(back, case_id=case.pk)
+    """Run one service call from a form; show its outcome or why it was refused, then go
+    back to the case's page."""
+    return run_refusable(request, step, done, lambda: redirect(back, case_id=case.pk))

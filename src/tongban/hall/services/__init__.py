@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tongban.core.errors import Conflict
 
-class HallConflict(Exception):
+
+class HallConflict(Conflict):
     """The hall, window or ticket is not in a state that allows this (HTTP 409)."""

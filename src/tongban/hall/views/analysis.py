@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tongban.core.pages import refusal_text
 from tongban.core.pdf import render_pdf
 from tongban.hall import analysis, selectors
 from tongban.hall.models import Hall
-from tongban.hall.views.common import error_text
 
 # --- the hall's analysis -------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     try:
         hall, day = _analysis_hall(request, code)
     except ValidationError as exc:
-        return HttpResponse(error_text(exc), status=400, content_type="text/plain")
+        return HttpResponse(refusal_text(exc), status=400, content_type="text/plain")
     figures = analysis.hall_day_figures(hall, day)
     chart = {
         "hours": [f"{row['hour']}时" for row in figures["by_hour"]],
@@ -59,7 +59,7 @@ def daily_report(request: HttpRequest, code: str) -> HttpResponse:
     try:
         hall, day = _analysis_hall(request, code)
     except ValidationError as exc:
-        return HttpResponse(error_text(exc), status=400, content_type="text/plain")
+        return HttpResponse(refusal_text(exc), status=400, content_type="text/plain")
     figures = analysis.hall_day_figures(hall, day)
     pdf = render_pdf(
         "hall/report_pdf.html",

@@ -15,15 +15,14 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
-from tongban.cases.services.steps import CaseConflict
 from tongban.core.links import public_url
+from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.forms.pdf import form_pdf
 from tongban.forms.services import filled_form_read, item_form
 from tongban.forms.values import display_value
 from tongban.hall import presenters, selectors
 from tongban.hall.models import QueueCategory, Window
-from tongban.hall.services import HallConflict, console
-from tongban.hall.views.common import error_text
+from tongban.hall.services import console
 
 # --- the window console ------------------------------------------------------------------------
 
@@ -156,6 +155,6 @@ def console_act(request: HttpRequest, action: str) -> HttpResponse:
                 messages.success(request, done)
         else:
             raise Http404("未知操作")
-    except (HallConflict, CaseConflict, ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+    except PAGE_REFUSALS as exc:
+        messages.error(request, refusal_text(exc))
     return redirect("hall:console")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,12 +18,13 @@ from django.urls import reverse
 from tongban.accounts.models import DeviceIdentity
 from tongban.accounts.services import device_authenticate
 from tongban.core.links import public_url
+from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
 from tongban.hall.live import hub
 from tongban.hall.models import Hall, QueueCategory, Ticket
-from tongban.hall.services import HallConflict, appointments
+from tongban.hall.services import appointments
 from tongban.hall.services.tickets import ticket_issue
-from tongban.hall.views.common import DEVICE_SESSION_KEY, error_text
+from tongban.hall.views.common import DEVICE_SESSION_KEY
 
 # --- devices: kiosk and display board ----------------------------------------------------------
 
@@ -79,8 +80,8 @@ def kiosk(request: HttpRequest) -> HttpResponse:
             ticket_view = presenters.ticket_out(
                 appointments.appointment_check_in(appointment=appointment, device=device)
             )
-        except (HallConflict, ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
+        except PAGE_REFUSALS as exc:
+            messages.error(request, refusal_text(exc))
     elif request.method == "POST":
         category = QueueCategory.objects.filter(
             hall=hall, pk=request.POST.get("category") or 0
@@ -98,8 +99,8 @@ def kiosk(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
                 ticket_view = presenters.ticket_out(ticket)
-            except (HallConflict, ValidationError, PermissionDenied) as exc:
-                messages.error(request, error_text(exc))
+            except PAGE_REFUSALS as exc:
+                messages.error(request, refusal_text(exc))
     return render(
         request,
         "hall/kiosk.html",

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from tongban.accounts.models import DeviceIdentity
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core.links import public_url
+from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.forms import selectors as forms
 from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
 from tongban.forms.idreader.reading import FIELD_LABELS, UnreadableDocument
@@ -29,9 +30,7 @@ from tongban.forms.values import clean_data
 from tongban.forms.webform import data_from_post, form_rows
 from tongban.hall import presenters, selectors
 from tongban.hall.models import Hall, Ticket
-from tongban.hall.services import HallConflict
 from tongban.hall.services.tickets import ticket_issue
-from tongban.hall.views.common import error_text
 from tongban.hall.views.devices import kiosk_device
 
 STATE_KEY = "kiosk_form"
@@ -179,8 +178,8 @@ def kiosk_form(request: HttpRequest, code: str) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
                 )
                 ticket = presenters.ticket_out(_ticket(request, hall, device, item))
-            except (HallConflict, ValidationError, PermissionDenied) as exc:
-                messages.error(request, error_text(exc))
+            except PAGE_REFUSALS as exc:
+                messages.error(request, refusal_text(exc))
             else:
                 _wipe(request)  # kept under the reference now; the kiosk forgets the person
                 done = {

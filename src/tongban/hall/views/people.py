@@ -7,18 +7,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
 from tongban.core.links import public_url
+from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
 from tongban.hall.models import AppointmentSlot, Hall, QueueCategory, Ticket
-from tongban.hall.services import HallConflict, appointments
+from tongban.hall.services import appointments
 from tongban.hall.services.tickets import ticket_issue
-from tongban.hall.views.common import error_text
 
 # --- people -----------------------------------------------------------------------------------
 
@@ -57,8 +57,8 @@ def remote_ticket(request: HttpRequest, code: str) -> HttpResponse:
             priority=request.POST.get("priority", ""),
             idempotency_key=request.POST.get("idempotency_key") or None,
         )
-    except (HallConflict, ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+    except PAGE_REFUSALS as exc:
+        messages.error(request, refusal_text(exc))
         return redirect("hall:hall", code=code)
     return redirect("hall:ticket", token=presenters.ticket_token(ticket))
 
@@ -97,8 +97,8 @@ def book_page(request: HttpRequest, code: str) -> HttpResponse:
                 slot=slot,
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
-        except (HallConflict, ValidationError) as exc:
-            messages.error(request, error_text(exc))
+        except PAGE_REFUSALS as exc:
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, "预约成功，签到码已发到您的消息中心")
             return redirect("hall:appointments")
@@ -130,8 +130,8 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
             else:
                 ticket = appointments.appointment_check_in(appointment=appointment, applicant=user)
                 return redirect("hall:ticket", token=presenters.ticket_token(ticket))
-        except (HallConflict, ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
+        except PAGE_REFUSALS as exc:
+            messages.error(request, refusal_text(exc))
         return redirect("hall:appointments")
     rows = [presenters.appointment_out(a) for a in selectors.appointments_of(user.pk)[:30]]
     return render(request, "hall/appointments.html", {"appointments": rows})
