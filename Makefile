@@ -51,7 +51,7 @@ typecheck: install-dev
 
 test-python: install-dev
 	$(BIN)/tongban makemigrations --check --dry-run -v0
-	$(BIN)/pytest
+	$(BIN)/pytest -m "slow or not slow"
 
 test: lint typecheck test-python
 

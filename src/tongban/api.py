@@ -19,7 +19,7 @@ from tongban.cases.api import router as cases_router
 from tongban.cases.bundle_api import router as bundles_router
 from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
-from tongban.core.errors import REFUSALS, refusal_of
+from tongban.core.errors import REFUSALS, refusal_of, schema_fields
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
 from tongban.hall.api import router as hall_router
@@ -71,12 +71,16 @@ for _kind, _status, _default in REFUSALS:
     api.add_exception_handler(_kind, on_refusal)
 
 
+def _in_body(error: dict[str, Any]) -> bool:
+    location = tuple(error.get("loc", ()))
+    return len(location) > 2 and location[0] == "body"
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        field = ".".join(str(p) for p in error.get("loc", [])[1:]) or "__all__"
-        errors.setdefault(field, []).append(f"格式不正确（{error.get('msg', '')}）")
+    # A location is (source, [the body parameter's name,] field…): name the field alone.
+    located = [{**e, "loc": tuple(e.get("loc", ()))[2 if _in_body(e) else 1 :]} for e in exc.errors]
+    errors = schema_fields(located)
     summary = "；".join(f"字段“{field}”{'，'.join(msgs)}" for field, msgs in errors.items())
     return _error(request, 422, f"输入有误：{summary}", errors)
 

@@ -50,3 +50,39 @@ def test_a_conflict_on_a_page_shows_the_page_with_why(submitted: Case, clerk: Us
     response = client.post(f"/workbench/cases/{submitted.pk}/accept/", follow=True)
     assert response.status_code == 200
     assert "不能执行“受理”" in response.content.decode()
+
+
+def test_the_page_reads_a_step_with_the_api_schema_and_names_the_field(
+    submitted: Case, clerk: User, reviewer: User
+) -> None:
+    """Extension days that are not a number: the same field and message on the page as in the
+    API, never a server error."""
+    from tongban.cases.services import lifecycle as lc
+
+    case = lc.case_start_pre_review(case=submitted, actor=clerk)
+    case = lc.case_accept(case=case, actor=clerk)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.post(
+        f"/workbench/cases/{case.pk}/extend/",
+        {"working_days": "三天", "reason": "需要补充检验"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "working_days：应为整数" in page.content.decode()
+    api = client.post(
+        f"/api/cases/{case.pk}/extend",
+        {"working_days": "三天", "reason": "需要补充检验"},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"] == {"working_days": ["应为整数"]}
+    case.refresh_from_db()
+    assert not case.extensions.exists()
+
+
+def test_an_unknown_step_on_the_workbench_is_not_found(submitted: Case, clerk: User) -> None:
+    client = Client()
+    client.force_login(clerk)
+    assert client.post(f"/workbench/cases/{submitted.pk}/withdraw/").status_code == 404
+    assert client.post(f"/workbench/cases/{submitted.pk}/launch/").status_code == 404

@@ -23,6 +23,7 @@ def _worklist_seed() -> str:
     return str(module.SEED).replace("TOTAL", "40")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_work_list_benchmark_seeds_cases_the_model_accepts(
     capsys: pytest.CaptureFixture[str],

@@ -50,6 +50,7 @@ def test_a_clean_document_is_read_field_by_field_without_a_fault(
     assert reading.valid
 
 
+@pytest.mark.slow
 def test_the_degraded_sample_reads_at_least_97_percent_of_its_fields(ocr: Any) -> None:
     right = total = 0
     for row in (r for r in MANIFEST if r["variant"] != "clean"):

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """
@@ -60,6 +62,7 @@ def _sms_lines(data_dir: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
 
 
+@pytest.mark.slow
 def test_a_killed_worker_loses_nothing_and_sends_once(tmp_path: Path) -> None:
     env = _env(tmp_path, slow="60")
     _tongban(env, "migrate", "-v0", "--no-input")

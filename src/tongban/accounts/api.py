@@ -1,12 +1,12 @@
 """Accounts API: the signed-in person (masked) and the calling device."""
 
-from typing import cast
-
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router
 from ninja.security import HttpBearer, SessionAuth
 
-from tongban.accounts.models import DeviceIdentity, User
+from tongban.accounts.models import DeviceIdentity
+from tongban.accounts.requests import request_device, request_user
 from tongban.accounts.schemas import DeviceOut, MeOut
 from tongban.accounts.services import DEVICE_KEY_SCHEME, device_authenticate, personal_info_masked
 
@@ -31,7 +31,7 @@ class DeviceKeyAuth(HttpBearer):
 
 @router.get("/me", response=MeOut, auth=SessionAuth(), summary="当前用户（个人信息脱敏）")
 def me(request: HttpRequest) -> dict[str, object]:
-    user = cast(User, request.auth)  # type: ignore[attr-defined]
+    user = request_user(request)
     return {
         "username": user.username,
         "real_name": user.real_name,
@@ -44,4 +44,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 @router.get("/devices/me", response=DeviceOut, auth=DeviceKeyAuth(), summary="当前设备身份")
 def device_me(request: HttpRequest) -> DeviceIdentity:
-    return cast(DeviceIdentity, request.auth)  # type: ignore[attr-defined]
+    device = request_device(request)
+    if device is None:  # pragma: no cover - DeviceKeyAuth admits devices only
+        raise PermissionDenied("请提供有效的设备密钥")
+    return device

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.accounts.services import personal_info_masked, personal_info_reveal
 
 
@@ -19,15 +19,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("请先登录")
-    return request.user
-
-
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "accounts/me.html",
@@ -38,7 +32,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def me_reveal(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     try:
         info = personal_info_reveal(
             viewer=user, subject=user, reason=request.POST.get("reason", "本人查看")

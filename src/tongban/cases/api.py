@@ -1,17 +1,17 @@
 """Cases API: the whole lifecycle. Handlers parse, fetch with permission, call one service."""
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.security import SessionAuth
 
 from tongban.accounts.models import Enterprise, User
+from tongban.accounts.requests import request_user
 from tongban.cases import selectors
+from tongban.cases.actions import CASE_ACTIONS, NoInput, action_take
 from tongban.cases.models import Case
 from tongban.cases.presenters import case_full, case_summary
 from tongban.cases.schemas import (
@@ -32,42 +32,15 @@ from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.delegations import delegation_grant, delegation_revoke
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.core.ids import normalize_id_number, normalize_uscc
+from tongban.core.uploads import uploads_numbered
 
 router = Router(tags=["办件 cases"], auth=SessionAuth())
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not isinstance(user, User):
-        raise PermissionDenied("请先登录")
-    return user
-
-
-def access_case(request: HttpRequest, case_id: int) -> Case:
-    """The case if the user may see it; 404 otherwise, so existence does not leak."""
-    # A light fetch for the check; the full detail is loaded once, for the response.
-    case = selectors.case_get(case_id)
-    if case is None or not _user(request).has_perm("cases.view_case", case):
-        raise Http404("办件不存在")
-    return case
 
 
 def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     fresh = selectors.case_detail(case.pk)
     assert fresh is not None  # noqa: S101 — we just wrote it
-    return case_full(fresh, _user(request))
-
-
-def _files(request: HttpRequest) -> dict[int, UploadedFile]:
-    """Uploaded materials arrive as multipart fields named material_<catalog material id>."""
-    files: dict[int, UploadedFile] = {}
-    for field in request.FILES:
-        if not field.startswith("material_") or not field[9:].isdigit():
-            raise ValidationError({field: ["文件字段应命名为 material_<材料编号>"]})
-        upload = request.FILES.get(field)
-        if isinstance(upload, UploadedFile):
-            files[int(field[9:])] = upload
-    return files
+    return case_full(fresh, request_user(request))
 
 
 def _json_field(request: HttpRequest, name: str) -> Any:
@@ -82,7 +55,7 @@ def _json_field(request: HttpRequest, name: str) -> Any:
 
 @router.post("", response={200: CaseDetailOut}, summary="创建申请（草稿，幂等）")
 def create_case(request: HttpRequest, body: CaseCreateIn) -> dict[str, Any]:
-    actor = _user(request)
+    actor = request_user(request)
     applicant = actor
     if body.applicant_id_number:
         found = User.objects.filter(id_number=normalize_id_number(body.applicant_id_number)).first()
@@ -109,14 +82,14 @@ def create_case(request: HttpRequest, body: CaseCreateIn) -> dict[str, Any]:
 
 @router.post("/{case_id}/submit", response=CaseDetailOut, summary="上传材料并提交")
 def submit_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    case = access_case(request, case_id)
-    actor = _user(request)
+    case = selectors.access_case(request_user(request), case_id)
+    actor = request_user(request)
     case = case_submit(
         case=case,
         actor=actor,
         situations=_json_field(request, "situations"),
         form_data=_json_field(request, "form_data"),
-        files=_files(request),
+        files=uploads_numbered(request.FILES, prefix="material_"),
     )
     return case_full(selectors.with_timeline(case, actor), actor)
 
@@ -134,13 +107,13 @@ def _page(request: HttpRequest, cases: Any, limit: int, offset: int) -> dict[str
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
     page = selectors.with_visit_counts(list(cases[offset : offset + limit]))
-    viewer = _user(request)
+    viewer = request_user(request)
     return {"count": cases.count(), "items": [case_summary(c, viewer) for c in page]}
 
 
 @router.get("/mine", response=CasePageOut, summary="我的办件")
 def my_cases(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any]:
-    cases = selectors.case_list_for_applicant(_user(request).pk)
+    cases = selectors.case_list_for_applicant(request_user(request).pk)
     if filters.state:
         cases = cases.filter(state=filters.state)
     return _page(request, cases, filters.limit, filters.offset)
@@ -156,7 +129,7 @@ def worklist(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any]
             due = dt.date.fromisoformat(filters.due_before)
         except ValueError as exc:
             raise ValidationError({"due_before": ["日期格式应为YYYY-MM-DD"]}) from exc
-    user = _user(request)
+    user = request_user(request)
     if not user.has_role("clerk", "reviewer", "hall_manager", "administrator"):
         raise PermissionDenied("仅工作人员可查看工作台")
     cases = selectors.case_worklist(
@@ -171,116 +144,96 @@ def worklist(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any]
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="办件详情、时间线与计时")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _detail(request, access_case(request, case_id))
+    user = request_user(request)
+    return case_full(selectors.access_case(user, case_id, detail=True), user)
 
 
-def _act(request: HttpRequest, case_id: int, do: Callable[[Case, User], Case]) -> dict[str, Any]:
-    case = access_case(request, case_id)
-    return _detail(request, do(case, _user(request)))
+def _act(
+    request: HttpRequest, case_id: int, action: str, body: Schema | None = None
+) -> dict[str, Any]:
+    """One lifecycle step (`cases.actions`, the table the workbench uses too)."""
+    user = request_user(request)
+    case = selectors.access_case(user, case_id)
+    step = CASE_ACTIONS[action]
+    return _detail(request, action_take(step, case=case, actor=user, data=body or NoInput()))
 
 
 @router.post("/{case_id}/pre-review", response=CaseDetailOut, summary="开始预审")
 def pre_review(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _act(request, case_id, lambda c, u: lc.case_start_pre_review(case=c, actor=u))
+    return _act(request, case_id, "pre_review")
 
 
 @router.post("/{case_id}/correction", response=CaseDetailOut, summary="要求补正")
 def correction(request: HttpRequest, case_id: int, body: CorrectionIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda c, u: lc.case_request_correction(case=c, actor=u, problems=body.problems),
-    )
+    return _act(request, case_id, "correction", body)
 
 
 @router.post("/{case_id}/resubmit", response=CaseDetailOut, summary="补正后重新提交")
 def resubmit(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    files = _files(request)
-    return _act(request, case_id, lambda c, u: lc.case_resubmit(case=c, actor=u, files=files))
+    user = request_user(request)
+    case = selectors.access_case(user, case_id)
+    files = uploads_numbered(request.FILES, prefix="material_")
+    return _detail(request, lc.case_resubmit(case=case, actor=user, files=files))
 
 
 @router.post("/{case_id}/reject", response=CaseDetailOut, summary="不予受理")
 def reject(request: HttpRequest, case_id: int, body: ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, lambda c, u: lc.case_reject(case=c, actor=u, reason=body.reason))
+    return _act(request, case_id, "reject", body)
 
 
 @router.post("/{case_id}/accept", response=CaseDetailOut, summary="受理")
 def accept(request: HttpRequest, case_id: int, body: AcceptIn) -> dict[str, Any]:
-    return _act(
-        request, case_id, lambda c, u: lc.case_accept(case=c, actor=u, in_person=body.in_person)
-    )
+    return _act(request, case_id, "accept", body)
 
 
 @router.post("/{case_id}/review", response=CaseDetailOut, summary="开始审查")
 def review(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _act(request, case_id, lambda c, u: lc.case_start_review(case=c, actor=u))
+    return _act(request, case_id, "review")
 
 
 @router.post("/{case_id}/suspend", response=CaseDetailOut, summary="启动特别程序（暂停计时）")
 def suspend(request: HttpRequest, case_id: int, body: SuspendIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda c, u: lc.case_suspend(case=c, actor=u, kind=body.kind, reason=body.reason),
-    )
+    return _act(request, case_id, "suspend", body)
 
 
 @router.post("/{case_id}/resume", response=CaseDetailOut, summary="结束特别程序")
 def resume(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _act(request, case_id, lambda c, u: lc.case_resume(case=c, actor=u))
+    return _act(request, case_id, "resume")
 
 
 @router.post("/{case_id}/extend", response=CaseDetailOut, summary="批准延期")
 def extend(request: HttpRequest, case_id: int, body: ExtendIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda c, u: lc.case_extend(
-            case=c, actor=u, working_days=body.working_days, reason=body.reason
-        ),
-    )
+    return _act(request, case_id, "extend", body)
 
 
 @router.post("/{case_id}/decide", response=CaseDetailOut, summary="作出决定")
 def decide(request: HttpRequest, case_id: int, body: DecideIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda c, u: lc.case_decide(case=c, actor=u, decision=body.decision, reason=body.reason),
-    )
+    return _act(request, case_id, "decide", body)
 
 
 @router.post("/{case_id}/result", response=CaseDetailOut, summary="制作办理结果")
 def result(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _act(request, case_id, lambda c, u: lc.case_produce_result(case=c, actor=u))
+    return _act(request, case_id, "result")
 
 
 @router.post("/{case_id}/deliver", response=CaseDetailOut, summary="送达")
 def deliver(request: HttpRequest, case_id: int, body: DeliverIn) -> dict[str, Any]:
-    return _act(
-        request,
-        case_id,
-        lambda c, u: lc.case_deliver(case=c, actor=u, mode=body.mode, in_person=body.in_person),
-    )
+    return _act(request, case_id, "deliver", body)
 
 
 @router.post("/{case_id}/complete", response=CaseDetailOut, summary="办结")
 def complete(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _act(request, case_id, lambda c, u: lc.case_complete(case=c, actor=u))
+    return _act(request, case_id, "complete")
 
 
 @router.post("/{case_id}/withdraw", response=CaseDetailOut, summary="申请人撤回")
 def withdraw(request: HttpRequest, case_id: int, body: ReasonIn) -> dict[str, Any]:
-    return _act(
-        request, case_id, lambda c, u: lc.case_withdraw(case=c, actor=u, reason=body.reason)
-    )
+    return _act(request, case_id, "withdraw", body)
 
 
 @router.post("/{case_id}/terminate", response=CaseDetailOut, summary="终止办理")
 def terminate(request: HttpRequest, case_id: int, body: ReasonIn) -> dict[str, Any]:
-    return _act(
-        request, case_id, lambda c, u: lc.case_terminate(case=c, actor=u, reason=body.reason)
-    )
+    return _act(request, case_id, "terminate", body)
 
 
 delegations = Router(tags=["委托授权 delegations"], auth=SessionAuth())
@@ -303,7 +256,7 @@ def grant(request: HttpRequest, body: DelegationIn) -> dict[str, Any]:
     if agent is None:
         raise ValidationError({"agent_username": ["代办员不存在"]})
     delegation = delegation_grant(
-        applicant=_user(request),
+        applicant=request_user(request),
         agent=agent,
         valid_until=body.valid_until,
         item_codes=body.item_codes,
@@ -315,7 +268,7 @@ def grant(request: HttpRequest, body: DelegationIn) -> dict[str, Any]:
 def revoke(request: HttpRequest, delegation_id: int) -> dict[str, Any]:
     from tongban.cases.models import Delegation
 
-    user = _user(request)
+    user = request_user(request)
     delegation = Delegation.objects.filter(pk=delegation_id, applicant=user).first()
     if delegation is None:
         raise Http404("委托不存在")

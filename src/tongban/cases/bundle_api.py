@@ -8,16 +8,21 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.security import SessionAuth
 
-from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.cases.bundle_models import BundleCase
-from tongban.cases.services.bundles import bundle_case_guide, bundle_start, bundle_submit
+from tongban.cases.services.bundles import (
+    bundle_case_guide,
+    bundle_start,
+    bundle_submit,
+    bundle_uploads,
+)
 from tongban.catalog.models import Bundle
 from tongban.core.ids import normalize_uscc
+from tongban.core.uploads import uploads_numbered
 
 router = Router(tags=["一件事 bundles"], auth=SessionAuth())
 
@@ -58,14 +63,8 @@ class BundleCaseOut(Schema):
     materials: list[MaterialOut]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 — SessionAuth
-    return user
-
-
 def _own(request: HttpRequest, bundle_case_id: int) -> BundleCase:
-    user = _user(request)
+    user = request_user(request)
     parent = BundleCase.objects.select_related("bundle").filter(pk=bundle_case_id).first()
     if parent is None or user.pk not in (parent.applicant_id, parent.created_by_id):
         raise Http404("办件不存在")
@@ -112,7 +111,7 @@ def _out(parent: BundleCase) -> dict[str, Any]:
 
 @router.post("/{code}/start", response=BundleCaseOut, summary="开始一件事申请（幂等）")
 def start(request: HttpRequest, code: str, body: BundleStartIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     bundle = Bundle.objects.filter(code=code, active=True).first()
     if bundle is None:
         raise Http404("一件事不存在")
@@ -151,15 +150,7 @@ def submit(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
         raise ValidationError({"form_data": ["应为JSON格式"]}) from exc
     if not isinstance(data, dict):
         raise ValidationError({"form_data": ["应为JSON对象"]})
-    names = [m.name for m in bundle_case_guide(parent).materials]
-    files: dict[str, UploadedFile] = {}
-    for field in request.FILES:
-        index = field[2:]
-        if not field.startswith("m_") or not index.isdigit() or int(index) >= len(names):
-            raise ValidationError({field: ["文件字段应命名为 m_<材料序号>（见 materials）"]})
-        upload = request.FILES.get(field)
-        if isinstance(upload, UploadedFile):
-            files[names[int(index)]] = upload
-    bundle_submit(parent=parent, actor=_user(request), data=data, files=files)
+    files = bundle_uploads(parent, uploads_numbered(request.FILES, prefix="m_"))
+    bundle_submit(parent=parent, actor=request_user(request), data=data, files=files)
     parent.refresh_from_db()
     return _out(parent)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.utils import timezone
 
 from tongban.accounts.models import User
@@ -33,6 +34,16 @@ def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> De
 def case_get(pk: int) -> Case | None:
     """The bare row, enough for the permission rules; related rows load when used."""
     return Case.objects.filter(pk=pk).first()
+
+
+def access_case(user: User, case_id: int, *, detail: bool = False) -> Case:
+    """The case if `user` may see it, for the API and the pages alike; 404 otherwise, so a
+    case's existence does not leak. `detail` loads what the case page shows in one go; else
+    the bare row, enough for the permission rules and a step."""
+    case = case_detail(case_id) if detail else case_get(case_id)
+    if case is None or not user.has_perm("cases.view_case", case):
+        raise Http404("办件不存在")
+    return case
 
 
 def case_list_for_applicant(user_id: int) -> QuerySet[Case]:

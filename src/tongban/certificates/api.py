@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.certificates import selectors
 from tongban.certificates.models import Certificate
 from tongban.certificates.schemas import CertificateOut, RevokeIn, VerificationOut
@@ -39,7 +40,7 @@ def _verification(result: Verification) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest, number: str) -> tuple[User, Certificate]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request_user(request)
     certificate = selectors.certificate_by_number(number)
     if certificate is None or not user.has_perm("certificates.view_certificate", certificate):
         raise Http404("证照不存在")
@@ -64,7 +65,7 @@ def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any
 
 @router.get("/mine", response=list[CertificateOut], auth=session, summary="我的证照")
 def mine(request: HttpRequest) -> list[dict[str, Any]]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request_user(request)
     return [
         {
             "number": c.number,

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.certificates import selectors
 from tongban.certificates.services import (
     Verification,
@@ -60,8 +60,7 @@ def verify_token(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — login_required
+    user = request_user(request)
     page = Paginator(selectors.certificates_held(user), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -72,8 +71,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, number: str) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — login_required
+    user = request_user(request)
     certificate = selectors.certificate_by_number(number)
     if certificate is None or not user.has_perm("certificates.view_certificate", certificate):
         raise Http404("证照不存在")

@@ -12,13 +12,16 @@ Python's built-in `PermissionError` is for the operating system, never for the d
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 __all__ = [
     "Conflict",
+    "schema_fields",
     "PermissionDenied",
     "Refusal",
     "ValidationError",
@@ -69,3 +72,57 @@ def refusal_of(exc: Exception) -> Refusal | None:
             return Refusal(status, f"{default}：{summary}" if summary else default, fields)
         return Refusal(status, str(exc) or default, {})
     return None
+
+
+# What a schema's (pydantic's) error types say, in Chinese; `{…}` from the error's context.
+SCHEMA_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为“是”或“否”",
+    "bool_type": "应为“是”或“否”",
+    "string_type": "应为文字",
+    "string_too_short": "至少{min_length}个字符",
+    "string_too_long": "最多{max_length}个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "dict_type": "应为对象（键值对）",
+    "list_type": "应为列表",
+    "date_parsing": "应为日期，如 2026-03-02",
+    "date_from_datetime_parsing": "应为日期，如 2026-03-02",
+    "date_type": "应为日期，如 2026-03-02",
+    "datetime_parsing": "应为日期时间，如 2026-03-02T09:00:00+08:00",
+    "datetime_from_date_parsing": "应为日期时间，如 2026-03-02T09:00:00+08:00",
+    "datetime_type": "应为日期时间，如 2026-03-02T09:00:00+08:00",
+    "greater_than": "应大于{gt}",
+    "greater_than_equal": "应不小于{ge}",
+    "less_than": "应小于{lt}",
+    "less_than_equal": "应不大于{le}",
+    "too_short": "至少{min_length}项",
+    "too_long": "最多{max_length}项",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "json_invalid": "不是有效的JSON",
+    "json_type": "不是有效的JSON",
+    "extra_forbidden": "没有这个字段",
+    "value_error": "{error}",
+}
+
+
+def schema_fields(errors: Iterable[Mapping[str, Any]], *, skip: int = 0) -> dict[str, list[str]]:
+    """A schema's validation errors as Chinese messages by field (`a.b.0`); `skip` drops
+    leading parts of each location (the API's "body", "query")."""
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        location = list(error.get("loc", ()))[skip:]
+        field = ".".join(str(p) for p in location) or "__all__"
+        template = SCHEMA_MESSAGES.get(str(error.get("type", "")))
+        try:
+            text = template.format(**(error.get("ctx") or {})) if template else ""
+        except (KeyError, IndexError):
+            text = ""
+        fields.setdefault(field, []).append(text or f"格式不正确（{error.get('msg', '')}）")
+    return fields

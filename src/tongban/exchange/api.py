@@ -11,6 +11,7 @@ from ninja import Query, Router
 from ninja.security import SessionAuth
 
 from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.exchange import selectors
 from tongban.exchange.models import AccessGrant, AccessLog
 from tongban.exchange.schemas import (
@@ -30,13 +31,6 @@ from tongban.exchange.services.remote import remote_query
 from tongban.exchange.signing import SignatureError
 
 router = Router(tags=["数据共享 exchange"], auth=SessionAuth())
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not isinstance(user, User):
-        raise PermissionDenied("请先登录")
-    return user
 
 
 def _resource(code: str) -> Any:
@@ -108,7 +102,7 @@ def resources(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/grants", response=list[GrantOut], summary="本部门提供或使用的共享授权")
 def grants(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     if not user.has_perm("exchange.review_access"):
         raise PermissionDenied("只有数据管理员可以查看共享授权")
     scope = None if user.has_role("administrator") else _department(user)
@@ -117,7 +111,7 @@ def grants(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/grants", response={201: GrantOut}, summary="申请共享授权")
 def request_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     grant = grant_request(
         actor=user,
         resource=_resource(payload.resource),
@@ -140,20 +134,23 @@ def _grant(grant_id: int) -> AccessGrant:
 @router.post("/grants/{grant_id}/decide", response=GrantOut, summary="审核共享授权")
 def decide_grant(request: HttpRequest, grant_id: int, payload: GrantDecisionIn) -> dict[str, Any]:
     grant = grant_decide(
-        actor=_user(request), grant=_grant(grant_id), approve=payload.approve, note=payload.note
+        actor=request_user(request),
+        grant=_grant(grant_id),
+        approve=payload.approve,
+        note=payload.note,
     )
     return grant_out(selectors.grant_get(grant.pk) or grant)
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, summary="撤销共享授权")
 def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict[str, Any]:
-    grant = grant_revoke(actor=_user(request), grant=_grant(grant_id), reason=payload.reason)
+    grant = grant_revoke(actor=request_user(request), grant=_grant(grant_id), reason=payload.reason)
     return grant_out(selectors.grant_get(grant.pk) or grant)
 
 
 @router.post("/query", response=QueryOut, summary="查询主体的共享数据（在授权范围内）")
 def query(request: HttpRequest, payload: QueryIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     result = exchange_query(
         actor=user,
         consumer=_department(user),
@@ -178,13 +175,13 @@ def query(request: HttpRequest, payload: QueryIn) -> dict[str, Any]:
 @router.get("/my-access", response=list[AccessOut], summary="谁查看了我的数据")
 def my_access(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     limit = max(1, min(limit, 200))
-    entries = selectors.access_for_subject(_user(request))[max(0, offset) : offset + limit]
+    entries = selectors.access_for_subject(request_user(request))[max(0, offset) : offset + limit]
     return [access_out(e) for e in entries]
 
 
 @router.get("/review", response=list[VolumeOut], summary="数据访问量审查")
 def review(request: HttpRequest, days: Query[int] = 14) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     if not user.has_perm("exchange.review_access"):
         raise PermissionDenied("只有数据管理员可以审查数据访问")
     scope = None if user.has_role("administrator") else _department(user)

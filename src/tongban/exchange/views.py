@@ -11,21 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.exchange import selectors
 from tongban.exchange.models import AccessGrant
 from tongban.exchange.services.grants import grant_decide, grant_revoke
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — behind login_required
-    return user
-
-
 @login_required
 def my_access(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     page = Paginator(selectors.access_for_subject(user), 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -36,7 +30,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not user.has_perm("exchange.review_access"):
         raise PermissionDenied("仅数据管理员可使用数据共享管理")
     scope = None if user.has_role("administrator") else user.department
@@ -62,7 +56,7 @@ def console(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grant_action(request: HttpRequest, grant_id: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     grant = selectors.grant_get(grant_id)
     if grant is None:
         raise Http404("授权不存在")

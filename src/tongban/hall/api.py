@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.security import SessionAuth
 
 from tongban.accounts.api import DeviceKeyAuth
-from tongban.accounts.models import DeviceIdentity, User
+from tongban.accounts.requests import request_device, request_user, request_user_or_none
 from tongban.cases.models import Case
 from tongban.hall import presenters, selectors
 from tongban.hall.models import Appointment, AppointmentSlot, Hall, QueueCategory, Ticket, Window
@@ -44,13 +43,6 @@ def _hall(code: str) -> Hall:
     return hall
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not isinstance(user, User):
-        raise PermissionDenied("请先登录")
-    return user
-
-
 @router.get("/halls", response=list[HallOut], summary="服务大厅及各类别排队情况")
 def halls(request: HttpRequest) -> list[dict[str, Any]]:
     return [presenters.hall_out(h) for h in Hall.objects.filter(active=True).order_by("code")]
@@ -72,14 +64,13 @@ def issue(request: HttpRequest, code: str, payload: TicketIn) -> tuple[int, dict
     category = selectors.hall_category(hall, payload.category)
     if category is None:
         raise Http404("本大厅没有这个排队类别")
-    who = request.auth  # type: ignore[attr-defined]
-    device = who if isinstance(who, DeviceIdentity) else None
+    device = request_device(request)
     ticket = ticket_issue(
         hall=hall,
         category=category,
         source=Ticket.Source.KIOSK if device else Ticket.Source.REMOTE,
         device=device,
-        applicant=who if isinstance(who, User) else None,
+        applicant=request_user_or_none(request),
         priority=payload.priority,
         idempotency_key=payload.idempotency_key,
     )
@@ -99,7 +90,7 @@ def cancel(request: HttpRequest, token: str) -> dict[str, Any]:
     ticket = presenters.ticket_from_token(token)
     if ticket is None:
         raise Http404("排队号不存在或链接已失效")
-    return presenters.ticket_out(ticket_cancel(ticket=ticket, applicant=_user(request)))
+    return presenters.ticket_out(ticket_cancel(ticket=ticket, applicant=request_user(request)))
 
 
 @router.get("/halls/{code}/calls", response=list[CallOut], summary="叫号记录（显示屏补取）")
@@ -123,19 +114,21 @@ def book(request: HttpRequest, payload: BookIn) -> tuple[int, dict[str, Any]]:
     if slot is None:
         raise Http404("预约时段不存在")
     appointment = appointments.appointment_book(
-        applicant=_user(request), slot=slot, idempotency_key=payload.idempotency_key
+        applicant=request_user(request), slot=slot, idempotency_key=payload.idempotency_key
     )
     return 201, presenters.appointment_out(appointment)
 
 
 @router.get("/appointments", response=list[AppointmentOut], auth=session, summary="我的预约")
 def my_appointments(request: HttpRequest) -> list[dict[str, Any]]:
-    mine = selectors.appointments_of(_user(request).pk)[:50]
+    mine = selectors.appointments_of(request_user(request).pk)[:50]
     return [presenters.appointment_out(a) for a in mine]
 
 
 def _my_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
-    appointment = selectors.appointments_of(_user(request).pk).filter(pk=appointment_id).first()
+    appointment = (
+        selectors.appointments_of(request_user(request).pk).filter(pk=appointment_id).first()
+    )
     if appointment is None:
         raise Http404("预约不存在")
     return appointment
@@ -149,7 +142,7 @@ def _my_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 )
 def cancel_appointment(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
     appointment = appointments.appointment_cancel(
-        applicant=_user(request), appointment=_my_appointment(request, appointment_id)
+        applicant=request_user(request), appointment=_my_appointment(request, appointment_id)
     )
     return presenters.appointment_out(appointment)
 
@@ -162,7 +155,7 @@ def cancel_appointment(request: HttpRequest, appointment_id: int) -> dict[str, A
 )
 def check_in_online(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
     ticket = appointments.appointment_check_in(
-        appointment=_my_appointment(request, appointment_id), applicant=_user(request)
+        appointment=_my_appointment(request, appointment_id), applicant=request_user(request)
     )
     return presenters.ticket_out(ticket)
 
@@ -189,12 +182,12 @@ def check_in_kiosk(request: HttpRequest, code: str, payload: CheckInIn) -> dict[
 
 @router.get("/console", response=ConsoleOut, auth=session, summary="窗口工作台状态")
 def console_state(request: HttpRequest) -> dict[str, Any]:
-    return presenters.console_out(_user(request))
+    return presenters.console_out(request_user(request))
 
 
 @router.post("/console/sign-in", response=ConsoleOut, auth=session, summary="窗口签到")
 def sign_in(request: HttpRequest, payload: SignInIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     window = Window.objects.select_related("hall").filter(pk=payload.window).first()
     if window is None:
         raise Http404("窗口不存在")
@@ -204,7 +197,7 @@ def sign_in(request: HttpRequest, payload: SignInIn) -> dict[str, Any]:
 
 @router.post("/console/sign-out", response=ConsoleOut, auth=session, summary="窗口签退")
 def sign_out(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     console.window_sign_out(user=user)
     return presenters.console_out(user)
 
@@ -213,7 +206,7 @@ def sign_out(request: HttpRequest) -> dict[str, Any]:
     "/console/call-next", response={200: TicketOut, 204: None}, auth=session, summary="叫下一个号"
 )
 def call_next(request: HttpRequest) -> Any:
-    ticket = console.ticket_call_next(user=_user(request))
+    ticket = console.ticket_call_next(user=request_user(request))
     if ticket is None:
         return 204, None
     return 200, presenters.ticket_out(ticket)
@@ -230,7 +223,7 @@ def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[
     if (payload.category and category is None) or (payload.window and target is None):
         raise Http404("转往的类别或窗口不存在")
     ticket = console.ticket_transfer(
-        user=_user(request), ticket_id=ticket_id, category=category, target=target
+        user=request_user(request), ticket_id=ticket_id, category=category, target=target
     )
     return presenters.ticket_out(ticket)
 
@@ -250,7 +243,7 @@ def _case(ref: str) -> Case:
 )
 def link_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[str, Any]:
     link = console.ticket_link_case(
-        user=_user(request), ticket_id=ticket_id, case=_case(payload.case)
+        user=request_user(request), ticket_id=ticket_id, case=_case(payload.case)
     )
     return presenters.link_out(link)
 
@@ -263,7 +256,7 @@ def link_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[
 )
 def accept_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[str, Any]:
     link = console.ticket_accept_case(
-        user=_user(request), ticket_id=ticket_id, case=_case(payload.case)
+        user=request_user(request), ticket_id=ticket_id, case=_case(payload.case)
     )
     return presenters.link_out(link)
 
@@ -286,4 +279,4 @@ STEPS = {
 def ticket_step(request: HttpRequest, ticket_id: int, step: str) -> dict[str, Any]:
     if step not in STEPS:
         raise Http404("未知操作")
-    return presenters.ticket_out(STEPS[step](user=_user(request), ticket_id=ticket_id))
+    return presenters.ticket_out(STEPS[step](user=request_user(request), ticket_id=ticket_id))

@@ -63,6 +63,18 @@ def bundle_case_form(bundle_case: BundleCase, guide: BundleGuide | None = None) 
     return merge_forms([(i.key, item) for i, item in guide.items], bundle_case.bundle.name)
 
 
+def bundle_uploads(
+    parent: BundleCase, numbered: Mapping[int, UploadedFile]
+) -> dict[str, UploadedFile]:
+    """Uploads posted as `m_<n>`, the n-th material of the 一件事's one list, by name."""
+    names = [m.name for m in bundle_case_guide(parent).materials]
+    if wrong := [n for n in numbered if n >= len(names)]:
+        raise ValidationError(
+            {f"m_{n}": ["没有这个序号的材料（见一件事的材料清单）"] for n in sorted(wrong)}
+        )
+    return {names[n]: upload for n, upload in numbered.items()}
+
+
 def _check_choices(guide: BundleGuide, choices: Mapping[str, str]) -> dict[str, list[str]]:
     """Every chosen situation must be one the bundle asks (for the items these choices make
     apply), with one of its options."""

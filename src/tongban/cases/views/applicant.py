@@ -7,35 +7,27 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tongban.accounts.requests import request_user
 from tongban.cases import selectors
+from tongban.cases.actions import CASE_ACTIONS, action_take
 from tongban.cases.presenters import case_full, draft_material_rows
 from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.forms import case_form_prefill
 from tongban.cases.services.submission import case_save_draft, case_submit
-from tongban.cases.views.common import access_case, run_step, signed_in
+from tongban.cases.views.common import run_step
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import Material
 from tongban.core.links import public_url
+from tongban.core.uploads import uploads_numbered
 from tongban.forms.pdf import form_pdf
 from tongban.forms.services import item_form
 from tongban.forms.webform import data_from_post, form_rows
-
-
-def _uploads(request: HttpRequest) -> dict[int, UploadedFile]:
-    files: dict[int, UploadedFile] = {}
-    for field in request.FILES:
-        if field.startswith("material_") and field[9:].isdigit():
-            upload = request.FILES.get(field)
-            if isinstance(upload, UploadedFile):
-                files[int(field[9:])] = upload
-    return files
 
 
 @login_required
@@ -46,7 +38,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     item = catalog.item_get_published(code)
     if item is None:
         raise Http404("事项不存在或未发布")
-    user = signed_in(request)
+    user = request_user(request)
     choices = catalog.default_choices(item)
     for situation in item.situations.all():
         picked = request.POST.get(f"s_{situation.code}") or request.GET.get(f"s_{situation.code}")
@@ -95,8 +87,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     """Step 2: what the platform obtained, with where from, and uploads only for the rest."""
-    case = access_case(request, case_id)
-    user = signed_in(request)
+    user = request_user(request)
+    case = selectors.access_case(user, case_id, detail=True)
     if case.state != "draft":
         return redirect("cases:mine_detail", case_id=case.pk)
     errors: dict[str, list[str]] = {}
@@ -107,7 +99,12 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST":
         data = data_from_post(schema, request.POST) if not schema.empty else None
         try:
-            case = case_submit(case=case, actor=user, files=_uploads(request), form_data=data)
+            case = case_submit(
+                case=case,
+                actor=user,
+                files=uploads_numbered(request.FILES, prefix="material_"),
+                form_data=data,
+            )
         except ValidationError as exc:
             errors = exc.message_dict
         else:
@@ -130,7 +127,7 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    user = signed_in(request)
+    user = request_user(request)
     cases = selectors.case_list_for_applicant(user.pk)
     return render(
         request,
@@ -144,23 +141,27 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id)
+    case = selectors.access_case(request_user(request), case_id, detail=True)
     return render(
         request,
         "cases/case.html",
-        {"case": case, "view": case_full(case, signed_in(request)), "staff": False},
+        {"case": case, "view": case_full(case, request_user(request)), "staff": False},
     )
 
 
 @login_required
 @require_POST
 def resubmit(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id)
-    files = _uploads(request)
+    user = request_user(request)
+    case = selectors.access_case(user, case_id)
     return run_step(
         request,
         case,
-        lambda: lc.case_resubmit(case=case, actor=signed_in(request), files=files),
+        lambda: lc.case_resubmit(
+            case=case,
+            actor=user,
+            files=uploads_numbered(request.FILES, prefix="material_"),
+        ),
         "补正材料已提交",
         "cases:mine_detail",
     )
@@ -169,13 +170,14 @@ def resubmit(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id)
-    reason = request.POST.get("reason", "")
+    user = request_user(request)
+    case = selectors.access_case(user, case_id)
+    step = CASE_ACTIONS["withdraw"]
     return run_step(
         request,
         case,
-        lambda: lc.case_withdraw(case=case, actor=signed_in(request), reason=reason),
-        "申请已撤回",
+        lambda: action_take(step, case=case, actor=user, data=request.POST),
+        step.done,
         "cases:mine_detail",
     )
 
@@ -183,7 +185,7 @@ def withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def mine_form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case's application form as the printed PDF, with a QR code back to the case."""
-    case = access_case(request, case_id)
+    case = selectors.access_case(request_user(request), case_id, detail=True)
     item = catalog.item_version(case.item_id)
     if not item.form or case.state == "draft":
         raise Http404("该办件没有已提交的申请表")

@@ -9,11 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tongban.accounts.requests import request_user
 from tongban.cases.bundle_models import BundleCase
 from tongban.cases.models import CaseEvent, CaseMaterial
 from tongban.cases.presenters import ACTION_LABELS
@@ -23,10 +23,11 @@ from tongban.cases.services.bundles import (
     bundle_deliver,
     bundle_start,
     bundle_submit,
+    bundle_uploads,
 )
 from tongban.cases.services.forms import case_form_prefill
-from tongban.cases.views.common import signed_in
 from tongban.catalog.models import Bundle, Material
+from tongban.core.uploads import uploads_numbered
 from tongban.forms.webform import data_from_post, form_rows
 
 
@@ -36,7 +37,7 @@ def bundle_apply(request: HttpRequest, code: str) -> HttpResponse:
     bundle = Bundle.objects.filter(code=code, active=True).first()
     if bundle is None:
         raise Http404("套餐不存在")
-    user = signed_in(request)
+    user = request_user(request)
     chosen = request.POST.get("enterprise", "")
     enterprise = user.enterprises.filter(uscc=chosen).first() if chosen else None
     if bundle.audience == "enterprise" and enterprise is None:
@@ -60,22 +61,13 @@ def bundle_apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own(request: HttpRequest, bundle_case_id: int) -> BundleCase:
-    user = signed_in(request)
+    user = request_user(request)
     parent = (
         BundleCase.objects.select_related("bundle", "enterprise").filter(pk=bundle_case_id).first()
     )
     if parent is None or user.pk not in (parent.applicant_id, parent.created_by_id):
         raise Http404("办件不存在")
     return parent
-
-
-def _uploads(request: HttpRequest, names: list[str]) -> dict[str, UploadedFile]:
-    files = {}
-    for index, name in enumerate(names):
-        upload = request.FILES.get(f"m_{index}")
-        if isinstance(upload, UploadedFile):
-            files[name] = upload
-    return files
 
 
 def _timeline(parent: BundleCase) -> list[dict[str, Any]]:
@@ -98,7 +90,7 @@ def _timeline(parent: BundleCase) -> list[dict[str, Any]]:
 @login_required
 def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
     parent = _own(request, bundle_case_id)
-    user = signed_in(request)
+    user = request_user(request)
     children = list(
         parent.children.select_related("item", "department").prefetch_related("materials")
     )
@@ -120,11 +112,11 @@ def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
         data = {**child.form_data, **data}
         sources = {**(child.form_prefill or {}), **sources}
     errors: dict[str, list[str]] = {}
-    names = [m.name for m in guide.materials]
     if request.method == "POST":
         data = data_from_post(merged.schema, request.POST)
         try:
-            bundle_submit(parent=parent, actor=user, data=data, files=_uploads(request, names))
+            files = bundle_uploads(parent, uploads_numbered(request.FILES, prefix="m_"))
+            bundle_submit(parent=parent, actor=user, data=data, files=files)
         except ValidationError as exc:
             errors = exc.message_dict
         else:
@@ -169,7 +161,7 @@ def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
 @require_POST
 def bundle_deliver_all(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
     """Window staff hand over every result of the 一件事 at once (一次领取)."""
-    user = signed_in(request)
+    user = request_user(request)
     parent = BundleCase.objects.filter(pk=bundle_case_id).first()
     first = parent.children.order_by("pk").first() if parent else None
     if parent is None or first is None or not user.has_perm("cases.deliver_case", first):

@@ -1,30 +1,14 @@
-"""Helpers shared by the case pages: the signed-in user, access checks, error display."""
+"""Helpers shared by the case pages: the case a person may see, and running a step."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from tongban.accounts.models import User
-from tongban.cases import selectors
 from tongban.cases.models import Case
 from tongban.core.pages import run_refusable
-
-
-def signed_in(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("请先登录")
-    return request.user
-
-
-def access_case(request: HttpRequest, case_id: int) -> Case:
-    case = selectors.case_detail(case_id)
-    if case is None or not signed_in(request).has_perm("cases.view_case", case):
-        raise Http404("办件不存在")
-    return case
 
 
 def run_step(

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tongban.accounts.models import Department, Role, User
+from tongban.accounts.requests import request_user
+from tongban.cases import selectors
 from tongban.cases.joint_models import JointReview, JointReviewState, OpinionKind
 from tongban.cases.models import Case
 from tongban.cases.services.joint_review import (
@@ -23,7 +25,6 @@ from tongban.cases.services.joint_review import (
     joint_review_decide,
     may_convene,
 )
-from tongban.cases.views.common import access_case, signed_in
 
 
 def _agenda(case: Case) -> list[Case]:
@@ -38,8 +39,8 @@ def _agenda(case: Case) -> list[Case]:
 
 @login_required
 def joint_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = signed_in(request)
-    case = access_case(request, case_id)
+    user = request_user(request)
+    case = selectors.access_case(user, case_id, detail=True)
     if not may_convene(user, case):
         raise PermissionDenied("只有牵头部门的审查人员可以对审查中的办件发起联合审查")
     agenda = _agenda(case)
@@ -101,7 +102,7 @@ def _review_for(user: User, review_id: int) -> JointReview:
 
 @login_required
 def joint_page(request: HttpRequest, review_id: int) -> HttpResponse:
-    user = signed_in(request)
+    user = request_user(request)
     review = _review_for(user, review_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

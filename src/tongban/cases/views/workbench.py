@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,19 +13,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.accounts.services import personal_info_masked, personal_info_reveal
 from tongban.cases import selectors
-from tongban.cases.models import Case, CaseState, Suspension, Warning
+from tongban.cases.actions import APPLICANT_ACTIONS, CASE_ACTIONS, action_take
+from tongban.cases.models import CaseState, Suspension, Warning
 from tongban.cases.presenters import case_full, case_summary
-from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.joint_review import may_convene
-from tongban.cases.views.common import access_case, run_step, signed_in
+from tongban.cases.views.common import run_step
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
 
 def _staff(request: HttpRequest) -> User:
-    user = signed_in(request)
+    user = request_user(request)
     if not user.has_role(*STAFF_ROLES):
         raise PermissionDenied("仅工作人员可使用工作台")
     return user
@@ -78,7 +78,7 @@ def reveal_applicant(request: HttpRequest, case_id: int) -> HttpResponse:
     """The applicant's full ID number and phone for a clerk or reviewer who needs them; the
     reading goes into the audit chain with the case as its reason."""
     user = _staff(request)
-    case = access_case(request, case_id)
+    case = selectors.access_case(user, case_id, detail=True)
     info = personal_info_reveal(
         viewer=user, subject=case.applicant, reason=f"办理办件{case.number or case.pk}"
     )
@@ -87,7 +87,7 @@ def reveal_applicant(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _case_page(request: HttpRequest, case_id: int, revealed: dict[str, str] | None) -> HttpResponse:
     user = _staff(request)
-    case = access_case(request, case_id)
+    case = selectors.access_case(user, case_id, detail=True)
     return render(
         request,
         "cases/case.html",
@@ -110,74 +110,18 @@ def _case_page(request: HttpRequest, case_id: int, revealed: dict[str, str] | No
     )
 
 
-def _problems(request: HttpRequest) -> dict[int, str]:
-    problems: dict[int, str] = {}
-    for key in request.POST:
-        value = request.POST.get(key, "")
-        wanted = key.startswith("problem_") and key[8:].isdigit()
-        if wanted and isinstance(value, str) and value.strip():
-            problems[int(key[8:])] = value.strip()
-    return problems
-
-
-ACTIONS: dict[str, tuple[str, Callable[[Case, User, HttpRequest], object]]] = {
-    "pre_review": ("已开始预审", lambda c, u, r: lc.case_start_pre_review(case=c, actor=u)),
-    "correction": (
-        "已要求补正",
-        lambda c, u, r: lc.case_request_correction(case=c, actor=u, problems=_problems(r)),
-    ),
-    "reject": (
-        "已不予受理",
-        lambda c, u, r: lc.case_reject(case=c, actor=u, reason=r.POST.get("reason", "")),
-    ),
-    "accept": (
-        "已受理",
-        lambda c, u, r: lc.case_accept(case=c, actor=u, in_person=bool(r.POST.get("in_person"))),
-    ),
-    "review": ("已开始审查", lambda c, u, r: lc.case_start_review(case=c, actor=u)),
-    "suspend": (
-        "已启动特别程序，暂停计时",
-        lambda c, u, r: lc.case_suspend(
-            case=c, actor=u, kind=r.POST.get("kind", ""), reason=r.POST.get("reason", "")
-        ),
-    ),
-    "resume": ("特别程序结束，恢复计时", lambda c, u, r: lc.case_resume(case=c, actor=u)),
-    "extend": (
-        "已批准延期",
-        lambda c, u, r: lc.case_extend(
-            case=c,
-            actor=u,
-            working_days=int(r.POST.get("working_days") or 0),
-            reason=r.POST.get("reason", ""),
-        ),
-    ),
-    "decide": (
-        "已作出决定",
-        lambda c, u, r: lc.case_decide(
-            case=c, actor=u, decision=r.POST.get("decision", ""), reason=r.POST.get("reason", "")
-        ),
-    ),
-    "result": ("办理结果已制作", lambda c, u, r: lc.case_produce_result(case=c, actor=u)),
-    "deliver": (
-        "已送达",
-        lambda c, u, r: lc.case_deliver(
-            case=c, actor=u, mode=r.POST.get("mode", ""), in_person=bool(r.POST.get("in_person"))
-        ),
-    ),
-    "complete": ("已办结", lambda c, u, r: lc.case_complete(case=c, actor=u)),
-    "terminate": (
-        "已终止办理",
-        lambda c, u, r: lc.case_terminate(case=c, actor=u, reason=r.POST.get("reason", "")),
-    ),
-}
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
+    step = CASE_ACTIONS.get(action)
+    if step is None or action in APPLICANT_ACTIONS:
         raise Http404("未知操作")
     user = _staff(request)
-    case = access_case(request, case_id)
-    done, step = ACTIONS[action]
-    return run_step(request, case, lambda: step(case, user, request), done, "cases:case")
+    case = selectors.access_case(user, case_id)
+    return run_step(
+        request,
+        case,
+        lambda: action_take(step, case=case, actor=user, data=request.POST),
+        step.done,
+        "cases:case",
+    )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.cases.models import Case
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
@@ -29,8 +30,7 @@ from tongban.hall.services import console
 
 @login_required
 def console_page(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — behind login_required
+    user = request_user(request)
     state = presenters.console_out(user)
     session = selectors.open_session(user.pk)
     windows = selectors.windows_for_staff(user.pk) if session is None else []
@@ -80,8 +80,7 @@ def _kiosk_form(request: HttpRequest, user: User) -> dict[str, Any]:
 @login_required
 def console_form_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """Print a kiosk-filled form at the window."""
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — behind login_required
+    user = request_user(request)
     filled = filled_form_read(reader=user, reference=reference)
     if filled is None:
         raise Http404("没有这个编号的申请表")
@@ -134,8 +133,7 @@ def _case_ref(request: HttpRequest) -> Case:
 @login_required
 @require_POST
 def console_act(request: HttpRequest, action: str) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — behind login_required
+    user = request_user(request)
     try:
         if action == "sign_in":
             window = Window.objects.select_related("hall").filter(

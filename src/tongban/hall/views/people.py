@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
@@ -46,8 +46,7 @@ def remote_ticket(request: HttpRequest, code: str) -> HttpResponse:
     category = QueueCategory.objects.filter(hall=hall, pk=request.POST.get("category") or 0).first()
     if hall is None or category is None:
         raise Http404("排队类别不存在")
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — behind login_required
+    user = request_user(request)
     try:
         ticket = ticket_issue(
             hall=hall,
@@ -71,12 +70,6 @@ def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, template, {"t": presenters.ticket_out(ticket), "token": token})
 
 
-def _signed_in(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 — behind login_required
-    return user
-
-
 @login_required
 def book_page(request: HttpRequest, code: str) -> HttpResponse:
     hall = selectors.hall_by_code(code)
@@ -93,7 +86,7 @@ def book_page(request: HttpRequest, code: str) -> HttpResponse:
             if slot is None:
                 raise ValidationError({"slot": ["请选择预约时段"]})
             appointments.appointment_book(
-                applicant=_signed_in(request),
+                applicant=request_user(request),
                 slot=slot,
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
@@ -114,7 +107,7 @@ def book_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_appointments(request: HttpRequest) -> HttpResponse:
-    user = _signed_in(request)
+    user = request_user(request)
     if request.method == "POST":
         appointment = (
             selectors.appointments_of(user.pk)
