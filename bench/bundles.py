@@ -40,7 +40,7 @@ def child() -> None:
 
     call_command("migrate", verbosity=0)
     from tongban.accounts.models import User
-    from tongban.cases.services.bundles import (
+    from tongban.cases.bundles.services import (
         bundle_case_form,
         bundle_case_guide,
         bundle_start,

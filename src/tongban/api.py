@@ -13,10 +13,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from tongban.accounts.api import router as accounts_router
+from tongban.analytics.api import legacy_router as analytics_legacy_router
 from tongban.analytics.api import router as analytics_router
 from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
-from tongban.cases.bundle_api import router as bundles_router
+from tongban.cases.bundles.api import router as bundles_router
 from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
 from tongban.core.errors import REFUSALS, refusal_of, schema_fields
@@ -45,7 +46,8 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/cases", cases_router)
 api.add_router("/delegations", delegations_router)
 api.add_router("/exchange", exchange_router)
-api.add_router("/exchange", analytics_router)
+api.add_router("/analytics", analytics_router)
+api.add_router("/exchange", analytics_legacy_router)
 api.add_router("/hall", hall_router)
 api.add_router("/forms", forms_router)
 api.add_router("/certificates", certificates_router)

@@ -12,14 +12,26 @@ from tongban.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-DATA_DIR = Path(env_str("TONGBAN_DATA_DIR", str(PROJECT_DIR / "var")))
+DATA_DIR = Path(
+    env_str(
+        "TONGBAN_DATA_DIR",
+        str(PROJECT_DIR / "var"),
+        shown="`var/` in the checkout",
+        help="where the SQLite database, the secret key, fonts, the demo seal and logs live",
+    )
+)
 
-DEBUG = env_bool("TONGBAN_DEBUG", False)
+DEBUG = env_bool("TONGBAN_DEBUG", False, help="Django's debug pages; never in production")
 
 
 def _secret_key() -> str:
     """The key comes from the environment; an unset key is generated once into the data dir."""
-    configured = env_str("TONGBAN_SECRET_KEY", "")
+    configured = env_str(
+        "TONGBAN_SECRET_KEY",
+        "",
+        shown="generated once into `var/secret_key`",
+        help="set it in production",
+    )
     if configured:
         return configured
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -31,19 +43,58 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env_list(
+    "TONGBAN_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "testserver"],
+    help="host names the platform answers to, comma-separated",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "TONGBAN_CSRF_TRUSTED_ORIGINS",
+    [],
+    help="origins (https://host) allowed to post forms, behind a TLS proxy",
+)
 # The address printed in QR codes; empty means "the address the request came in on".
-PUBLIC_BASE_URL = env_str("TONGBAN_PUBLIC_BASE_URL", "").rstrip("/")
+PUBLIC_BASE_URL = env_str(
+    "TONGBAN_PUBLIC_BASE_URL",
+    "",
+    shown="the request's own address",
+    help="the address QR codes point to",
+).rstrip("/")
 # Documents made without a request (certificates) print PUBLIC_BASE_URL, else this address.
-LOCAL_BASE_URL = env_str("TONGBAN_LOCAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-CITY_NAME = env_str("TONGBAN_CITY_NAME", "西安市")
-CASE_NUMBER_PREFIX = env_str("TONGBAN_CASE_NUMBER_PREFIX", "TB")
-REGION_CODE = env_str("TONGBAN_REGION_CODE", "610100")  # GB/T 2260, for certificate numbers
+LOCAL_BASE_URL = env_str(
+    "TONGBAN_LOCAL_BASE_URL",
+    "http://127.0.0.1:8000",
+    help="the address certificates' QR codes print when `TONGBAN_PUBLIC_BASE_URL` is unset",
+).rstrip("/")
+CITY_NAME = env_str(
+    "TONGBAN_CITY_NAME", "西安市", help="the city, shown in the portal and documents"
+)
+CASE_NUMBER_PREFIX = env_str(
+    "TONGBAN_CASE_NUMBER_PREFIX",
+    "TB",
+    help="case numbers are `{prefix}{yyyymmdd}{6-digit daily sequence}`",
+)
+REGION_CODE = env_str(
+    "TONGBAN_REGION_CODE", "610100", help="the GB/T 2260 code in certificate numbers"
+)
 # The approval bureau's one seal (一章管审批): the signer plugin and the seal's holder.
-SEAL_SIGNER = env_str("TONGBAN_SEAL_SIGNER", "demo")
-SEAL_HOLDER = env_str("TONGBAN_SEAL_HOLDER", f"{CITY_NAME}行政审批服务局")
-PORTAL_NAME = env_str("TONGBAN_PORTAL_NAME", f"{CITY_NAME}政务服务网 · 通办")
+SEAL_SIGNER = env_str(
+    "TONGBAN_SEAL_SIGNER",
+    "demo",
+    help="the seal signer plugin (the demo one makes its own seal authority in `var/seal/`)",
+)
+SEAL_HOLDER = env_str(
+    "TONGBAN_SEAL_HOLDER",
+    f"{CITY_NAME}行政审批服务局",
+    shown="{city}行政审批服务局",
+    help="the seal's holder, printed on certificates",
+)
+PORTAL_NAME = env_str(
+    "TONGBAN_PORTAL_NAME",
+    f"{CITY_NAME}政务服务网 · 通办",
+    shown="{city}政务服务网 · 通办",
+    help="the portal's name in every page's header",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,7 +157,19 @@ TEMPLATES = [
     },
 ]
 
-_database_url = env_str("DATABASE_URL", "")
+# Read whether or not it is used, so the configuration table names every variable.
+_sqlite_path = env_str(
+    "TONGBAN_SQLITE_PATH",
+    str(DATA_DIR / "tongban.sqlite3"),
+    shown="`var/tongban.sqlite3`",
+    help="the SQLite file, when `DATABASE_URL` is unset",
+)
+_database_url = env_str(
+    "DATABASE_URL",
+    "",
+    shown="unset → SQLite in `var/`",
+    help="e.g. `postgres://user:pw@host/db` for PostgreSQL 15+",
+)
 if _database_url:
     DATABASES: dict[str, dict[str, Any]] = {
         "default": dict(
@@ -118,7 +181,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "tongban.core.db.sqlite3",
-            "NAME": env_str("TONGBAN_SQLITE_PATH", str(DATA_DIR / "tongban.sqlite3")),
+            "NAME": _sqlite_path,
             # Reuse each thread's connection: opening one (and its PRAGMAs) per request costs
             # more than most of our queries.
             "CONN_MAX_AGE": 600,
@@ -174,10 +237,16 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # 30-minute idle timeout: SessionIdleRefreshMiddleware renews the session at most once a minute
 # while the person is active, so it expires 30 minutes (less up to one) after the last request.
-SESSION_COOKIE_AGE = env_int("TONGBAN_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = env_int(
+    "TONGBAN_SESSION_IDLE_SECONDS",
+    30 * 60,
+    help="a session ends after this long idle (等保: 30 min)",
+)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("TONGBAN_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool(
+    "TONGBAN_SECURE_COOKIES", False, help="send cookies over HTTPS only (set behind TLS)"
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -207,30 +276,67 @@ CACHES = {
     },
 }
 
-SMS_GATEWAY = env_str("TONGBAN_SMS_GATEWAY", "tongban.notify.contrib.log_sms.LogSmsGateway")
-NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("TONGBAN_NOTIFY_CLAIM_TIMEOUT", 120)
+SMS_GATEWAY = env_str(
+    "TONGBAN_SMS_GATEWAY",
+    "tongban.notify.contrib.log_sms.LogSmsGateway",
+    shown="`tongban.notify.contrib.log_sms.LogSmsGateway` (writes `var/sms.log`)",
+    help="dotted path of an `SmsGateway`",
+)
+NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int(
+    "TONGBAN_NOTIFY_CLAIM_TIMEOUT",
+    120,
+    help="seconds after which a delivery claimed by a killed worker is taken over",
+)
 
 # Data-sharing exchange: remote providers get this many attempts per query, and a provider
 # failing this many times in a row is not called again for the reset period (circuit breaker).
-EXCHANGE_HTTP_ATTEMPTS = env_int("TONGBAN_EXCHANGE_HTTP_ATTEMPTS", 2)
-EXCHANGE_BREAKER_FAILURES = env_int("TONGBAN_EXCHANGE_BREAKER_FAILURES", 5)
-EXCHANGE_BREAKER_RESET_SECONDS = env_int("TONGBAN_EXCHANGE_BREAKER_RESET", 30)
+EXCHANGE_HTTP_ATTEMPTS = env_int(
+    "TONGBAN_EXCHANGE_HTTP_ATTEMPTS", 2, help="attempts per query to a remote exchange provider"
+)
+EXCHANGE_BREAKER_FAILURES = env_int(
+    "TONGBAN_EXCHANGE_BREAKER_FAILURES",
+    5,
+    help="failures in a row after which a provider is not called (`docs/operations.md`)",
+)
+EXCHANGE_BREAKER_RESET_SECONDS = env_int(
+    "TONGBAN_EXCHANGE_BREAKER_RESET", 30, help="seconds before a broken provider is tried again"
+)
 
 # Live hall events (display boards): each process polls the event table this often for
 # events written by other processes; with Redis (extra [redis]) they arrive at once.
-HALL_EVENTS_POLL_SECONDS = env_int("TONGBAN_HALL_EVENTS_POLL_MS", 250) / 1000
-TONGBAN_REDIS_URL = env_str("TONGBAN_REDIS_URL", "")
+HALL_EVENTS_POLL_SECONDS = (
+    env_int(
+        "TONGBAN_HALL_EVENTS_POLL_MS",
+        250,
+        help="how often each process looks for hall events written by other processes (boards)",
+    )
+    / 1000
+)
+TONGBAN_REDIS_URL = env_str(
+    "TONGBAN_REDIS_URL",
+    "",
+    help="with the `[redis]` extra: boards on every app server wake at once (`docs/operations.md`)",
+)
 # A board's stream ends after this long and the browser reconnects (Last-Event-ID), so a
 # board never holds a web server thread for ever.
-HALL_STREAM_MAX_SECONDS = env_int("TONGBAN_HALL_STREAM_MAX_SECONDS", 300)
+HALL_STREAM_MAX_SECONDS = env_int(
+    "TONGBAN_HALL_STREAM_MAX_SECONDS", 300, help="a board's event stream reconnects after this long"
+)
 HALL_STREAM_KEEPALIVE_SECONDS = 15.0
-EMAIL_BACKEND = env_str("TONGBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("TONGBAN_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("TONGBAN_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("TONGBAN_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("TONGBAN_EMAIL_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("TONGBAN_EMAIL_FROM", "noreply@tongban.invalid")
+EMAIL_BACKEND = env_str(
+    "TONGBAN_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    shown="console",
+    help="`django.core.mail.backends.smtp.EmailBackend` for e-mail notifications over SMTP",
+)
+EMAIL_HOST = env_str("TONGBAN_EMAIL_HOST", "localhost", help="SMTP server")
+EMAIL_PORT = env_int("TONGBAN_EMAIL_PORT", 25, help="SMTP port")
+EMAIL_HOST_USER = env_str("TONGBAN_EMAIL_USER", "", help="SMTP user")
+EMAIL_HOST_PASSWORD = env_str("TONGBAN_EMAIL_PASSWORD", "", help="SMTP password")
+EMAIL_USE_TLS = env_bool("TONGBAN_EMAIL_TLS", False, help="STARTTLS to the SMTP server")
+DEFAULT_FROM_EMAIL = env_str(
+    "TONGBAN_EMAIL_FROM", "noreply@tongban.invalid", help="sender of e-mail notifications"
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -238,6 +344,9 @@ LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("TONGBAN_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str("TONGBAN_LOG_LEVEL", "INFO", help="DEBUG, INFO, WARNING or ERROR"),
+    },
     "loggers": {"axes": {"level": "WARNING"}},
 }

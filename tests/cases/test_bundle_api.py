@@ -14,8 +14,8 @@ from django.test import Client
 from tests.cases.test_bundle_cases import start
 from tongban.accounts.models import User
 from tongban.api import api
-from tongban.cases.bundle_models import BundleCase
-from tongban.cases.services.bundles import bundle_case_form
+from tongban.cases.bundles.models import BundleCase
+from tongban.cases.bundles.services import bundle_case_form
 from tongban.forms.synthetic import fill_form
 
 PERSONAS = ("anonymous", "owner", "other_applicant", "clerk", "admin")

@@ -10,15 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tongban.accounts.models import User
-from tongban.cases.bundle_models import BundleCase
-from tongban.cases.models import Case, CaseState
-from tongban.cases.services import lifecycle as lc
-from tongban.cases.services.bundles import (
+from tongban.cases.bundles.models import BundleCase
+from tongban.cases.bundles.services import (
     bundle_case_form,
     bundle_case_guide,
     bundle_start,
     bundle_submit,
 )
+from tongban.cases.models import Case, CaseState
+from tongban.cases.services import lifecycle as lc
 from tongban.catalog.models import Bundle
 from tongban.forms.synthetic import fill_form
 

@@ -12,8 +12,8 @@ from django.test import Client
 
 from tests.cases.test_bundle_cases import _submitted
 from tongban.accounts.models import User
-from tongban.cases.bundle_figures import bundle_figures
-from tongban.cases.bundle_models import BundleCase
+from tongban.cases.bundles.figures import bundle_figures
+from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services import lifecycle as lc
 
@@ -61,8 +61,8 @@ def test_figures_from_a_completed_bookstore(demo_city: None) -> None:
 def test_one_pickup_for_every_result(demo_city: None) -> None:
     from django.core.exceptions import ValidationError
 
+    from tongban.cases.bundles.progress import bundle_deliver
     from tongban.cases.models import Visit
-    from tongban.cases.services.bundles import bundle_deliver
 
     clerk = User.objects.get(username="clerk")
     with time_machine.travel(MONDAY, tick=False):

@@ -12,15 +12,15 @@ from django.utils import timezone
 
 from tests.cases.test_bundle_cases import _licence_issued, _submitted
 from tongban.accounts.models import User
-from tongban.cases.joint_models import JointReview
-from tongban.cases.models import Case, CaseState
-from tongban.cases.services import lifecycle as lc
-from tongban.cases.services.joint_review import (
+from tongban.cases.joint.models import JointReview
+from tongban.cases.joint.services import (
     joint_opinion_enter,
     joint_review_close,
     joint_review_convene,
     joint_review_decide,
 )
+from tongban.cases.models import Case, CaseState
+from tongban.cases.services import lifecycle as lc
 
 
 def _reviewer(case: Case) -> User:

@@ -16,10 +16,10 @@ import pytest
 
 from tests.e2e.test_case_journey import _act, _sign_in, _sign_out
 from tongban.accounts.models import User
-from tongban.cases.bundle_models import BundleCase
+from tongban.cases.bundles.models import BundleCase
+from tongban.cases.bundles.services import bundle_case_form
 from tongban.cases.models import Case
 from tongban.cases.services import lifecycle as lc
-from tongban.cases.services.bundles import bundle_case_form
 from tongban.forms.synthetic import fill_form
 
 pytestmark = pytest.mark.e2e

@@ -96,7 +96,8 @@ def test_routes_enforce_the_matrix(
 
 def test_signed_out_callers_get_401_from_the_api(client: Any, db: None) -> None:
     assert client.get("/api/exchange/my-access").status_code == 401
-    assert client.get("/api/exchange/stats").status_code == 200  # public aggregates
+    assert client.get("/api/analytics/materials").status_code == 200  # public aggregates
+    assert client.get("/api/exchange/stats").json() == client.get("/api/analytics/materials").json()
 
 
 def test_a_grant_expiring_today_still_works_and_tomorrow_does_not(

@@ -16,7 +16,7 @@ from tongban.exchange.selectors import UNUSUAL_MIN_COUNT, access_review
 
 @pytest.mark.usefixtures("demo_city_with_cases")
 def test_the_stats_endpoint_computes_the_reduction_from_the_cases(client: Any) -> None:
-    stats = client.get("/api/exchange/stats").json()
+    stats = client.get("/api/analytics/materials").json()
     city = stats["city"]
     submitted = CaseMaterial.objects.exclude(case__state=CaseState.DRAFT)
     resolved = submitted.filter(status="resolved").count()
@@ -60,7 +60,7 @@ def test_a_material_the_exchange_could_not_fetch_counts_as_provided(client: Any)
         "表.pdf", PDF, content_type="application/pdf"
     )
     case_submit(case=case, actor=zhangsan, files=files)
-    city = client.get("/api/exchange/stats").json()["city"]
+    city = client.get("/api/analytics/materials").json()["city"]
     # 营业执照 and 负责人身份证明 fetched; 产权证明 (resource off) and the form uploaded.
     assert (city["resolved_by_platform"], city["provided_by_applicant"]) == (2, 2)
 
@@ -95,7 +95,7 @@ def test_the_overview_page_shows_the_figure_to_managers_only(client: Any) -> Non
 
     client.force_login(User.objects.get(username="steward"))
     page = client.get("/manage/overview/").content.decode()
-    stats = client.get("/api/exchange/stats").json()
+    stats = client.get("/api/analytics/materials").json()
     assert f"{round(stats['city']['reduction'] * 100)}%" in page
     assert 'href="/manage/exchange/"' in page  # the steward's navigation
     client.force_login(User.objects.get(username="zhangsan"))

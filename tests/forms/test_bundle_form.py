@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import ServiceItemFactory
 from tongban.accounts.models import Department
-from tongban.forms.bundles import merge_forms
+from tongban.cases.bundles.forms import merge_forms
 from tongban.forms.schema import SchemaError
 from tongban.forms.values import clean_data
 

@@ -167,3 +167,32 @@ class DeviceIdentity(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Delegation(models.Model):
+    """委托授权: an applicant authorises an agent (帮办代办员) to apply and follow up on their
+    behalf, for some items or all, until a time, revocable; the case rules read it."""
+
+    applicant = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given")
+    agent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_held")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, null=True, blank=True, verbose_name="代表企业"
+    )
+    item_codes = models.JSONField("授权事项（实施编码，空表示全部）", default=list, blank=True)
+    valid_from = models.DateTimeField("生效时间")
+    valid_until = models.DateTimeField("失效时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "委托授权"
+        verbose_name_plural = "委托授权"
+        indexes = [models.Index(fields=["agent", "applicant"], name="delegation_agent_applicant")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")), name="delegation_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} → {self.agent}"

@@ -10,10 +10,12 @@ from ninja import Router
 from tongban.cases.figures import materials_figures
 
 router = Router(tags=["统计 analytics"])
+# The figure's first address, under the exchange; it answers until clients have moved.
+legacy_router = Router(tags=["统计 analytics"])
 
 
-@router.get("/stats", auth=None, summary="数据共享成效：所需材料与申请人实际提交材料")
-def exchange_stats(request: HttpRequest) -> dict[str, Any]:
+@router.get("/materials", auth=None, summary="数据共享成效：所需材料与申请人实际提交材料")
+def materials_stats(request: HttpRequest) -> dict[str, Any]:
     figures = materials_figures()
     return {
         "definition": (
@@ -25,3 +27,13 @@ def exchange_stats(request: HttpRequest) -> dict[str, Any]:
         "by_life_event": figures.by_life_event,
         "by_item": figures.by_item,
     }
+
+
+@legacy_router.get(
+    "/stats",
+    auth=None,
+    deprecated=True,
+    summary="（旧地址，请改用 /api/analytics/materials）数据共享成效",
+)
+def exchange_stats(request: HttpRequest) -> dict[str, Any]:
+    return materials_stats(request)

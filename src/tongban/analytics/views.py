@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tongban.cases.bundle_figures import bundle_figures
+from tongban.cases.bundles.figures import bundle_figures
 from tongban.cases.figures import materials_figures
 from tongban.catalog import selectors as catalog
 

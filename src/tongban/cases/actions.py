@@ -11,7 +11,6 @@ from typing import Any
 
 from django.http import QueryDict
 from ninja import Schema
-from pydantic import ValidationError as SchemaInvalid
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
@@ -25,7 +24,7 @@ from tongban.cases.schemas import (
     SuspendIn,
 )
 from tongban.cases.services import lifecycle as lc
-from tongban.core.errors import ValidationError, schema_fields
+from tongban.core.posted import form_values, posted
 
 
 class NoInput(Schema):
@@ -105,32 +104,19 @@ CASE_ACTIONS: dict[str, CaseAction] = {
 APPLICANT_ACTIONS = frozenset({"withdraw"})
 
 
-def _form_values(schema: type[Schema], post: QueryDict) -> dict[str, Any]:
-    """A posted form as the schema's input: a checkbox is present or not, and the
-    correction's `problem_<material id>` fields are its `problems`."""
-    values: dict[str, Any] = {}
-    for name, field in schema.model_fields.items():
-        if field.annotation is bool:
-            values[name] = bool(post.get(name))
-        elif name == "problems":
-            values[name] = {
-                key.removeprefix("problem_"): text.strip()
-                for key, text in post.items()
-                if key.startswith("problem_") and isinstance(text, str) and text.strip()
-            }
-        elif name in post:
-            values[name] = post.get(name)
-    return values
-
-
 def action_input(action: CaseAction, data: QueryDict | Mapping[str, Any]) -> Any:
     """The step's input read from a posted form (a page) into the API's schema; refused
-    naming each field, as the API refuses it."""
-    values = _form_values(action.schema, data) if isinstance(data, QueryDict) else dict(data)
-    try:
-        return action.schema.model_validate(values)
-    except SchemaInvalid as exc:
-        raise ValidationError(schema_fields(exc.errors())) from exc
+    naming each field, as the API refuses it. A correction's `problem_<material id>` fields
+    are its `problems`."""
+    if isinstance(data, QueryDict) and "problems" in action.schema.model_fields:
+        values = form_values(action.schema, data)
+        values["problems"] = {
+            key.removeprefix("problem_"): text.strip()
+            for key, text in data.items()
+            if key.startswith("problem_") and isinstance(text, str) and text.strip()
+        }
+        return posted(action.schema, values)
+    return posted(action.schema, data)
 
 
 def action_take(action: CaseAction, *, case: Case, actor: User, data: Any) -> Case:

@@ -266,7 +266,7 @@ def grant(request: HttpRequest, body: DelegationIn) -> dict[str, Any]:
 
 @delegations.delete("/{delegation_id}", response=DelegationOut, summary="撤销委托")
 def revoke(request: HttpRequest, delegation_id: int) -> dict[str, Any]:
-    from tongban.cases.models import Delegation
+    from tongban.accounts.models import Delegation
 
     user = request_user(request)
     delegation = Delegation.objects.filter(pk=delegation_id, applicant=user).first()

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.cases import prefill, rules
-        from tongban.cases.services.bundles import bundle_follow
+        from tongban.cases.bundles.progress import bundle_follow
         from tongban.cases.services.deadlines import case_dues_remap_sweep, case_warnings_sweep
         from tongban.cases.services.followers import followers
         from tongban.core.sweeps import sweeps

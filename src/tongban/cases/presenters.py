@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from ninja import Schema
+from pydantic import ValidationError as PydanticValidationError
 
-from tongban.accounts.models import User
-from tongban.cases.models import Case, CaseMaterial, CaseState
+from tongban.accounts.models import Enterprise, User
+from tongban.cases.models import Case, CaseMaterial, CaseState, Warning
+from tongban.cases.selectors import with_visit_counts
 from tongban.cases.services.clock import clock_status_safe, today
-from tongban.catalog.selectors import item_version, materials_for_choices
+from tongban.catalog.models import Audience, Material, ServiceItem
+from tongban.catalog.selectors import default_choices, item_version, materials_for_choices
 from tongban.core.masking import mask_name
+from tongban.forms.services import item_form
+from tongban.forms.webform import form_rows
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -166,3 +176,104 @@ def _actor_label(actor: User | None, case: Case, viewer: User) -> str | None:
         return applicant_label(case, viewer) if actor.pk == case.applicant_id else actor.username
     # Staff appear by role and department, not by name, to the public.
     return actor.department.short_name if actor.department else "工作人员"
+
+
+def chosen_situations(item: ServiceItem, given: Mapping[str, str]) -> dict[str, str]:
+    """The item's default situations, with each `s_<code>` the person picked."""
+    choices = default_choices(item)
+    for situation in item.situations.all():
+        picked = given.get(f"s_{situation.code}")
+        if picked:
+            choices[situation.code] = picked
+    return choices
+
+
+def _enterprises(item: ServiceItem, user: User) -> list[Enterprise]:
+    return list(user.enterprises.all()) if item.audience != Audience.PERSON else []
+
+
+def enterprise_chosen(item: ServiceItem, user: User, uscc: str) -> Enterprise | None:
+    """The enterprise the person applies for: the one chosen, or their only one for an
+    enterprise item."""
+    enterprises = _enterprises(item, user)
+    enterprise = next((e for e in enterprises if e.uscc == uscc), None)
+    if enterprise is None and item.audience == Audience.ENTERPRISE and len(enterprises) == 1:
+        return enterprises[0]
+    return enterprise
+
+
+def apply_page(
+    item: ServiceItem,
+    user: User,
+    choices: Mapping[str, str],
+    key: str,
+    errors: Mapping[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    materials = materials_for_choices(item, dict(choices))
+    situations = list(item.situations.all())
+    return {
+        "item": item,
+        "key": key,
+        "enterprises": _enterprises(item, user),
+        "situation_rows": [
+            (s, [(o, choices.get(s.code) == o.code) for o in s.options.all()]) for s in situations
+        ],
+        "rows": [(m, m.source == Material.Source.APPLICANT) for m in materials],
+        "errors": dict(errors or {}),
+    }
+
+
+def draft_page(
+    case: Case,
+    posted: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The draft: what the platform obtained and from where, what to upload, and the form
+    (prefilled when the draft was made)."""
+    errors = dict(errors or {})
+    schema = item_form(item_version(case.item_id))
+    data = posted if posted is not None else case.form_data
+    return {
+        "case": case,
+        "rows": draft_material_rows(case, errors),
+        "errors": errors,
+        "form_title": schema.title,
+        "sections": form_rows(
+            schema, data or {}, case.situations, errors=errors, sources=case.form_prefill
+        ),
+    }
+
+
+class WorklistFilter(Schema):
+    """The work list's filters, as its page's query string carries them."""
+
+    state: str = ""
+    item: str = ""
+    warning: str = ""
+    due_before: dt.date | None = None
+
+
+def worklist_filters(query: QueryDict) -> WorklistFilter:
+    """The filters from the query string; one that cannot be read (a mistyped date) is left
+    out rather than refusing the whole list."""
+    values = {k: v for k, v in query.items() if k in WorklistFilter.model_fields and v}
+    try:
+        return WorklistFilter.model_validate(values)
+    except PydanticValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+        return WorklistFilter.model_validate({k: v for k, v in values.items() if k not in bad})
+
+
+def worklist_page(user: User, page: Page[Case], query: QueryDict) -> dict[str, Any]:
+    # One reverse for the page, not one per row.
+    case_url = reverse("cases:case", args=[0]).replace("/0/", "/{}/")
+    return {
+        "page": page,
+        "rows": [
+            {**case_summary(c, user), "url": case_url.format(c.pk)}
+            for c in with_visit_counts(list(page))
+        ],
+        "states": CaseState.choices,
+        "warnings": [w for w in Warning.choices if w[0]],
+        "filters": query,
+    }

@@ -43,7 +43,7 @@ def _leads_joint_review(user: Any, case: Any) -> bool:
     """The lead department's reviewer of a closed joint review over this case (one decision)."""
     if not (user.is_authenticated and case is not None and user.department_id is not None):
         return False
-    from tongban.cases.joint_models import JointReview, JointReviewState
+    from tongban.cases.joint.models import JointReview, JointReviewState
 
     return bool(
         JointReview.objects.filter(

@@ -9,9 +9,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 from django.http import Http404
 from django.utils import timezone
 
-from tongban.accounts.models import User
-from tongban.cases.bundle_models import BundleCase
-from tongban.cases.models import Case, CaseEvent, CaseMaterial, Delegation, Visit
+from tongban.accounts.models import Delegation, User
+from tongban.cases.bundles.models import BundleCase
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, Visit
 from tongban.catalog.models import ServiceItem
 from tongban.catalog.selectors import item_briefs, item_version
 
@@ -127,6 +127,7 @@ def case_detail(pk: int) -> Case | None:
     return case
 
 
+# see decision 33
 def with_timeline(case: Case, viewer: User) -> Case:
     """A case just written, made ready for its detail (materials and timeline) without loading
     it again: two reads, each row's material from the cached item version and each entry's
@@ -164,6 +165,7 @@ def with_items(page: list[Case]) -> list[Case]:
     return page
 
 
+# see decision 8
 def with_visit_counts(page: list[Case]) -> list[Case]:
     """Visit counts for one page of a list in one query (a join + GROUP BY over the whole
     list would sort all of it before the LIMIT); item versions come from the cache."""

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from tongban.cases.views import applicant, bundles, joint, workbench
+from tongban.cases.bundles import views as bundles
+from tongban.cases.joint import views as joint
+from tongban.cases.views import applicant, workbench
 
 app_name = "cases"
 

@@ -61,6 +61,7 @@ class PublishedVersion:
     published_at: object  # only compared and hashed; its Python type varies by backend
 
 
+# see decision 2
 def published_version(code: str) -> PublishedVersion | None:
     """On the hot path of every cached guide, so hand-written SQL (at most one row can match)."""
     table = ServiceItem._meta.db_table
@@ -86,6 +87,7 @@ def catalog_revision() -> tuple[object, ...]:
     return tuple(row) if row else ()
 
 
+# see decision 14
 def item_version(pk: int) -> ServiceItem:
     """One item version with its department, situations and materials, for the case pages and
     submission. Versions that are no longer drafts never change, so they are cached per process

@@ -73,6 +73,7 @@ def audit_log(
     who = actor or current_actor()
     # No savepoint inside the caller's transaction: a failed append fails the whole write
     # anyway, and the two extra round trips are paid on every write.
+    # see decision 19
     with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         record = AuditRecord(

@@ -50,6 +50,7 @@ class ActorMiddleware:
             _actor.reset(token)
 
 
+# see decision 7
 class SessionIdleRefreshMiddleware:
     """The 30-minute idle timeout without a session write on every request: the session (and
     its cookie) is renewed at most once a minute while the person is active."""

@@ -17,6 +17,7 @@ FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "noto-sans-sc-5.3.0"
 _lock = threading.Lock()
 
 
+# see decision 25
 def _decompressed(path: Path) -> Path:
     """The WOFF2 font as a plain TrueType file, made once per installation in the data folder.
     WeasyPrint would otherwise decompress the 1 MB CJK WOFF2 on every document (~2 s each)."""

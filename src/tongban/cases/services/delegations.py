@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.models import Enterprise, Role, User
-from tongban.cases.models import Delegation
+from tongban.accounts.models import Delegation, Enterprise, Role, User
 from tongban.catalog.models import ServiceItem
 from tongban.core.audit import audit_log
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.cases.joint_models import JointReview, JointReviewState
+from tongban.cases.joint.models import JointReview, JointReviewState
 from tongban.cases.models import Case, Decision, Visit
 from tongban.cases.services import clock
 from tongban.cases.services.correction import case_request_correction, case_resubmit

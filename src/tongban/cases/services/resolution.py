@@ -201,6 +201,7 @@ def _pending(
     return existing, todo
 
 
+# see decisions 11 and 33
 def materials_resolve(case: Case, materials: Iterable[Material], *, new: bool = False) -> int:
     """Obtain every platform-sourced material not yet obtained; returns how many were.
     A transaction (the writer lock on SQLite) is opened only when there is something to do;

@@ -21,7 +21,7 @@ from tongban.cases.models import Case, CaseMaterial, CaseState, Channel, Decisio
 from tongban.cases.selectors import delegation_active
 from tongban.cases.services.events import case_event
 from tongban.cases.services.followers import case_transition_publish
-from tongban.cases.services.forms import form_with_locked
+from tongban.cases.services.forms import case_form_prefill, form_with_locked
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import (
     RESULT_STATES,
@@ -34,7 +34,7 @@ from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
 from tongban.core.uploads import sniff_file
-from tongban.forms.services import form_validate
+from tongban.forms.services import form_validate, item_form
 
 MAX_FORM_BYTES = 64 * 1024
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -238,6 +238,10 @@ def case_save_draft(
         obj=case,
         changes={"item": [None, item.code], "applicant": [None, applicant.pk]},
     )
+    if not item_form(case.item).empty:
+        # The form is prefilled once, here, where the draft is made: never by a page's GET.
+        case = case_form_prefill(case=case, actor=actor)
+        case.item = item_version(item.pk)
     return case
 
 

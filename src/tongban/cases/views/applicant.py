@@ -16,18 +16,23 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.requests import request_user
 from tongban.cases import selectors
 from tongban.cases.actions import CASE_ACTIONS, action_take
-from tongban.cases.presenters import case_full, draft_material_rows
+from tongban.cases.models import CaseState
+from tongban.cases.presenters import (
+    apply_page,
+    case_full,
+    chosen_situations,
+    draft_page,
+    enterprise_chosen,
+)
 from tongban.cases.services import lifecycle as lc
-from tongban.cases.services.forms import case_form_prefill
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.cases.views.common import run_step
 from tongban.catalog import selectors as catalog
-from tongban.catalog.models import Material
 from tongban.core.links import public_url
 from tongban.core.uploads import uploads_numbered
 from tongban.forms.pdf import form_pdf
 from tongban.forms.services import item_form
-from tongban.forms.webform import data_from_post, form_rows
+from tongban.forms.webform import data_from_post
 
 
 @login_required
@@ -39,49 +44,23 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if item is None:
         raise Http404("事项不存在或未发布")
     user = request_user(request)
-    choices = catalog.default_choices(item)
-    for situation in item.situations.all():
-        picked = request.POST.get(f"s_{situation.code}") or request.GET.get(f"s_{situation.code}")
-        if picked:
-            choices[situation.code] = picked
-    enterprises = list(user.enterprises.all()) if item.audience != "person" else []
-    errors: dict[str, list[str]] = {}
+    choices = chosen_situations(item, {**request.GET.dict(), **request.POST.dict()})
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
-    if request.method == "POST":
-        chosen = request.POST.get("enterprise", "")
-        enterprise = next((e for e in enterprises if e.uscc == chosen), None)
-        if enterprise is None and item.audience == "enterprise" and len(enterprises) == 1:
-            enterprise = enterprises[0]
-        try:
-            case = case_save_draft(
-                actor=user,
-                code=code,
-                applicant=user,
-                idempotency_key=key,
-                enterprise=enterprise,
-                situations=choices,
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            case_form_prefill(case=case, actor=user)
-            return redirect("cases:continue", case_id=case.pk)
-    materials = catalog.materials_for_choices(item, choices)
-    return render(
-        request,
-        "cases/apply.html",
-        {
-            "item": item,
-            "key": key,
-            "enterprises": enterprises,
-            "situation_rows": [
-                (s, [(o, choices.get(s.code) == o.code) for o in s.options.all()])
-                for s in item.situations.all()
-            ],
-            "rows": [(m, m.source == Material.Source.APPLICANT) for m in materials],
-            "errors": errors,
-        },
-    )
+    if request.method != "POST":
+        return render(request, "cases/apply.html", apply_page(item, user, choices, key))
+    try:
+        case = case_save_draft(
+            actor=user,
+            code=code,
+            applicant=user,
+            idempotency_key=key,
+            enterprise=enterprise_chosen(item, user, request.POST.get("enterprise", "")),
+            situations=choices,
+        )
+    except ValidationError as exc:
+        page = apply_page(item, user, choices, key, exc.message_dict)
+        return render(request, "cases/apply.html", page)
+    return redirect("cases:continue", case_id=case.pk)
 
 
 @login_required
@@ -89,40 +68,19 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     """Step 2: what the platform obtained, with where from, and uploads only for the rest."""
     user = request_user(request)
     case = selectors.access_case(user, case_id, detail=True)
-    if case.state != "draft":
+    if case.state != CaseState.DRAFT:
         return redirect("cases:mine_detail", case_id=case.pk)
-    errors: dict[str, list[str]] = {}
-    if case.form_prefill is None:  # a draft started elsewhere (the API): prefill it once
-        case = case_form_prefill(case=case, actor=user)
+    if request.method != "POST":
+        return render(request, "cases/continue.html", draft_page(case))
     schema = item_form(catalog.item_version(case.item_id))
-    data = case.form_data
-    if request.method == "POST":
-        data = data_from_post(schema, request.POST) if not schema.empty else None
-        try:
-            case = case_submit(
-                case=case,
-                actor=user,
-                files=uploads_numbered(request.FILES, prefix="material_"),
-                form_data=data,
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            messages.success(request, "申请已提交，可在本页跟踪办理进度")
-            return redirect("cases:mine_detail", case_id=case.pk)
-    return render(
-        request,
-        "cases/continue.html",
-        {
-            "case": case,
-            "rows": draft_material_rows(case, errors),
-            "errors": errors,
-            "form_title": schema.title,
-            "sections": form_rows(
-                schema, data or {}, case.situations, errors=errors, sources=case.form_prefill
-            ),
-        },
-    )
+    data = data_from_post(schema, request.POST) if not schema.empty else None
+    try:
+        files = uploads_numbered(request.FILES, prefix="material_")
+        case = case_submit(case=case, actor=user, files=files, form_data=data)
+    except ValidationError as exc:
+        return render(request, "cases/continue.html", draft_page(case, data, exc.message_dict))
+    messages.success(request, "申请已提交，可在本页跟踪办理进度")
+    return redirect("cases:mine_detail", case_id=case.pk)
 
 
 @login_required

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
@@ -17,9 +14,9 @@ from tongban.accounts.requests import request_user
 from tongban.accounts.services import personal_info_masked, personal_info_reveal
 from tongban.cases import selectors
 from tongban.cases.actions import APPLICANT_ACTIONS, CASE_ACTIONS, action_take
-from tongban.cases.models import CaseState, Suspension, Warning
-from tongban.cases.presenters import case_full, case_summary
-from tongban.cases.services.joint_review import may_convene
+from tongban.cases.joint.services import may_convene
+from tongban.cases.models import Suspension
+from tongban.cases.presenters import case_full, worklist_filters, worklist_page
 from tongban.cases.views.common import run_step
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
@@ -35,36 +32,16 @@ def _staff(request: HttpRequest) -> User:
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    due = None
-    if request.GET.get("due_before"):
-        try:
-            due = dt.date.fromisoformat(request.GET["due_before"])
-        except ValueError:
-            due = None
+    filters = worklist_filters(request.GET)
     cases = selectors.case_worklist(
         user,
-        state=request.GET.get("state") or None,
-        item_code=request.GET.get("item") or None,
-        warning=request.GET.get("warning") or None,
-        due_before=due,
+        state=filters.state or None,
+        item_code=filters.item or None,
+        warning=filters.warning or None,
+        due_before=filters.due_before,
     )
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    # One reverse for the page, not one per row.
-    case_url = reverse("cases:case", args=[0]).replace("/0/", "/{}/")
-    return render(
-        request,
-        "cases/worklist.html",
-        {
-            "page": page,
-            "rows": [
-                {**case_summary(c, user), "url": case_url.format(c.pk)}
-                for c in selectors.with_visit_counts(list(page))
-            ],
-            "states": CaseState.choices,
-            "warnings": [w for w in Warning.choices if w[0]],
-            "filters": request.GET,
-        },
-    )
+    return render(request, "cases/worklist.html", worklist_page(user, page, request.GET))
 
 
 @login_required

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tongban.catalog.models import Bundle, Material
+from tongban.catalog.models import Bundle
+from tongban.catalog.presenters import bundle_guide_page
 from tongban.catalog.services.bundles import bundle_guide
 
 
@@ -21,30 +22,4 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("套餐不存在")
     choices = {k[2:]: str(v) for k, v in request.GET.items() if k.startswith("s_")}
     guide = bundle_guide(bundle, choices)
-    critical = set(guide.plan.critical_path)
-    names = {spec.key: item.name for spec, item in guide.items}
-    rows = [
-        {
-            "spec": spec,
-            "item": item,
-            "start": guide.plan.start[spec.key],
-            "finish": guide.plan.finish[spec.key],
-            "critical": spec.key in critical,
-            "wave": next(n for n, w in enumerate(guide.plan.waves, start=1) if spec.key in w),
-            "requires": [names[r] for r in spec.requires],
-        }
-        for spec, item in guide.items
-    ]
-    return render(
-        request,
-        "catalog/bundle_guide.html",
-        {
-            "guide": guide,
-            "rows": rows,
-            "situation_rows": [
-                (code, question, [(v, label, guide.choices.get(code) == v) for v, label in options])
-                for code, question, options in guide.situations
-            ],
-            "materials": [(m, Material.Requirement(m.requirement).label) for m in guide.materials],
-        },
-    )
+    return render(request, "catalog/bundle_guide.html", bundle_guide_page(guide))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from tongban.accounts.models import Department
 from tongban.catalog import selectors
 from tongban.catalog.models import Audience, LifeEvent
+from tongban.catalog.presenters import browse_heading
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,22 +36,12 @@ def browse(request: HttpRequest) -> HttpResponse:
     items = selectors.item_list(
         department=department_code, audience=audience, life_event=event_code, query=query
     )
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
-    heading = str(_("全部事项"))
-    if department:
-        heading = department.name
-    elif event:
-        heading = event.name
-    elif audience:
-        heading = str(Audience(audience).label)
-    if query:
-        heading = _("“%(query)s”的查询结果") % {"query": query}
     return render(
         request,
         "catalog/browse.html",
         {
-            "page": page,
-            "heading": heading,
+            "page": Paginator(items, 30).get_page(request.GET.get("page")),
+            "heading": browse_heading(department, event, audience, query),
             "departments": selectors.department_list_with_counts(),
             "current_department": department_code,
             "current_audience": audience,

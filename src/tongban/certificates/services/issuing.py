@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Department, User
-from tongban.cases.joint_models import JointReview
+from tongban.cases.joint.models import JointReview
 from tongban.cases.models import Case, Decision
 from tongban.cases.services.events import case_event
 from tongban.certificates.models import Certificate, CertificateType, HolderKind, Template

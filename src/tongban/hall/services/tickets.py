@@ -26,6 +26,7 @@ from tongban.hall.services.events import hall_event
 CLAIMABLE = {Ticket.Priority.ELDERLY, Ticket.Priority.DISABLED, Ticket.Priority.CORRECTION}
 
 
+# see decision 16
 def ticket_number_next(category: QueueCategory, day: dt.date) -> int:
     """One statement in the common case: the increment takes the row lock and returns the
     new value (SQLite ≥ 3.35 and PostgreSQL both support UPDATE … RETURNING)."""

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,7 +15,7 @@ from tongban.accounts.services import device_authenticate
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
-from tongban.hall.live import hub
+from tongban.hall.board_stream import board_stream
 from tongban.hall.models import Hall, QueueCategory, Ticket
 from tongban.hall.services import appointments
 from tongban.hall.services.tickets import ticket_issue
@@ -31,6 +26,7 @@ from tongban.hall.views.common import DEVICE_SESSION_KEY
 
 def _device(request: HttpRequest, kind: str) -> tuple[DeviceIdentity, Hall] | None:
     device_id = request.session.get(DEVICE_SESSION_KEY)
+    device_id = device_id if isinstance(device_id, int) else None
     if not device_id:
         return None
     device = DeviceIdentity.objects.filter(pk=device_id).first()
@@ -66,51 +62,49 @@ def kiosk_device(request: HttpRequest) -> tuple[DeviceIdentity, Hall] | None:
     return _device(request, DeviceIdentity.Kind.KIOSK)
 
 
+def _kiosk_check_in(request: HttpRequest, hall: Hall, device: DeviceIdentity) -> Ticket:
+    appointment = appointments.appointment_by_code(hall, request.POST["check_in_code"])
+    if appointment is None:
+        raise ValidationError({"code": ["签到码无效（只能签到本大厅今天的预约）"]})
+    return appointments.appointment_check_in(appointment=appointment, device=device)
+
+
+def _kiosk_ticket(request: HttpRequest, hall: Hall, device: DeviceIdentity) -> Ticket:
+    category = QueueCategory.objects.filter(hall=hall, pk=request.POST.get("category") or 0)
+    if not category.exists():
+        raise ValidationError({"category": ["请选择排队类别"]})
+    return ticket_issue(
+        hall=hall,
+        category=category.get(),
+        source=Ticket.Source.KIOSK,
+        device=device,
+        priority=request.POST.get("priority", ""),
+        idempotency_key=request.POST.get("idempotency_key") or None,
+    )
+
+
 def kiosk(request: HttpRequest) -> HttpResponse:
+    """The touch kiosk: a ticket by category, or an appointment checked in by its code."""
     post = kiosk_device(request)
     if post is None:
         return redirect("hall:device")
     device, hall = post
-    ticket_view = None
-    if request.method == "POST" and request.POST.get("check_in_code"):
-        appointment = appointments.appointment_by_code(hall, request.POST["check_in_code"])
+    shown = None
+    if request.method == "POST":
+        take = _kiosk_check_in if request.POST.get("check_in_code") else _kiosk_ticket
         try:
-            if appointment is None:
-                raise ValidationError({"code": ["签到码无效（只能签到本大厅今天的预约）"]})
-            ticket_view = presenters.ticket_out(
-                appointments.appointment_check_in(appointment=appointment, device=device)
-            )
+            shown = presenters.ticket_out(take(request, hall, device))
         except PAGE_REFUSALS as exc:
             messages.error(request, refusal_text(exc))
-    elif request.method == "POST":
-        category = QueueCategory.objects.filter(
-            hall=hall, pk=request.POST.get("category") or 0
-        ).first()
-        if category is None:
-            messages.error(request, "请选择排队类别")
-        else:
-            try:
-                ticket = ticket_issue(
-                    hall=hall,
-                    category=category,
-                    source=Ticket.Source.KIOSK,
-                    device=device,
-                    priority=request.POST.get("priority", ""),
-                    idempotency_key=request.POST.get("idempotency_key") or None,
-                )
-                ticket_view = presenters.ticket_out(ticket)
-            except PAGE_REFUSALS as exc:
-                messages.error(request, refusal_text(exc))
+    qr = presenters.qr_data_uri(public_url(request, shown["follow_url"])) if shown else ""
     return render(
         request,
         "hall/kiosk.html",
         {
             "hall": hall,
             "out": presenters.hall_out(hall),
-            "ticket": ticket_view,
-            "qr": presenters.qr_data_uri(public_url(request, ticket_view["follow_url"]))
-            if ticket_view
-            else "",
+            "ticket": shown,
+            "qr": qr,
             "idempotency_key": uuid.uuid4().hex,
         },
     )
@@ -145,12 +139,6 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sse(event_id: int | None, kind: str, data: dict[str, Any]) -> str:
-    head = f"id: {event_id}\n" if event_id is not None else ""
-    body = json.dumps(data, ensure_ascii=False, default=str)
-    return f"{head}event: {kind}\ndata: {body}\n\n"
-
-
 def board_events(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Server-sent events: every call and recall in the hall, in order. A reconnecting board
     sends Last-Event-ID (the browser does it) and gets what it missed first."""
@@ -158,35 +146,11 @@ def board_events(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if hall is None:
         return HttpResponse("设备未登记或已吊销", status=403, content_type="text/plain")
     device_id = request.session.get(DEVICE_SESSION_KEY)
+    device_id = device_id if isinstance(device_id, int) else None
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_id") or ""
     last = int(raw) if raw.isdigit() else selectors.latest_event_id(hall)
-    max_seconds = settings.HALL_STREAM_MAX_SECONDS
-
-    def stream() -> Iterator[str]:
-        nonlocal last
-        yield "retry: 1000\n\n"
-        known = last
-        ends = time.monotonic() + max_seconds
-        while time.monotonic() < ends:
-            for event in selectors.events_after(hall, last):
-                last = event.pk
-                yield _sse(event.pk, "call", presenters.call_out(event))
-            known = max(known, last)
-            newest = hub.wait_beyond(known, timeout=settings.HALL_STREAM_KEEPALIVE_SECONDS)
-            if newest > known:
-                known = newest
-                continue
-            if (
-                device_id
-                and not DeviceIdentity.objects.filter(
-                    pk=device_id, revoked_at__isnull=True
-                ).exists()
-            ):
-                yield _sse(None, "revoked", {"detail": "设备密钥已吊销"})
-                return
-            yield ": keep-alive\n\n"
-
-    response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
+    stream = board_stream(hall, last=last, device_id=device_id)
+    response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event through at once
     return response

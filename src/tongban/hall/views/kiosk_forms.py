@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,12 +24,12 @@ from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
 from tongban.forms.idreader.reading import FIELD_LABELS, UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.prefill import PrefillContext, prefill
-from tongban.forms.services import document_read, filled_form_save, item_form
+from tongban.forms.services import document_read, item_form
 from tongban.forms.values import clean_data
 from tongban.forms.webform import data_from_post, form_rows
-from tongban.hall import presenters, selectors
-from tongban.hall.models import Hall, Ticket
-from tongban.hall.services.tickets import ticket_issue
+from tongban.hall import kiosk_steps, presenters
+from tongban.hall.models import Hall
+from tongban.hall.services.kiosk_forms import kiosk_form_hand_in
 from tongban.hall.views.devices import kiosk_device
 
 STATE_KEY = "kiosk_form"
@@ -68,7 +67,8 @@ def _item(code: str) -> ServiceItem:
     return catalog.item_version(published.pk)
 
 
-def _read(request: HttpRequest, state: dict[str, Any]) -> None:
+def _read(request: HttpRequest, state: kiosk_steps.State) -> None:
+    """Read the photographed document; what could not be confirmed is named."""
     upload = request.FILES.get("document")
     if upload is None:
         messages.error(request, "请先放入证件拍照，或选择证件照片")
@@ -83,112 +83,68 @@ def _read(request: HttpRequest, state: dict[str, Any]) -> None:
     except LookupError:
         messages.error(request, "本机未启用证件识别，请手工填写")
         return
-    readings = state.setdefault("readings", {})
-    readings[reading.kind] = reading.as_dict()
-    values = state.setdefault("reading", {})
-    values.update(reading.values(only_valid=True))
+    kiosk_steps.reading_apply(
+        state, kind=reading.kind, reading=reading.as_dict(), values=reading.values(only_valid=True)
+    )
     for problem in reading.problems:
         messages.warning(request, problem)
     flagged = [FIELD_LABELS.get(k, k) for k, f in reading.fields.items() if f.problem]
     if flagged:
         messages.warning(request, f"以下内容未能确认，请核对或手工填写：{'、'.join(flagged)}")
-    # Newly read values replace what the previous reading filled (not what the person typed).
-    for key in list(state.get("sources", {})):
-        if state["sources"][key].get("source") == "id_document":
-            state["data"].pop(key, None)
-            state["sources"].pop(key)
 
 
-def _prefill(item: ServiceItem, state: dict[str, Any]) -> None:
-    schema = item_form(item)
-    filled = prefill(schema, PrefillContext(item=item, reading=state.get("reading") or {}))
-    data = state.setdefault("data", {})
-    sources = state.setdefault("sources", {})
-    for key, p in filled.items():
-        if key not in data or key in sources:
-            data[key] = p.value
-            sources[key] = {"source": p.source, "label": p.source_label, "editable": p.editable}
-
-
-def _ticket(request: HttpRequest, hall: Hall, device: DeviceIdentity, item: ServiceItem) -> Any:
-    category = selectors.category_for_item(hall, item.code)
-    if category is None:
-        raise ValidationError({"category": ["本大厅没有办理该事项的排队类别"]})
-    return ticket_issue(
-        hall=hall,
-        category=category,
-        source=Ticket.Source.KIOSK,
-        device=device,
-        idempotency_key=f"form-{request.POST.get('idempotency_key', '')}",
+def _print(
+    request: HttpRequest, item: ServiceItem, state: kiosk_steps.State, cleaned: Any
+) -> HttpResponse:
+    pdf = form_pdf(
+        item,
+        cleaned,
+        state["situations"],
+        reference="（自助机打印，未提交）",
+        link_url=public_url(request, reverse("catalog:item_guide", args=[item.code])),
+        link_label="扫码查看办事指南",
     )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="application-form.pdf"'
+    return response
 
 
-def kiosk_form(request: HttpRequest, code: str) -> HttpResponse:
-    post = kiosk_device(request)
-    if post is None:
-        return redirect("hall:device")
-    device, hall = post
-    item = _item(code)
+def _hand_in(
+    request: HttpRequest,
+    at: tuple[Hall, DeviceIdentity],
+    item: ServiceItem,
+    state: kiosk_steps.State,
+    cleaned: Any,
+) -> dict[str, Any] | None:
+    """Keep the form for the window with a ticket; the kiosk then forgets the person."""
+    hall, device = at
+    try:
+        filled, ticket = kiosk_form_hand_in(
+            item=item,
+            hall=hall,
+            device=device,
+            situations=state["situations"],
+            data=cleaned,
+            sources=state.get("sources", {}),
+            idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        )
+    except PAGE_REFUSALS as exc:
+        messages.error(request, refusal_text(exc))
+        return None
+    _wipe(request)
+    shown = presenters.ticket_out(ticket)
+    return {
+        "reference": filled.reference,
+        "ticket": shown,
+        "qr": presenters.qr_data_uri(public_url(request, shown["follow_url"])),
+    }
+
+
+def _page(
+    request: HttpRequest, hall: Hall, item: ServiceItem, state: Any, errors: Any, done: Any
+) -> HttpResponse:
     schema = item_form(item)
-    state = _state(request)
-    if state.get("code") != item.code:
-        state = {"code": item.code, "situations": catalog.default_choices(item), "data": {}}
-    for situation in item.situations.all():
-        picked = request.POST.get(f"s_{situation.code}")
-        if picked in {o.code for o in situation.options.all()}:
-            state["situations"][situation.code] = picked
-    errors: dict[str, list[str]] = {}
-    done: dict[str, Any] | None = None
-    action = request.POST.get("action", "")
-    if request.method == "POST" and action not in ("read", "situations"):
-        typed = data_from_post(schema, request.POST)
-        for key, value in typed.items():
-            source = state.get("sources", {}).get(key)
-            if source and not source.get("editable", True):
-                continue  # read from the document: the document's value stands
-            if source and value != state["data"].get(key):
-                state["sources"].pop(key)  # the person corrected it: no longer "from" a source
-            state["data"][key] = value
-    if action == "read":
-        _read(request, state)
-    _prefill(item, state)
-    if action in ("print", "ticket"):
-        cleaned, errors = clean_data(schema, state["data"], state["situations"])
-        if not errors and action == "print":
-            _save(request, state)
-            pdf = form_pdf(
-                item,
-                cleaned,
-                state["situations"],
-                reference="（自助机打印，未提交）",
-                link_url=public_url(request, reverse("catalog:item_guide", args=[item.code])),
-                link_label="扫码查看办事指南",
-            )
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = 'attachment; filename="application-form.pdf"'
-            return response
-        if not errors:
-            try:
-                filled = filled_form_save(
-                    item=item,
-                    situations=state["situations"],
-                    data=cleaned,
-                    sources=state.get("sources", {}),
-                    device=device,
-                    idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
-                )
-                ticket = presenters.ticket_out(_ticket(request, hall, device, item))
-            except PAGE_REFUSALS as exc:
-                messages.error(request, refusal_text(exc))
-            else:
-                _wipe(request)  # kept under the reference now; the kiosk forgets the person
-                done = {
-                    "reference": filled.reference,
-                    "ticket": ticket,
-                    "qr": presenters.qr_data_uri(public_url(request, ticket["follow_url"])),
-                }
-    if done is None:
-        _save(request, state)
+    situations = list(item.situations.all())
     return render(
         request,
         "hall/kiosk_form.html",
@@ -200,19 +156,47 @@ def kiosk_form(request: HttpRequest, code: str) -> HttpResponse:
             "readings": list((state.get("readings") or {}).values()),
             "situation_rows": [
                 (s, [(o, state["situations"].get(s.code) == o.code) for o in s.options.all()])
-                for s in item.situations.all()
+                for s in situations
             ],
             "sections": form_rows(
-                schema,
-                state["data"],
-                state["situations"],
-                errors=errors,
-                sources=state.get("sources"),
+                schema, state["data"], state["situations"], errors=errors, sources=state["sources"]
             ),
             "form_title": schema.title,
             "idempotency_key": uuid.uuid4().hex,
         },
     )
+
+
+def kiosk_form(request: HttpRequest, code: str) -> HttpResponse:
+    """One step of the kiosk form (`kiosk_steps`): choose situations, read a document, type,
+    then print it or hand it in for the window with a ticket."""
+    post = kiosk_device(request)
+    if post is None:
+        return redirect("hall:device")
+    device, hall = post
+    item = _item(code)
+    schema = item_form(item)
+    state = kiosk_steps.state_for(item.code, catalog.default_choices(item), _state(request))
+    options = {s.code: [o.code for o in s.options.all()] for s in item.situations.all()}
+    kiosk_steps.situations_choose(state, request.POST, options)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and kiosk_steps.takes_typed_values(action):
+        kiosk_steps.typed_apply(state, data_from_post(schema, request.POST))
+    if action == kiosk_steps.READS_DOCUMENT:
+        _read(request, state)
+    reading = state.get("reading") or {}
+    kiosk_steps.prefill_apply(state, prefill(schema, PrefillContext(item=item, reading=reading)))
+    errors: dict[str, list[str]] = {}
+    done = None
+    if action in kiosk_steps.FINISHING:
+        cleaned, errors = clean_data(schema, state["data"], state["situations"])
+        if not errors and action == "print":
+            _save(request, state)
+            return _print(request, item, state, cleaned)
+        done = None if errors else _hand_in(request, (hall, device), item, state, cleaned)
+    if done is None and request.method == "POST":
+        _save(request, state)
+    return _page(request, hall, item, state, errors, done)
 
 
 def kiosk_form_reset(request: HttpRequest) -> HttpResponse:

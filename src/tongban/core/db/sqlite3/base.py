@@ -3,6 +3,7 @@
 SQLite admits one writer at a time; a second `BEGIN IMMEDIATE` waits in SQLite's busy
 handler, which sleeps in growing steps and lets latency spike under load. Threads of one
 process queue here on a fair lock instead, and only other processes meet the busy handler.
+See decision 6.
 """
 
 from __future__ import annotations

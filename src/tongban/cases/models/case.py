@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from tongban.accounts.models import Department, Enterprise
+from tongban.accounts.models import Delegation, Department, Enterprise
 from tongban.catalog.models import Material, ServiceItem
 
 
@@ -66,38 +66,6 @@ class Warning(models.TextChoices):  # noqa: A001 — the domain's word (预警)
 class Decision(models.TextChoices):
     GRANT = "grant", _("准予许可")
     DENY = "deny", _("不予许可")
-
-
-class Delegation(models.Model):
-    """委托授权: an applicant authorises an agent to apply and follow up on their behalf."""
-
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_given"
-    )
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_held"
-    )
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, null=True, blank=True, verbose_name="代表企业"
-    )
-    item_codes = models.JSONField("授权事项（实施编码，空表示全部）", default=list, blank=True)
-    valid_from = models.DateTimeField("生效时间")
-    valid_until = models.DateTimeField("失效时间")
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "委托授权"
-        verbose_name_plural = "委托授权"
-        indexes = [models.Index(fields=["agent", "applicant"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__gt=models.F("valid_from")), name="delegation_period"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.applicant} → {self.agent}"
 
 
 class CaseNumberCounter(models.Model):
@@ -186,6 +154,7 @@ class Case(models.Model):
     # Where a correction requested during review returns to (pre-review or review).
     return_state = models.CharField(max_length=20, blank=True)
     # Derived from state and dates on every save: the work lists' partial index reads them.
+    # see decision 8
     in_queue = models.BooleanField("在办", default=False, editable=False)
     queue_date = models.DateField("排序日期", null=True, blank=True, editable=False)
 
@@ -337,52 +306,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}"
-
-
-class Suspension(models.Model):
-    """A stretch of time that does not count against the case's limits (补正, 特别程序)."""
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", _("补正")
-        EXPERT_REVIEW = "expert_review", _("专家评审")
-        HEARING = "hearing", _("听证")
-        PUBLIC_NOTICE = "public_notice", _("公示")
-        ON_SITE_INSPECTION = "on_site_inspection", _("现场勘察")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    reason = models.CharField("原因", max_length=300)
-    started_on = models.DateField("开始日")
-    ended_on = models.DateField("结束日", null=True, blank=True)
-    working_days = models.PositiveIntegerField("暂停工作日", default=0)
-
-    class Meta:
-        verbose_name = "暂停计时"
-        verbose_name_plural = "暂停计时"
-        ordering = ["started_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.case} {self.get_kind_display()}"
-
-
-class Extension(models.Model):
-    """延期: extra working days on both limits, with reason and approver."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
-    working_days = models.PositiveIntegerField("延长工作日")
-    reason = models.CharField("延期理由", max_length=300)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    approved_at = models.DateTimeField("批准时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "延期"
-        verbose_name_plural = "延期"
-
-    def __str__(self) -> str:
-        return f"{self.case} +{self.working_days}"
-
-
-# The app's other models live in their own modules (imported from there); loading them here
-# registers them with the app.
-from tongban.cases import bundle_models, joint_models  # noqa: E402, F401
-from tongban.cases.visit_models import Visit as Visit  # noqa: E402

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Department, Role, User
-from tongban.cases.bundle_models import BundleCase
-from tongban.cases.joint_models import JointOpinion, JointReview, JointReviewState, OpinionKind
+from tongban.cases.bundles.models import BundleCase
+from tongban.cases.joint.models import JointOpinion, JointReview, JointReviewState, OpinionKind
 from tongban.cases.models import Case, CaseState, Decision
 from tongban.cases.services.events import case_event
 from tongban.cases.services.results import joint_decision_make

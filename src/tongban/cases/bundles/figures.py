@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
-from tongban.cases.bundle_models import BundleCase, BundleCaseState
+from tongban.cases.bundles.models import BundleCase, BundleCaseState
 from tongban.catalog.models import Bundle
 from tongban.catalog.services.bundles import bundle_guide
 from tongban.core.calendar import CalendarDataMissing, db_calendar

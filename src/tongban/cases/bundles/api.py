@@ -13,8 +13,9 @@ from ninja import Router, Schema
 from ninja.security import SessionAuth
 
 from tongban.accounts.requests import request_user
-from tongban.cases.bundle_models import BundleCase
-from tongban.cases.services.bundles import (
+from tongban.cases.bundles.models import BundleCase
+from tongban.cases.bundles.selectors import access_bundle_case
+from tongban.cases.bundles.services import (
     bundle_case_guide,
     bundle_start,
     bundle_submit,
@@ -61,14 +62,6 @@ class BundleCaseOut(Schema):
     critical_days: float
     children: list[ChildOut]
     materials: list[MaterialOut]
-
-
-def _own(request: HttpRequest, bundle_case_id: int) -> BundleCase:
-    user = request_user(request)
-    parent = BundleCase.objects.select_related("bundle").filter(pk=bundle_case_id).first()
-    if parent is None or user.pk not in (parent.applicant_id, parent.created_by_id):
-        raise Http404("办件不存在")
-    return parent
 
 
 def _out(parent: BundleCase) -> dict[str, Any]:
@@ -135,14 +128,14 @@ def start(request: HttpRequest, code: str, body: BundleStartIn) -> dict[str, Any
 
 @router.get("/cases/{bundle_case_id}", response=BundleCaseOut, summary="一件事办件：各部门进度")
 def detail(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
-    return _out(_own(request, bundle_case_id))
+    return _out(access_bundle_case(request_user(request), bundle_case_id))
 
 
 @router.post(
     "/cases/{bundle_case_id}/submit", response=BundleCaseOut, summary="一次提交（合并表单与材料）"
 )
 def submit(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
-    parent = _own(request, bundle_case_id)
+    parent = access_bundle_case(request_user(request), bundle_case_id)
     raw = request.POST.get("form_data", "{}")
     try:
         data = json.loads(raw)
