@@ -45,6 +45,8 @@ lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/djlint src/tongban/templates --lint
+	$(BIN)/djlint src/tongban/templates --check
 
 typecheck: install-dev
 	$(BIN)/mypy src

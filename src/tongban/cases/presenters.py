@@ -17,7 +17,7 @@ from ninja import Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from tongban.accounts.models import Enterprise, User
-from tongban.cases.models import Case, CaseMaterial, CaseState, Warning
+from tongban.cases.models import Case, CaseMaterial, CaseState, Suspension, Warning
 from tongban.cases.selectors import with_visit_counts
 from tongban.cases.services.clock import clock_status_safe, today
 from tongban.catalog.models import Audience, Material, ServiceItem
@@ -276,4 +276,29 @@ def worklist_page(user: User, page: Page[Case], query: QueryDict) -> dict[str, A
         "states": CaseState.choices,
         "warnings": [w for w in Warning.choices if w[0]],
         "filters": query,
+    }
+
+
+def case_page(
+    case: Case,
+    viewer: User,
+    *,
+    staff: bool,
+    revealed: Mapping[str, str] | None = None,
+    masked: Mapping[str, str] | None = None,
+    can: Mapping[str, bool] | None = None,
+) -> dict[str, Any]:
+    """Everything the case page shows, from a case loaded by `access_case(detail=True)`
+    (its certificates and joint reviews prefetched): the template runs no query."""
+    case.item = item_version(case.item_id)  # the version's row, cached: no query per page
+    return {
+        "case": case,
+        "view": case_full(case, viewer),
+        "staff": staff,
+        "certificates": list(case.certificates.all()),
+        "joint_reviews": list(case.joint_reviews.all()) if staff else [],
+        "revealed": revealed,
+        "masked": masked or {},
+        "can": can or {},
+        "suspension_kinds": [k for k in Suspension.Kind.choices if k[0] != "correction"],
     }

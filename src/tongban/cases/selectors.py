@@ -115,6 +115,10 @@ def case_detail(pk: int) -> Case | None:
             "suspensions",
             "extensions",
             "visits",
+            # The case page's results and reviews, by relation name: the apps that own them
+            # sit above cases and are never imported here.
+            "certificates__type",
+            "joint_reviews",
         )
         .filter(pk=pk)
         .first()

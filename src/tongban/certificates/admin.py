@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from tongban.accounts.models import User
+from tongban.accounts.requests import request_user
 from tongban.certificates.models import Certificate, CertificateType
 from tongban.certificates.services import certificate_revoke, type_problems, type_publish
 from tongban.core.admin_audit import AuditedModelAdmin, ReadOnlyAdmin
@@ -70,8 +70,7 @@ class CertificateAdmin(ReadOnlyAdmin[Certificate]):
 
     @admin.action(description="撤销所选证照（须填写原因）")
     def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse | None:
-        user = request.user
-        assert isinstance(user, User)  # noqa: S101 — the admin requires a signed-in user
+        user = request_user(request)
         form = RevokeForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             for certificate in queryset:

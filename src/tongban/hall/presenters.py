@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import segno
@@ -148,3 +150,11 @@ def link_out(link: TicketCase) -> dict[str, Any]:
         "case_number": link.case.number,
         "visits": link.case.visits.count(),
     }
+
+
+def slots_by_day(slots: Iterable[AppointmentSlot]) -> dict[dt.date, list[AppointmentSlot]]:
+    """Open appointment slots grouped by day, in the order given."""
+    days: dict[dt.date, list[AppointmentSlot]] = {}
+    for slot in slots:
+        days.setdefault(slot.day, []).append(slot)
+    return days

@@ -40,5 +40,6 @@ def joint_review_page(
         "lead": lead,
         "complete": all(r.opinion for r in rows),
         "kinds": OpinionKind.choices,
+        "certificates": list(review.certificates.all()),
         "errors": dict(errors or {}),
     }

@@ -19,7 +19,7 @@ from tongban.cases.actions import CASE_ACTIONS, action_take
 from tongban.cases.models import CaseState
 from tongban.cases.presenters import (
     apply_page,
-    case_full,
+    case_page,
     chosen_situations,
     draft_page,
     enterprise_chosen,
@@ -99,12 +99,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = selectors.access_case(request_user(request), case_id, detail=True)
-    return render(
-        request,
-        "cases/case.html",
-        {"case": case, "view": case_full(case, request_user(request)), "staff": False},
-    )
+    user = request_user(request)
+    case = selectors.access_case(user, case_id, detail=True)
+    return render(request, "cases/case.html", case_page(case, user, staff=False))
 
 
 @login_required

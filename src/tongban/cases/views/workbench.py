@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
 from tongban.accounts.services import personal_info_masked, personal_info_reveal
-from tongban.cases import selectors
+from tongban.cases import presenters, selectors
 from tongban.cases.actions import APPLICANT_ACTIONS, CASE_ACTIONS, action_take
 from tongban.cases.joint.services import may_convene
-from tongban.cases.models import Suspension
-from tongban.cases.presenters import case_full, worklist_filters, worklist_page
+from tongban.cases.presenters import worklist_filters, worklist_page
 from tongban.cases.views.common import run_step
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
@@ -65,26 +64,23 @@ def reveal_applicant(request: HttpRequest, case_id: int) -> HttpResponse:
 def _case_page(request: HttpRequest, case_id: int, revealed: dict[str, str] | None) -> HttpResponse:
     user = _staff(request)
     case = selectors.access_case(user, case_id, detail=True)
-    return render(
-        request,
-        "cases/case.html",
-        {
-            "case": case,
-            "view": case_full(case, user),
-            "staff": True,
-            "revealed": revealed,
-            "masked": personal_info_masked(case.applicant),
-            "can_reveal": user.has_perm("accounts.view_personal_info", case.applicant),
-            "suspension_kinds": [k for k in Suspension.Kind.choices if k[0] != "correction"],
-            "can": {
-                "accept": user.has_perm("cases.accept_case", case),
-                "review": user.has_perm("cases.review_case", case),
-                "deliver": user.has_perm("cases.deliver_case", case),
-                "terminate": user.has_perm("cases.terminate_case", case),
-                "convene": may_convene(user, case),
-            },
-        },
+    can = {
+        "accept": user.has_perm("cases.accept_case", case),
+        "review": user.has_perm("cases.review_case", case),
+        "deliver": user.has_perm("cases.deliver_case", case),
+        "terminate": user.has_perm("cases.terminate_case", case),
+        "convene": may_convene(user, case),
+    }
+    page = presenters.case_page(
+        case,
+        user,
+        staff=True,
+        revealed=revealed,
+        masked=personal_info_masked(case.applicant),
+        can=can,
     )
+    page["can_reveal"] = user.has_perm("accounts.view_personal_info", case.applicant)
+    return render(request, "cases/case.html", page)
 
 
 @login_required

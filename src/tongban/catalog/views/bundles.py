@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tongban.accounts.requests import request_user_or_none
 from tongban.catalog.models import Bundle
 from tongban.catalog.presenters import bundle_guide_page
 from tongban.catalog.services.bundles import bundle_guide
@@ -22,4 +23,7 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("套餐不存在")
     choices = {k[2:]: str(v) for k, v in request.GET.items() if k.startswith("s_")}
     guide = bundle_guide(bundle, choices)
-    return render(request, "catalog/bundle_guide.html", bundle_guide_page(guide))
+    page = bundle_guide_page(guide)
+    user = request_user_or_none(request)
+    page["enterprises"] = list(user.enterprises.all()) if user is not None else []
+    return render(request, "catalog/bundle_guide.html", page)

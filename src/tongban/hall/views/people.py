@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,14 +94,9 @@ def book_page(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "预约成功，签到码已发到您的消息中心")
             return redirect("hall:appointments")
-    days: dict[Any, list[AppointmentSlot]] = {}
-    for slot in selectors.open_slots(hall, category.pk):
-        days.setdefault(slot.day, []).append(slot)
-    return render(
-        request,
-        "hall/book.html",
-        {"hall": hall, "category": category, "days": days, "idempotency_key": uuid.uuid4().hex},
-    )
+    days = presenters.slots_by_day(selectors.open_slots(hall, category.pk))
+    page = {"hall": hall, "category": category, "days": days, "idempotency_key": uuid.uuid4().hex}
+    return render(request, "hall/book.html", page)
 
 
 @login_required
