@@ -18,14 +18,19 @@ from tongban.forms.services import item_form
 
 
 @transaction.atomic
-def case_form_prefill(*, case: Case, actor: User, reading: Mapping[str, str] | None = None) -> Case:
+def case_form_prefill(
+    *, case: Case, actor: User, reading: Mapping[str, str] | None = None, new: bool = False
+) -> Case:
     """Fill the draft's form from the account, the exchange, earlier cases and (at a window or
-    kiosk) a document reading. Once per case; what the person already typed is kept."""
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("applicant", "enterprise")
-        .get(pk=case.pk)
-    )
+    kiosk) a document reading. Once per case; what the person already typed is kept. A case
+    made in the caller's transaction (`new`) is used as it is: no one else can see it, so it
+    is neither read again nor locked (see decision 33)."""
+    if not new:
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("applicant", "enterprise")
+            .get(pk=case.pk)
+        )
     if case.state != CaseState.DRAFT or (case.form_prefill is not None and reading is None):
         return case
     item = item_version(case.item_id)

@@ -240,8 +240,7 @@ def case_save_draft(
     )
     if not item_form(case.item).empty:
         # The form is prefilled once, here, where the draft is made: never by a page's GET.
-        case = case_form_prefill(case=case, actor=actor)
-        case.item = item_version(item.pk)
+        case = case_form_prefill(case=case, actor=actor, new=True)
     return case
 
 
