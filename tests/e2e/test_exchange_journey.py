@@ -54,7 +54,7 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
     assert any("营业执照登记信息" in a for a in mine)
 
     # The figure: computed from the demo city's cases and this one.
-    stats = page.request.get(f"{base}/api/analytics/materials").json()
+    stats = page.request.get(f"{base}/api/exchange/stats").json()
     enterprise = stats["by_audience"]["enterprise"]
     assert 0.4 <= enterprise["reduction"] <= 0.6
     assert stats["by_item"]["000105022000"]["resolved_by_platform"] >= 3
