@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from ninja import Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from tongban.accounts.models import Enterprise, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Suspension, Warning
+from tongban.cases.schemas import WorklistFilter
 from tongban.cases.selectors import with_visit_counts
 from tongban.cases.services.clock import clock_status_safe, today
 from tongban.catalog.models import Audience, Material, ServiceItem
@@ -242,15 +242,6 @@ def draft_page(
             schema, data or {}, case.situations, errors=errors, sources=case.form_prefill
         ),
     }
-
-
-class WorklistFilter(Schema):
-    """The work list's filters, as its page's query string carries them."""
-
-    state: str = ""
-    item: str = ""
-    warning: str = ""
-    due_before: dt.date | None = None
 
 
 def worklist_filters(query: QueryDict) -> WorklistFilter:

@@ -131,3 +131,12 @@ class CaseDetailOut(CaseOut):
 class CasePageOut(Schema):
     count: int
     items: list[CaseOut]
+
+
+class WorklistFilter(Schema):
+    """The work list's filters, as its page's query string carries them."""
+
+    state: str = ""
+    item: str = ""
+    warning: str = ""
+    due_before: dt.date | None = None

@@ -41,6 +41,14 @@ class Refusal:
     message: str
     fields: dict[str, list[str]]
 
+    @property
+    def lines(self) -> list[str]:
+        """One line per field (`field：reason，reason`), or the message alone."""
+        return [
+            ("" if field == "__all__" else f"{field}：") + "，".join(problems)
+            for field, problems in self.fields.items()
+        ] or [self.message]
+
 
 # Each kind of refusal, its HTTP status and the message when the exception carries none.
 # The first matching row wins, so a subclass (CaseConflict) is covered by its base.

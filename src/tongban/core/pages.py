@@ -21,12 +21,8 @@ def refusal_messages(request: HttpRequest, exc: Exception) -> None:
     refusal = refusal_of(exc)
     if refusal is None:
         raise exc
-    if refusal.fields:
-        for field, problems in refusal.fields.items():
-            prefix = "" if field == "__all__" else f"{field}："
-            messages.error(request, prefix + "，".join(problems))
-    else:
-        messages.error(request, refusal.message)
+    for line in refusal.lines:
+        messages.error(request, line)
 
 
 def refusal_text(exc: Exception) -> str:
@@ -59,13 +55,8 @@ def refused_page(request: HttpRequest, exc: Exception) -> HttpResponse:
     refusal = refusal_of(exc)
     if refusal is None:
         raise exc
-    lines = [
-        ("" if field == "__all__" else f"{field}：") + "，".join(problems)
-        for field, problems in refusal.fields.items()
-    ] or [refusal.message]
-    return render(
-        request, "refused.html", {"status": refusal.status, "lines": lines}, status=refusal.status
-    )
+    page = {"status": refusal.status, "lines": refusal.lines}
+    return render(request, "refused.html", page, status=refusal.status)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
