@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tongban.core.synthetic import make_pdf
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
@@ -26,7 +28,7 @@ RUNS = int(os.environ.get("BENCH_BUNDLE_RUNS", "15"))
 def _pdf(name: str) -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, b"%PDF-1.4 synthetic bench material\n", "application/pdf")
+    return SimpleUploadedFile(name, make_pdf("bench material"), "application/pdf")
 
 
 def child() -> None:

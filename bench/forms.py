@@ -13,6 +13,7 @@ OCR and PDF do not touch the database: one run on SQLite stands for both databas
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import json
 import os
@@ -109,6 +110,91 @@ def bench_reading(out: Path) -> None:
     )
 
 
+def _hostile_png(width: int, height: int) -> bytes:
+    """The largest picture the reader still accepts, as costly as such a picture can be: noise
+    (no compression helps the decoder) just under the pixel limit."""
+    import io
+
+    from PIL import Image
+
+    noise = Image.effect_noise((width, height), 64).convert("RGB")
+    out = io.BytesIO()
+    noise.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def bench_hostile(out: Path) -> None:
+    """A kiosk's readings while someone sends hostile images at the same time: a bomb that
+    declares 144 megapixels in 1 KB (refused from its header), and the largest honest-looking
+    image the reader accepts, sent again and again. Kiosk readings wait at most their turn,
+    and are told to come back (503) rather than queue behind a flood."""
+    import threading
+
+    from tongban.core.errors import ServiceBusy
+    from tongban.forms.idreader.ocr import MAX_PIXELS, OcrReader
+    from tongban.forms.idreader.reading import UnreadableDocument
+
+    sys.path.insert(0, str(ROOT))
+    from tests.forms.test_hostile_images import png_declaring
+
+    reader = OcrReader()
+    cards = sorted((out).glob("card*-front-clean.png"))[:6]
+    images = [c.read_bytes() for c in cards]
+
+    def kiosk_readings(n: int) -> tuple[list[float], int]:
+        times, busy = [], 0
+        for i in range(n):
+            started = time.perf_counter()
+            try:
+                reader.read(images[i % len(images)])
+            except ServiceBusy:
+                busy += 1
+            times.append((time.perf_counter() - started) * 1000)
+        return times, busy
+
+    quiet, _ = kiosk_readings(12)
+    bomb = png_declaring(12000, 12000)
+    started = time.perf_counter()
+    with contextlib.suppress(UnreadableDocument):
+        reader.read(bomb)
+    bomb_ms = (time.perf_counter() - started) * 1000
+    side = int(MAX_PIXELS**0.5) - 1
+    big = _hostile_png(side, side)
+    stop = threading.Event()
+    hostile_reads = [0, 0]
+
+    def attacker() -> None:
+        while not stop.is_set():
+            try:
+                reader.read(big)
+                hostile_reads[0] += 1
+            except (ServiceBusy, UnreadableDocument):
+                hostile_reads[1] += 1
+
+    threads = [threading.Thread(target=attacker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        loud, busy = kiosk_readings(12)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    print("\n== A kiosk's readings while hostile images are read ==")
+    print(f"  a 144-megapixel bomb ({len(bomb)} bytes): refused in {bomb_ms:.1f} ms")
+    print(
+        f"  baseline, kiosk alone:           p50 {pct(quiet, 0.5):6.0f} ms   "
+        f"p99 {pct(quiet, 0.99):6.0f} ms"
+    )
+    print(
+        f"  with 3 senders of a {side}×{side} noise PNG ({len(big) // 1024} KB): "
+        f"p50 {pct(loud, 0.5):6.0f} ms   p99 {pct(loud, 0.99):6.0f} ms   "
+        f"({busy} of {len(loud)} told to retry, 503)"
+    )
+    print(f"  the senders' images: {hostile_reads[0]} read, {hostile_reads[1]} turned away")
+    print(f"  → p99 with hostile senders = {pct(loud, 0.99) / pct(quiet, 0.99):.2f}× the quiet p99")
+
+
 def bench_pdf() -> None:
     from tongban.catalog.models import ServiceItem
     from tongban.catalog.selectors import item_version
@@ -157,6 +243,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tongban-bench-forms-") as tmp:
         setup_sqlite(tmp)
         bench_reading(Path(tmp) / "documents")
+        bench_hostile(Path(tmp) / "documents")
         bench_pdf()
 
 

@@ -112,7 +112,9 @@ def _multipart(material: int) -> tuple[str, bytes]:
         f'--{boundary}\r\nContent-Disposition: form-data; name="material_{material}"; '
         'filename="form.pdf"\r\nContent-Type: application/pdf\r\n\r\n',
     ]
-    body = "".join(parts).encode() + b"%PDF-1.4 synthetic bench form\n" * 40
+    from tongban.core.synthetic import make_pdf  # a real one: uploads are parsed (pypdf)
+
+    body = "".join(parts).encode() + make_pdf("synthetic bench form", pad_to=1240)
     body += f"\r\n--{boundary}--\r\n".encode()
     return f"multipart/form-data; boundary={boundary}", body
 

@@ -82,9 +82,12 @@ def _no_hall_event_poller() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_local_cache() -> None:
     """Rolled-back test databases reuse primary keys; cached renders must not leak across."""
+    from django.core.cache import cache
+
     from tongban.core.cache import cache_clear
 
     cache_clear()
+    cache.clear()  # rate limits and failure counts start from nothing in each test
 
 
 @pytest.fixture

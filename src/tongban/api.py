@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from tongban.accounts.api import router as accounts_router
@@ -20,10 +25,20 @@ from tongban.cases.api import router as cases_router
 from tongban.cases.bundles.api import router as bundles_router
 from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
-from tongban.core.errors import REFUSALS, refusal_of, schema_fields
+from tongban.core.api_types import RefusalOut
+from tongban.core.errors import (
+    REFUSALS,
+    ServiceBusy,
+    TooManyAttempts,
+    refusal_of,
+    schema_fields,
+)
+from tongban.core.throttle import API_THROTTLES
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
 from tongban.hall.api import router as hall_router
+
+logger = logging.getLogger(__name__)
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -33,13 +48,98 @@ class ChineseJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
-api = NinjaAPI(
+# Statuses every operation may answer besides its own, from the refusal table the handlers
+# below use; 401 only where the operation needs a caller, 422 and 413 only where it takes input.
+REFUSAL_DESCRIPTIONS = {
+    400: "输入有误（说明哪个字段） / invalid input, by field",
+    401: "未登录或设备密钥无效 / not signed in, or no valid device key",
+    403: "无权执行此操作 / not permitted",
+    404: "未找到 / not found",
+    409: "当前状态不允许此操作 / the object's state refuses it",
+    413: "请求体过大 / request body too large",
+    422: "输入不符合接口格式（说明哪个字段） / input does not match the schema, by field",
+    429: "请求过于频繁，请稍后再试（见 Retry-After） / too many requests",
+    503: "服务繁忙，请稍后重试（见 Retry-After） / busy, retry later",
+}
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies as the API reads them: a NUL character anywhere in one is refused, naming
+    the field, before any view or query sees it (PostgreSQL cannot store one)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        where = _nul_in(data, "")
+        if where is not None:
+            raise ValidationError({where or "__all__": ["不能含有空字符（\\u0000）"]})
+        return data
+
+
+def _nul_in(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return where or "__all__"
+        found = _nul_in(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+class TongbanAPI(NinjaAPI):
+    """The API whose OpenAPI document declares every status its operations answer."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["RefusalOut"] = (
+            RefusalOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                _declare_refusals(operation)
+        return schema
+
+
+def _declare_refusals(operation: dict[str, Any]) -> None:
+    takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
+    # 503 only where an operation says it sheds load (`busy_response`).
+    statuses = {status for _kind, status, _default in REFUSALS if status != 503} | {429}
+    if operation.get("security"):
+        statuses.add(401)
+    if takes_input:
+        statuses |= {413, 422}
+    responses = operation.setdefault("responses", {})
+    if any(str(s) == "503" for s in responses):
+        responses.pop("503", None)
+        statuses.add(503)
+    ref = {"$ref": "#/components/schemas/RefusalOut"}
+    for status in sorted(statuses):
+        responses.setdefault(
+            status,
+            {
+                "description": REFUSAL_DESCRIPTIONS[status],
+                "content": {"application/json": {"schema": ref}},
+            },
+        )
+
+
+api = TongbanAPI(
     renderer=ChineseJSONRenderer(),
+    parser=StrictJSONParser(),
     title="通办 Tongban API",
     version="1",
     description="政务服务平台接口 / Internet + government services platform API",
     docs_url="/docs",
     urls_namespace="api",
+    throttle=API_THROTTLES,
 )
 api.add_router("/catalog", catalog_router)
 api.add_router("/accounts", accounts_router)
@@ -66,7 +166,10 @@ def on_refusal(request: HttpRequest, exc: Exception | type[Exception]) -> HttpRe
     refusal = refusal_of(exc) if isinstance(exc, Exception) else None
     if refusal is None:  # pragma: no cover - only refusals are registered below
         raise exc
-    return _error(request, refusal.status, refusal.message, refusal.fields or None)
+    response = _error(request, refusal.status, refusal.message, refusal.fields or None)
+    if isinstance(exc, TooManyAttempts | ServiceBusy):
+        response["Retry-After"] = str(exc.wait)
+    return response
 
 
 for _kind, _status, _default in REFUSALS:
@@ -94,7 +197,32 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, RequestDataTooBig | TooManyFieldsSent | ValidationError):
+        return api.on_exception(request, exc.__cause__)
     detail = str(exc)
-    if exc.status_code == 403 and "CSRF" in detail:
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = "请求体无法解析：应为 JSON 对象（Content-Type: application/json）"
+    elif exc.status_code == 403 and "CSRF" in detail:
         detail = "安全校验（CSRF）失败，请刷新页面后重试"
+    elif exc.status_code == 429:
+        detail = "请求过于频繁，请稍后再试"
     return _error(request, exc.status_code, detail)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return _error(request, 413, f"请求体过大：除上传文件外不超过 {limit:.1f} MB")
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the schema let through that the database cannot hold: the input's fault."""
+    logger.warning("API input out of the database's range: %s %s", request.path, exc)
+    return _error(request, 400, "输入有误：数值或文字超出可保存的范围")
+
+
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    return _error(request, 413, f"字段过多：不超过 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个")

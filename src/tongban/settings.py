@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from tongban.core.env import env_bool, env_int, env_list, env_str
 
@@ -122,8 +123,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tongban.core.middleware.RequestContextMiddleware",
+    "tongban.core.middleware.NulRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tongban.core.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +167,11 @@ _sqlite_path = env_str(
     shown="`var/tongban.sqlite3`",
     help="the SQLite file, when `DATABASE_URL` is unset",
 )
+_sqlite_busy_ms = env_int(
+    "TONGBAN_SQLITE_BUSY_MS",
+    20000,
+    help="how long a SQLite writer waits for the write lock before “database is locked”",
+)
 _database_url = env_str(
     "DATABASE_URL",
     "",
@@ -190,12 +198,12 @@ else:
                 # IMMEDIATE takes the write lock when a transaction begins, so two writers
                 # queue on busy_timeout instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": _sqlite_busy_ms / 1000,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
+                    f"PRAGMA busy_timeout={_sqlite_busy_ms};"
                 ),
             },
         }
@@ -224,15 +232,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# 5 failed logins lock the account (by username) for 30 minutes.
+# 5 failed logins from one address lock that address out of the account for 30 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked by account and address together, so that nobody can lock the owner out from elsewhere;
+# across addresses each account slows down instead (tongban.accounts.signin).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tongban.core.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
-# Lockout is per account, not per IP: a hall's kiosks and a city intranet share few addresses,
-# and locking an address would lock out everyone behind it.
+# Never per address alone: a hall's kiosks and a city intranet share few addresses, and
+# locking an address would lock out everyone behind it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # 30-minute idle timeout: SessionIdleRefreshMiddleware renews the session at most once a minute
@@ -244,10 +255,46 @@ SESSION_COOKIE_AGE = env_int(
 )
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
+# Behind HTTPS (a TLS-terminating proxy that sets X-Forwarded-Proto): plain HTTP is redirected,
+# browsers are told to use HTTPS only (HSTS), and cookies travel over HTTPS only.
+HTTPS = env_bool(
+    "TONGBAN_HTTPS",
+    False,
+    help="the platform is served over HTTPS (HSTS, redirect, secure cookies)",
+)
 SESSION_COOKIE_SECURE = env_bool(
-    "TONGBAN_SECURE_COOKIES", False, help="send cookies over HTTPS only (set behind TLS)"
+    "TONGBAN_SECURE_COOKIES", HTTPS, shown="as `TONGBAN_HTTPS`", help="send cookies over HTTPS only"
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = (
+    env_int("TONGBAN_HSTS_SECONDS", 31536000, help="HSTS max-age when `TONGBAN_HTTPS` is on")
+    if HTTPS
+    else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool(
+    "TONGBAN_HSTS_PRELOAD", True, help="ask browsers' HSTS preload lists to include the domain"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from the platform itself or inline with this response's nonce; no eval, no
+# inline handlers. Inline style attributes stay allowed (they run no code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -266,15 +313,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    # Rendered output keyed by immutable versions (see tongban.core.cache): per process by design.
-    "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "local",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-}
 
 SMS_GATEWAY = env_str(
     "TONGBAN_SMS_GATEWAY",
@@ -316,6 +354,43 @@ TONGBAN_REDIS_URL = env_str(
     "TONGBAN_REDIS_URL",
     "",
     help="with the `[redis]` extra: boards on every app server wake at once (`docs/operations.md`)",
+)
+CACHES = {
+    # Rate limits and failure counts (tongban.core.throttle): shared by every app server when
+    # Redis is configured, per process otherwise.
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TONGBAN_REDIS_URL,
+    }
+    if TONGBAN_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    # Rendered output keyed by immutable versions (see tongban.core.cache): per process by design.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
+# Requests per client and window on the API (tongban.core.throttle); "off" lifts a limit.
+RATE_LIMITS = {
+    who: env_str(
+        f"TONGBAN_RATE_{who.upper()}",
+        default,
+        help=f"API requests per {label} (`300/m`, `20/s`, or `off`)",
+    )
+    for who, default, label in (
+        ("anonymous", "300/m", "address of a caller without a session or device key"),
+        ("device", "600/m", "device key (kiosk, board, locker)"),
+        ("person", "1200/m", "signed-in person"),
+    )
+}
+# How many proxies of the deployment's own (nginx) stand before the app: the client's
+# address is read from X-Forwarded-For only that far back, never as a client wrote it.
+TRUSTED_PROXIES = env_int(
+    "TONGBAN_TRUSTED_PROXIES",
+    0,
+    help="reverse proxies in front of the app that set X-Forwarded-For",
 )
 # A board's stream ends after this long and the browser reconnects (Last-Event-ID), so a
 # board never holds a web server thread for ever.

@@ -72,5 +72,5 @@ def test_sign_ins_and_failures_are_audited_without_the_password(client: Client, 
     actions = list(
         AuditRecord.objects.filter(action__startswith="auth.").values_list("action", flat=True)
     )
-    assert actions == ["auth.login_failed", "auth.login"]
+    assert actions == ["auth.login.failed", "auth.login"]
     assert "wrong-password" not in str(list(AuditRecord.objects.values_list("changes", flat=True)))

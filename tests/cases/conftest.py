@@ -14,12 +14,11 @@ from tongban.accounts.models import Department, User
 from tongban.cases.models import Case
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import ServiceItem
+from tongban.core.synthetic import make_pdf
 
 
 def pdf(name: str = "申请书.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4 synthetic test file\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile(name, make_pdf("test file"), content_type="application/pdf")
 
 
 @pytest.fixture

@@ -61,6 +61,8 @@ MATRIX: dict[tuple[str, str], tuple[set[str], set[str] | None]] = {
     ("POST", "/api/cases/{case_id}/complete"): (ACCEPTORS, VIEWERS),
     ("POST", "/api/cases/{case_id}/withdraw"): (FOR_APPLICANT, VIEWERS),
     ("POST", "/api/cases/{case_id}/terminate"): (REVIEWERS, VIEWERS),
+    # the applicant sees their own in full anyway; staff whose role needs it, with a reason
+    ("POST", "/api/cases/{case_id}/reveal"): ({"applicant", *ACCEPTORS}, VIEWERS),
     ("POST", "/api/delegations"): (AUTHENTICATED, None),
     ("DELETE", "/api/delegations/{delegation_id}"): ({"applicant"}, {"applicant"}),
 }
@@ -69,6 +71,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/cases": {"item_code": "{item}", "idempotency_key": "matrix"},
     "/correction": {"problems": {"{material}": "缺少签章"}},
     "/reject": {"reason": "不符合条件"},
+    "/reveal": {"reason": "核对申请人身份"},
     "/accept": {"in_person": False},
     "/suspend": {"kind": "hearing", "reason": "听证"},
     "/extend": {"working_days": 5, "reason": "征求意见"},

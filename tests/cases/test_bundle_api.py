@@ -16,6 +16,7 @@ from tongban.accounts.models import User
 from tongban.api import api
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.services import bundle_case_form
+from tongban.core.synthetic import make_pdf
 from tongban.forms.synthetic import fill_form
 
 PERSONAS = ("anonymous", "owner", "other_applicant", "clerk", "admin")
@@ -88,7 +89,7 @@ def test_start_read_and_submit_once_through_the_api(demo_city: None) -> None:
     parent = BundleCase.objects.get(pk=started["id"])
     data = fill_form(bundle_case_form(parent).schema, parent.choices, {}, random.Random(2))  # noqa: S311
     files = {
-        f"m_{m['index']}": SimpleUploadedFile(f"{m['index']}.pdf", b"%PDF-1.4 api\n")
+        f"m_{m['index']}": SimpleUploadedFile(f"{m['index']}.pdf", make_pdf("api"))
         for m in started["materials"]
         if m["source"] == "applicant" and m["requirement"] != "optional"
     }

@@ -20,11 +20,12 @@ from tongban.cases.bundles.services import (
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services import lifecycle as lc
 from tongban.catalog.models import Bundle
+from tongban.core.synthetic import make_pdf
 from tongban.forms.synthetic import fill_form
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 synthetic bundle material\n", "application/pdf")
+    return SimpleUploadedFile(name, make_pdf("bundle material"), "application/pdf")
 
 
 def start(key: str = "b1", drinks: str = "yes") -> BundleCase:

@@ -97,3 +97,39 @@ def test_a_material_pointing_at_an_unknown_situation_is_refused(demo_city: None)
     with pytest.raises(CatalogImportError) as caught:
         catalog_import(text=yaml.safe_dump(document, allow_unicode=True))
     assert any("business.nosuch" in m for m in caught.value.messages)
+
+
+def test_an_unknown_format_version_is_refused(demo_city: None) -> None:
+    document = _document()
+    document["format"] = "tongban-catalog/9"
+    with pytest.raises(CatalogImportError) as caught:
+        catalog_import(text=yaml.safe_dump(document, allow_unicode=True))
+    assert any("tongban-catalog/9" in m and "格式版本" in m for m in caught.value.messages)
+
+
+def test_a_duplicate_life_event_code_is_refused(demo_city: None) -> None:
+    document = _document()
+    document["life_events"].append(dict(document["life_events"][0], name="重复的主题"))
+    with pytest.raises(CatalogImportError) as caught:
+        catalog_import(text=yaml.safe_dump(document, allow_unicode=True))
+    code = document["life_events"][0]["code"]
+    assert any(f"主题事件编码“{code}”重复" in m for m in caught.value.messages)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"legal_limit_days": ["不是数字"]},
+        {"materials": "不是列表"},
+        {"situations": 42},
+        {"name": {"一个": "对象"}},
+    ],
+)
+def test_a_type_error_in_an_item_reads_in_chinese(demo_city: None, broken: dict) -> None:
+    document = _document()
+    document["items"][0].update(broken)
+    with pytest.raises(CatalogImportError) as caught:
+        catalog_import(text=yaml.safe_dump(document, allow_unicode=True))
+    for message in caught.value.messages:
+        assert "第1个事项" in message
+        assert not any(word in message for word in ("object", "NoneType", "int", "str", "list"))

@@ -20,6 +20,7 @@ from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.services import bundle_case_form
 from tongban.cases.models import Case
 from tongban.cases.services import lifecycle as lc
+from tongban.core.synthetic import make_pdf
 from tongban.forms.synthetic import fill_form
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +58,7 @@ def test_the_bookstore_bundle_applied_once_and_dispatched(
 ) -> None:
     base = live_server.url
     material = tmp_path / "材料.pdf"
-    material.write_bytes(b"%PDF-1.4 synthetic bundle material\n")
+    material.write_bytes(make_pdf("bundle material"))
 
     _sign_in(page, base, "zhangsan")
     page.goto(f"{base}/guide/bundles/open-bookstore/?s_drinks=yes")

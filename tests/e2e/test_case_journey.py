@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from tongban.core.synthetic import make_pdf
 from tongban.demo.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -39,9 +40,9 @@ def test_apply_correct_accept_decide_complete(
 ) -> None:
     base = live_server.url
     form_pdf = tmp_path / "申请书.pdf"
-    form_pdf.write_bytes(b"%PDF-1.4 synthetic application form\n")
+    form_pdf.write_bytes(make_pdf("application form"))
     rules_pdf = tmp_path / "制度目录.pdf"
-    rules_pdf.write_bytes(b"%PDF-1.4 synthetic food safety rules\n")
+    rules_pdf.write_bytes(make_pdf("food safety rules"))
 
     # The applicant finds the item and applies online.
     _sign_in(page, base, "zhangsan")

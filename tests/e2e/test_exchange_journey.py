@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_case_journey import _sign_in
+from tongban.core.synthetic import make_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +21,7 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
 ) -> None:
     base = live_server.url
     form_pdf = tmp_path / "申请表.pdf"
-    form_pdf.write_bytes(b"%PDF-1.4 synthetic publication permit form\n")
+    form_pdf.write_bytes(make_pdf("publication permit form"))
 
     _sign_in(page, base, "zhangsan")
     page.goto(f"{base}/guide/?event=open-shop")

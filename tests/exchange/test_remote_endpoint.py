@@ -57,7 +57,7 @@ def test_a_replayed_request_is_rejected_and_audited(
     again = client.post(PATH, body, content_type="application/json", **headers)
     assert again.status_code == 401 and "重放" in again.json()["detail"]
     assert AccessLog.objects.count() == 1
-    assert AuditRecord.objects.filter(action="exchange.remote.rejected").count() == 1
+    assert AuditRecord.objects.filter(action="exchange.remote.failed").count() == 1
 
 
 def test_a_tampered_stale_or_unknown_request_is_rejected(
@@ -80,7 +80,8 @@ def test_a_tampered_stale_or_unknown_request_is_rejected(
         assert response.status_code == 401, reason
         assert reason in response.json()["detail"]
     assert not AccessLog.objects.exists()
-    assert AuditRecord.objects.filter(action="exchange.remote.rejected").count() == 4
+    # Counted per client and window: the first rejection is audited, the others counted.
+    assert AuditRecord.objects.filter(action="exchange.remote.failed").count() == 1
 
 
 def test_a_malformed_body_names_the_field(
@@ -90,3 +91,27 @@ def test_a_malformed_body_names_the_field(
     response = client.post(PATH, body, content_type="application/json", **_headers(body))
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"subject", "purpose", "fields"}
+
+
+def test_a_flood_of_unsigned_requests_writes_two_rows_and_is_stopped(
+    client: Any, peer: ExchangePeer, population: DataResource
+) -> None:
+    from tongban.exchange.services.remote import REMOTE_GATE
+
+    before = AuditRecord.objects.count()
+    answers = [
+        client.post(PATH, b"{}", content_type="application/json")
+        for _ in range(REMOTE_GATE.limit + 30)
+    ]
+    statuses = [a.status_code for a in answers]
+    assert statuses[: REMOTE_GATE.limit] == [401] * REMOTE_GATE.limit
+    assert set(statuses[REMOTE_GATE.limit :]) == {429}
+    stopped = answers[-1]
+    assert int(stopped["Retry-After"]) >= 1
+    assert "尝试次数过多" in stopped.json()["detail"]
+    written = AuditRecord.objects.filter(pk__gt=0).count() - before
+    assert written == 2
+    actions = set(AuditRecord.objects.values_list("action", flat=True))
+    assert {"exchange.remote.failed", "exchange.remote.throttled"} <= actions
+    throttled = AuditRecord.objects.get(action="exchange.remote.throttled")
+    assert throttled.changes["failures_in_window"][1] == REMOTE_GATE.limit

@@ -111,7 +111,7 @@ def test_check_in_on_time_gives_a_priority_ticket_late_an_ordinary_one(
 
 def test_the_kiosk_checks_in_by_code(hs: HallSetup, slots: int, zhangsan: User) -> None:
     appointment = appointment_book(applicant=zhangsan, slot=slot(hs, 2, "10:30"))
-    assert appointment_by_code(hs.hall, "000000x") is None
+    assert appointment_by_code(hs.hall, "000000x", device=hs.kiosk.device) is None
     client = Client()
     headers = {"Authorization": f"Device {hs.kiosk.api_key}"}
     url = f"/api/hall/halls/{hs.hall.code}/check-in"

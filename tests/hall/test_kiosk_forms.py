@@ -104,7 +104,8 @@ def test_the_window_fetches_the_kiosk_form_by_reference_and_prints_it(
     window = Client()
     window.force_login(hall_clerk)
     page = window.get(f"/hall/console/?form={reference.lower()}").content.decode()
-    assert ID in page and "张测试" in page
+    # On screen the ID number is masked; the printed form, for signing, is whole.
+    assert ID not in page and ID[:6] + "********" + ID[-4:] in page and "张测试" in page
     pdf = window.get(f"/hall/console/form/{reference}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     from tongban.core.models import AuditRecord

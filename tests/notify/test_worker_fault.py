@@ -93,3 +93,82 @@ def test_a_killed_worker_loses_nothing_and_sends_once(tmp_path: Path) -> None:
 
     assert "STATUS=sent ATTEMPTS=2" in _tongban(fast, "shell", "-c", STATUS)
     assert len(_sms_lines(tmp_path)) == 1
+
+
+SETUP_MANY = """
+from tongban.accounts.services import user_create
+from tongban.notify.services import notify
+user = user_create(username="many", password="a-long-enough-passphrase", real_name="测试",
+                   phone="13800008888")
+for n in range(12):
+    notify(recipients=[user], subject="第%d条通知" % n, body="", channel_names=["sms"])
+"""
+SENT = """
+from tongban.notify.models import Notification
+print("SENT=%d OF=%d" % (Notification.objects.filter(status="sent").count(),
+                         Notification.objects.count()))
+"""
+LOCKER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute("BEGIN EXCLUSIVE")
+db.execute("UPDATE django_migrations SET app = app WHERE id = 1")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+"""
+
+
+def _locked_for(data_dir: Path, seconds: float) -> subprocess.Popen[str]:
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, str(data_dir / "tongban.sqlite3"), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+    return locker
+
+
+@pytest.mark.slow
+def test_the_worker_waits_out_a_locked_database_and_delivers_every_job(tmp_path: Path) -> None:
+    env = {**_env(tmp_path, slow="0"), "TONGBAN_SQLITE_BUSY_MS": "100"}
+    _tongban(env, "migrate", "-v0", "--no-input")
+    _tongban(env, "shell", "-c", SETUP_MANY)
+
+    # The plain django-tasks worker dies on the first "database is locked"...
+    locker = _locked_for(tmp_path, 3)
+    plain = subprocess.run(
+        [sys.executable, "-m", "tongban", "db_worker", "--interval", "0.1", "--no-startup-delay"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    locker.wait(timeout=30)
+    assert plain.returncode != 0 and "database is locked" in plain.stderr
+
+    # ...ours waits it out and delivers every job once the database is back.
+    locker = _locked_for(tmp_path, 4)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tongban", "worker", "--interval", "0.1", "--no-startup-delay"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        locker.wait(timeout=30)
+        deadline = time.monotonic() + 90
+        while len(_sms_lines(tmp_path)) < 12 and time.monotonic() < deadline:
+            assert worker.poll() is None, "the worker died"
+            time.sleep(0.2)
+        assert worker.poll() is None
+    finally:
+        worker.terminate()
+        _out, err = worker.communicate(timeout=30)
+    assert "数据库暂时不可用" in err
+    assert "SENT=12 OF=12" in _tongban(env, "shell", "-c", SENT)
+    assert len(_sms_lines(tmp_path)) == 12

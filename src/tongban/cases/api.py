@@ -5,20 +5,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 
-from tongban.accounts.models import Enterprise, User
+from tongban.accounts.models import Enterprise, Role, User
 from tongban.accounts.requests import request_user
 from tongban.cases import selectors
 from tongban.cases.actions import CASE_ACTIONS, NoInput, action_take
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Channel
 from tongban.cases.presenters import case_full, case_summary
 from tongban.cases.schemas import (
     AcceptIn,
     CaseCreateIn,
     CaseDetailOut,
     CasePageOut,
+    CaseRevealedOut,
     CorrectionIn,
     DecideIn,
     DelegationIn,
@@ -26,11 +27,14 @@ from tongban.cases.schemas import (
     DeliverIn,
     ExtendIn,
     ReasonIn,
+    RevealIn,
     SuspendIn,
 )
 from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.delegations import delegation_grant, delegation_revoke
+from tongban.cases.services.personal import case_personal_reveal
 from tongban.cases.services.submission import case_save_draft, case_submit
+from tongban.core.api_types import ObjectId, Offset
 from tongban.core.ids import normalize_id_number, normalize_uscc
 from tongban.core.uploads import uploads_numbered
 
@@ -60,6 +64,13 @@ def create_case(request: HttpRequest, body: CaseCreateIn) -> dict[str, Any]:
     if body.applicant_id_number:
         found = User.objects.filter(id_number=normalize_id_number(body.applicant_id_number)).first()
         if found is None:
+            # Only the window may learn that a number is not registered; anyone else gets the
+            # answer an unauthorised delegation gets, so numbers cannot be probed.
+            window = body.channel == Channel.WINDOW and actor.has_role(
+                Role.CLERK, Role.ADMINISTRATOR
+            )
+            if not window:
+                raise PermissionDenied("没有申请人对该事项的有效委托授权")
             raise ValidationError({"applicant_id_number": ["未找到该身份证号码对应的申请人"]})
         applicant = found
     enterprise = None
@@ -81,7 +92,7 @@ def create_case(request: HttpRequest, body: CaseCreateIn) -> dict[str, Any]:
 
 
 @router.post("/{case_id}/submit", response=CaseDetailOut, summary="上传材料并提交")
-def submit_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def submit_case(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     case = selectors.access_case(request_user(request), case_id)
     actor = request_user(request)
     case = case_submit(
@@ -99,8 +110,8 @@ class ListFilter(Schema):
     item_code: str | None = None
     warning: str | None = None
     due_before: str | None = None
-    limit: int = 20
-    offset: int = 0
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: Offset = 0
 
 
 def _page(request: HttpRequest, cases: Any, limit: int, offset: int) -> dict[str, Any]:
@@ -143,13 +154,27 @@ def worklist(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any]
 
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="办件详情、时间线与计时")
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_case(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     user = request_user(request)
     return case_full(selectors.access_case(user, case_id, detail=True), user)
 
 
+@router.post(
+    "/{case_id}/reveal",
+    response=CaseRevealedOut,
+    summary="查看完整个人信息（须说明事由，记入审计）",
+)
+def reveal(request: HttpRequest, case_id: ObjectId, body: RevealIn) -> dict[str, Any]:
+    """The case with its applicant's and its form's personal information unmasked, for staff
+    whose role needs it; the reading and its reason go into the audit chain."""
+    user = request_user(request)
+    case = selectors.access_case(user, case_id, detail=True)
+    personal = case_personal_reveal(viewer=user, case=case, reason=body.reason)
+    return {**case_full(case, user, revealed=True), "applicant_personal": personal}
+
+
 def _act(
-    request: HttpRequest, case_id: int, action: str, body: Schema | None = None
+    request: HttpRequest, case_id: ObjectId, action: str, body: Schema | None = None
 ) -> dict[str, Any]:
     """One lifecycle step (`cases.actions`, the table the workbench uses too)."""
     user = request_user(request)
@@ -159,17 +184,17 @@ def _act(
 
 
 @router.post("/{case_id}/pre-review", response=CaseDetailOut, summary="开始预审")
-def pre_review(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def pre_review(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     return _act(request, case_id, "pre_review")
 
 
 @router.post("/{case_id}/correction", response=CaseDetailOut, summary="要求补正")
-def correction(request: HttpRequest, case_id: int, body: CorrectionIn) -> dict[str, Any]:
+def correction(request: HttpRequest, case_id: ObjectId, body: CorrectionIn) -> dict[str, Any]:
     return _act(request, case_id, "correction", body)
 
 
 @router.post("/{case_id}/resubmit", response=CaseDetailOut, summary="补正后重新提交")
-def resubmit(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def resubmit(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     user = request_user(request)
     case = selectors.access_case(user, case_id)
     files = uploads_numbered(request.FILES, prefix="material_")
@@ -177,62 +202,62 @@ def resubmit(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/{case_id}/reject", response=CaseDetailOut, summary="不予受理")
-def reject(request: HttpRequest, case_id: int, body: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, case_id: ObjectId, body: ReasonIn) -> dict[str, Any]:
     return _act(request, case_id, "reject", body)
 
 
 @router.post("/{case_id}/accept", response=CaseDetailOut, summary="受理")
-def accept(request: HttpRequest, case_id: int, body: AcceptIn) -> dict[str, Any]:
+def accept(request: HttpRequest, case_id: ObjectId, body: AcceptIn) -> dict[str, Any]:
     return _act(request, case_id, "accept", body)
 
 
 @router.post("/{case_id}/review", response=CaseDetailOut, summary="开始审查")
-def review(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def review(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     return _act(request, case_id, "review")
 
 
 @router.post("/{case_id}/suspend", response=CaseDetailOut, summary="启动特别程序（暂停计时）")
-def suspend(request: HttpRequest, case_id: int, body: SuspendIn) -> dict[str, Any]:
+def suspend(request: HttpRequest, case_id: ObjectId, body: SuspendIn) -> dict[str, Any]:
     return _act(request, case_id, "suspend", body)
 
 
 @router.post("/{case_id}/resume", response=CaseDetailOut, summary="结束特别程序")
-def resume(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def resume(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     return _act(request, case_id, "resume")
 
 
 @router.post("/{case_id}/extend", response=CaseDetailOut, summary="批准延期")
-def extend(request: HttpRequest, case_id: int, body: ExtendIn) -> dict[str, Any]:
+def extend(request: HttpRequest, case_id: ObjectId, body: ExtendIn) -> dict[str, Any]:
     return _act(request, case_id, "extend", body)
 
 
 @router.post("/{case_id}/decide", response=CaseDetailOut, summary="作出决定")
-def decide(request: HttpRequest, case_id: int, body: DecideIn) -> dict[str, Any]:
+def decide(request: HttpRequest, case_id: ObjectId, body: DecideIn) -> dict[str, Any]:
     return _act(request, case_id, "decide", body)
 
 
 @router.post("/{case_id}/result", response=CaseDetailOut, summary="制作办理结果")
-def result(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def result(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     return _act(request, case_id, "result")
 
 
 @router.post("/{case_id}/deliver", response=CaseDetailOut, summary="送达")
-def deliver(request: HttpRequest, case_id: int, body: DeliverIn) -> dict[str, Any]:
+def deliver(request: HttpRequest, case_id: ObjectId, body: DeliverIn) -> dict[str, Any]:
     return _act(request, case_id, "deliver", body)
 
 
 @router.post("/{case_id}/complete", response=CaseDetailOut, summary="办结")
-def complete(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def complete(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     return _act(request, case_id, "complete")
 
 
 @router.post("/{case_id}/withdraw", response=CaseDetailOut, summary="申请人撤回")
-def withdraw(request: HttpRequest, case_id: int, body: ReasonIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, case_id: ObjectId, body: ReasonIn) -> dict[str, Any]:
     return _act(request, case_id, "withdraw", body)
 
 
 @router.post("/{case_id}/terminate", response=CaseDetailOut, summary="终止办理")
-def terminate(request: HttpRequest, case_id: int, body: ReasonIn) -> dict[str, Any]:
+def terminate(request: HttpRequest, case_id: ObjectId, body: ReasonIn) -> dict[str, Any]:
     return _act(request, case_id, "terminate", body)
 
 
@@ -265,7 +290,7 @@ def grant(request: HttpRequest, body: DelegationIn) -> dict[str, Any]:
 
 
 @delegations.delete("/{delegation_id}", response=DelegationOut, summary="撤销委托")
-def revoke(request: HttpRequest, delegation_id: int) -> dict[str, Any]:
+def revoke(request: HttpRequest, delegation_id: ObjectId) -> dict[str, Any]:
     from tongban.accounts.models import Delegation
 
     user = request_user(request)

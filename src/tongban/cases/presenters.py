@@ -23,6 +23,7 @@ from tongban.cases.services.clock import clock_status_safe, today
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import default_choices, item_version, materials_for_choices
 from tongban.core.masking import mask_name
+from tongban.forms.personal import form_data_masked
 from tongban.forms.services import item_form
 from tongban.forms.webform import form_rows
 
@@ -130,12 +131,22 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
     return result
 
 
-def case_full(case: Case, viewer: User) -> dict[str, Any]:
+def case_form_data(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, Any]:
+    """The form as `viewer` may read it: whole for the person who applied (or made the case)
+    and after an audited reveal; otherwise with its personal fields masked."""
+    if revealed or viewer.pk in (case.applicant_id, case.created_by_id):
+        return dict(case.form_data or {})
+    return form_data_masked(item_form(item_version(case.item_id)), case.form_data or {})
+
+
+def case_full(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, Any]:
     staff = viewer.pk != case.applicant_id and viewer.has_role(*HANDLING_ROLES)
+    owner = viewer.pk in (case.applicant_id, case.created_by_id)
     return {
         **case_summary(case, viewer),
         "situations": case.situations,
-        "form_data": case.form_data,
+        "form_data": case_form_data(case, viewer, revealed=revealed),
+        "form_masked": not (owner or revealed),
         "materials": [
             {
                 "material_id": row.material_id,
@@ -282,9 +293,14 @@ def case_page(
     """Everything the case page shows, from a case loaded by `access_case(detail=True)`
     (its certificates and joint reviews prefetched): the template runs no query."""
     case.item = item_version(case.item_id)  # the version's row, cached: no query per page
+    view = case_full(case, viewer, revealed=revealed is not None)
+    shows_form = staff and case.state != CaseState.DRAFT and case.item.form
     return {
         "case": case,
-        "view": case_full(case, viewer),
+        "view": view,
+        "form_sections": form_rows(item_form(case.item), view["form_data"], case.situations)
+        if shows_form
+        else [],
         "staff": staff,
         "certificates": list(case.certificates.all()),
         "joint_reviews": list(case.joint_reviews.all()) if staff else [],

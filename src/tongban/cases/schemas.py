@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from tongban.core.api_types import ObjectId
+
 
 class CaseCreateIn(Schema):
     item_code: str = Field(max_length=80)
@@ -21,7 +23,7 @@ class ReasonIn(Schema):
 
 
 class CorrectionIn(Schema):
-    problems: dict[int, str]
+    problems: dict[ObjectId, str]
 
 
 class SuspendIn(Schema):
@@ -30,7 +32,7 @@ class SuspendIn(Schema):
 
 
 class ExtendIn(Schema):
-    working_days: int
+    working_days: int = Field(ge=1, le=250)
     reason: str = Field(max_length=300)
 
 
@@ -75,7 +77,7 @@ class ClockOut(Schema):
     provisional_from: int | None = None
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     material_id: int
     name: str
     status: str
@@ -120,12 +122,27 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     situations: dict[str, str]
     form_data: dict[str, object]
-    materials: list[MaterialOut]
+    # True when the form's ID numbers, phones and addresses are masked for this reader
+    form_masked: bool = False
+    materials: list[CaseMaterialOut]
     events: list[EventOut]
     clock: ClockOut
     decision_reason: str
     closing_reason: str
     next_step: str
+
+
+class RevealIn(Schema):
+    reason: str = Field(min_length=2, max_length=300, description="查看事由 / why")
+
+
+class ApplicantPersonalOut(Schema):
+    id_number: str
+    phone: str
+
+
+class CaseRevealedOut(CaseDetailOut):
+    applicant_personal: ApplicantPersonalOut
 
 
 class CasePageOut(Schema):

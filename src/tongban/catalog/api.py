@@ -18,6 +18,7 @@ from tongban.catalog.schemas import (
     ItemSummaryOut,
     LifeEventOut,
 )
+from tongban.core.api_types import Offset
 from tongban.core.cache import cache_key, cached
 
 router = Router(tags=["事项清单 catalog"])
@@ -26,7 +27,7 @@ JSON = "application/json; charset=utf-8"
 
 class ItemFilter(Schema):
     limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
     department: str | None = None
     audience: Literal["person", "enterprise"] | None = None
     life_event: str | None = None

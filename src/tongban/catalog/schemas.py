@@ -58,7 +58,7 @@ class SituationOut(Schema):
     options: list[OptionOut]
 
 
-class MaterialOut(Schema):
+class CatalogMaterialOut(Schema):
     name: str
     requirement: str
     originals: int
@@ -86,7 +86,7 @@ class ItemDetailOut(ItemSummaryOut):
     legal_bases: list[LegalBasisOut]
     conditions: list[ConditionOut]
     situations: list[SituationOut]
-    materials: list[MaterialOut]
+    materials: list[CatalogMaterialOut]
 
 
 class CatalogStatsOut(Schema):

@@ -15,7 +15,7 @@ from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
 from tongban.certificates import selectors
 from tongban.certificates.models import Certificate
-from tongban.certificates.schemas import CertificateOut, RevokeIn, VerificationOut
+from tongban.certificates.schemas import CertificateOut, CertificateRevokeIn, VerificationOut
 from tongban.certificates.services import (
     Verification,
     certificate_file,
@@ -96,7 +96,7 @@ def pdf(request: HttpRequest, number: str) -> HttpResponse:
 @router.post(
     "/{number}/revoke", response=VerificationOut, auth=session, summary="撤销证照（发证部门）"
 )
-def revoke(request: HttpRequest, number: str, body: RevokeIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, number: str, body: CertificateRevokeIn) -> dict[str, Any]:
     user, certificate = _visible(request, number)
     revoked = certificate_revoke(certificate=certificate, actor=user, reason=body.reason)
     return _verification(certificate_status(revoked))

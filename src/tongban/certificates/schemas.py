@@ -37,5 +37,5 @@ class CertificateOut(Schema):
     verify_token: str
 
 
-class RevokeIn(Schema):
+class CertificateRevokeIn(Schema):
     reason: str

@@ -21,6 +21,8 @@ from django.http import Http404
 
 __all__ = [
     "Conflict",
+    "ServiceBusy",
+    "TooManyAttempts",
     "schema_fields",
     "PermissionDenied",
     "Refusal",
@@ -31,6 +33,15 @@ __all__ = [
 
 class Conflict(Exception):
     """The object's current state refuses the request (HTTP 409); the message says why."""
+
+
+class TooManyAttempts(Exception):
+    """This client used up its attempts for now (HTTP 429); `wait` seconds until it may
+    try again (sent as `Retry-After`)."""
+
+    def __init__(self, wait: int, message: str = "") -> None:
+        self.wait = max(1, int(wait))
+        super().__init__(message or f"尝试次数过多，请在{self.wait}秒后再试")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,14 @@ class Refusal:
         ] or [self.message]
 
 
+class ServiceBusy(Exception):
+    """Every slot for this kind of work is taken (HTTP 503); try again in `wait` seconds."""
+
+    def __init__(self, wait: int, message: str = "") -> None:
+        self.wait = max(1, int(wait))
+        super().__init__(message or f"服务繁忙，请在{self.wait}秒后重试")
+
+
 # Each kind of refusal, its HTTP status and the message when the exception carries none.
 # The first matching row wins, so a subclass (CaseConflict) is covered by its base.
 REFUSALS: tuple[tuple[type[Exception], int, str], ...] = (
@@ -57,6 +76,8 @@ REFUSALS: tuple[tuple[type[Exception], int, str], ...] = (
     (PermissionDenied, 403, "无权执行此操作"),
     (Http404, 404, "未找到"),
     (Conflict, 409, "当前状态不允许此操作"),
+    (TooManyAttempts, 429, "请求过于频繁，请稍后再试"),
+    (ServiceBusy, 503, "服务繁忙，请稍后重试"),
 )
 
 

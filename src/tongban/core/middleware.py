@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from tongban.core.context import Actor, _actor, _request_id
-from tongban.core.errors import Conflict, ValidationError
+from tongban.core.errors import Conflict, TooManyAttempts, ValidationError
 from tongban.core.pages import refused_page
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -62,7 +65,9 @@ class SessionIdleRefreshMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.is_empty():
+        # Only a signed-in session is renewed. A cookie naming no stored session (made up, or
+        # expired) loads empty and writes nothing: no row per request for whoever sends one.
+        if session is not None and session.session_key and session.get(SESSION_KEY):
             now = int(time.time())
             if now - int(session.get("_seen", 0)) >= self.REFRESH_EVERY_SECONDS:
                 session["_seen"] = now
@@ -80,6 +85,42 @@ class RefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (Conflict, ValidationError)):
+        if isinstance(exception, (Conflict, ValidationError, TooManyAttempts)):
             return refused_page(request, exception)
+        return None
+
+
+class NulRefusalMiddleware:
+    """A NUL character (\\x00) is never part of what a person means, and PostgreSQL cannot
+    store one: a request carrying it in its address, query or form fields is refused here
+    (400 naming the field), before any view or query sees it. JSON bodies are checked by the
+    API's parser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        refusal = ValidationError({field: ["不能含有空字符（\\u0000）"]})
+        if request.path.startswith("/api/"):
+            body = {"detail": f"输入有误：{field}：不能含有空字符", "errors": refusal.message_dict}
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+        return refused_page(request, refusal)
+
+    @staticmethod
+    def _nul_field(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        fields = [request.GET]
+        # A form-encoded body is read whole anyway (and kept); a multipart one streams to the
+        # view, which checks its own fields. Too large a body is the view's 413 to answer.
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            with contextlib.suppress(RequestDataTooBig, TooManyFieldsSent):
+                fields.append(request.POST)
+        for values in fields:
+            for key, items in values.lists():
+                if "\x00" in key or any("\x00" in v for v in items):
+                    return key.replace("\x00", "") or "__all__"
         return None

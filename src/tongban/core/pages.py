@@ -11,9 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404
 
-from tongban.core.errors import Conflict, PermissionDenied, ValidationError, refusal_of
+from tongban.core.errors import (
+    Conflict,
+    PermissionDenied,
+    TooManyAttempts,
+    ValidationError,
+    refusal_of,
+)
 
-PAGE_REFUSALS = (ValidationError, PermissionDenied, Conflict)
+PAGE_REFUSALS = (ValidationError, PermissionDenied, Conflict, TooManyAttempts)
 
 
 def refusal_messages(request: HttpRequest, exc: Exception) -> None:

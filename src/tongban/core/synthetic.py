@@ -22,3 +22,18 @@ def make_uscc(kind: str, region: str, serial: int) -> str:
     org = org_body + organization_code_check(org_body)
     body = f"{kind}{region}{org}"
     return body + uscc.calc_check_digit(body + "0")
+
+
+def make_pdf(label: str = "synthetic", *, pad_to: int = 0) -> bytes:
+    """A small, valid one-page PDF (what a real parser accepts as a material), titled `label`;
+    `pad_to` makes it at least that many bytes, for benchmarks that want a realistic size."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": label, "/Subject": "x" * max(0, pad_to - 600)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

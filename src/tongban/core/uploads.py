@@ -33,6 +33,66 @@ def sniff_file(file: IO[bytes]) -> str:
     return sniff_type(head)
 
 
+# Decoding a picture costs its pixels: a 48-megapixel photo is the largest we open.
+MAX_PIXELS = 50_000_000
+
+
+def _pdf_problem(file: IO[bytes]) -> str:
+    """'' when a real PDF parser (pypdf) reads the file and finds at least one page."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are our refusal
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            return "PDF已加密，请上传未加密的文件"
+        if len(reader.pages) < 1:
+            return "PDF中没有页面"
+    except (PyPdfError, ValueError, TypeError, KeyError, IndexError, RecursionError, OSError):
+        return "不是有效的PDF文件（文件已损坏或只是改了扩展名）"
+    return ""
+
+
+def _image_problem(file: IO[bytes]) -> str:
+    """'' when Pillow decodes the picture, which is no larger than MAX_PIXELS."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    return f"图片像素过多（不超过{MAX_PIXELS // 1_000_000}百万像素）"
+                image.verify()  # the file's structure and checksums, without decoding
+            file.seek(0)
+            with Image.open(file) as image:
+                image.draft("RGB", (256, 256))  # JPEG decodes at a fraction of its size
+                image.load()  # every pixel: a truncated or forged body fails here
+    except Image.DecompressionBombError:
+        return f"图片像素过多（不超过{MAX_PIXELS // 1_000_000}百万像素）"
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return "图片已损坏，无法打开"
+    return ""
+
+
+def upload_problem(file: IO[bytes]) -> str:
+    """Why an uploaded file is not an acceptable material ('' when it is): its first bytes say
+    what it claims to be, and a real parser must then read it as that (an EXE that starts
+    with `%PDF-` is not a PDF). The file is rewound either way."""
+    kind = sniff_file(file)
+    try:
+        if not kind:
+            return "只接受PDF、JPG或PNG文件"
+        return _pdf_problem(file) if kind == "application/pdf" else _image_problem(file)
+    finally:
+        file.seek(0)
+
+
 def uploads_numbered(
     files: MultiValueDict[str, UploadedFile], *, prefix: str
 ) -> dict[int, UploadedFile]:

@@ -26,7 +26,7 @@ from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.certificates.services import demo_types_text, types_load
-from tongban.core.synthetic import make_id_number, make_uscc
+from tongban.core.synthetic import make_id_number, make_pdf, make_uscc
 from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, SharingClass
 from tongban.exchange.services.grants import grant_decide, grant_request, resource_define
 from tongban.forms.prefill import PrefillContext, prefill
@@ -37,7 +37,7 @@ GRANT_PURPOSE = "办理本部门政务服务事项时核验信息，申请人免
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 SURNAMES = "赵钱孙李周吴郑王冯陈"
 STREETS = ["示例路", "样板街", "演示大道", "测试巷", "模拟路"]
-PDF = b"%PDF-1.4\n% synthetic demo material\n"
+PDF = make_pdf("synthetic demo material")
 
 
 @dataclass

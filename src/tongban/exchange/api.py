@@ -3,15 +3,17 @@ access history, the steward's review, and the signed endpoint for remote systems
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import Query, Router
+from ninja import Field, Query, Router
 from ninja.security import SessionAuth
 
 from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
+from tongban.core.api_types import ObjectId, Offset, RefusalOut
+from tongban.core.throttle import client_address
 from tongban.exchange import selectors
 from tongban.exchange.models import AccessGrant, AccessLog
 from tongban.exchange.schemas import (
@@ -19,10 +21,10 @@ from tongban.exchange.schemas import (
     GrantDecisionIn,
     GrantIn,
     GrantOut,
+    GrantRevokeIn,
     QueryIn,
     QueryOut,
     ResourceOut,
-    RevokeIn,
     VolumeOut,
 )
 from tongban.exchange.services.grants import grant_decide, grant_request, grant_revoke
@@ -124,7 +126,7 @@ def request_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str
     return 201, grant_out(grant)
 
 
-def _grant(grant_id: int) -> AccessGrant:
+def _grant(grant_id: ObjectId) -> AccessGrant:
     grant = selectors.grant_get(grant_id)
     if grant is None:
         raise Http404("授权不存在")
@@ -132,7 +134,9 @@ def _grant(grant_id: int) -> AccessGrant:
 
 
 @router.post("/grants/{grant_id}/decide", response=GrantOut, summary="审核共享授权")
-def decide_grant(request: HttpRequest, grant_id: int, payload: GrantDecisionIn) -> dict[str, Any]:
+def decide_grant(
+    request: HttpRequest, grant_id: ObjectId, payload: GrantDecisionIn
+) -> dict[str, Any]:
     grant = grant_decide(
         actor=request_user(request),
         grant=_grant(grant_id),
@@ -143,7 +147,9 @@ def decide_grant(request: HttpRequest, grant_id: int, payload: GrantDecisionIn) 
 
 
 @router.post("/grants/{grant_id}/revoke", response=GrantOut, summary="撤销共享授权")
-def revoke_grant(request: HttpRequest, grant_id: int, payload: RevokeIn) -> dict[str, Any]:
+def revoke_grant(
+    request: HttpRequest, grant_id: ObjectId, payload: GrantRevokeIn
+) -> dict[str, Any]:
     grant = grant_revoke(actor=request_user(request), grant=_grant(grant_id), reason=payload.reason)
     return grant_out(selectors.grant_get(grant.pk) or grant)
 
@@ -173,7 +179,9 @@ def query(request: HttpRequest, payload: QueryIn) -> dict[str, Any]:
 
 
 @router.get("/my-access", response=list[AccessOut], summary="谁查看了我的数据")
-def my_access(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def my_access(
+    request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Offset = 0
+) -> list[dict[str, Any]]:
     limit = max(1, min(limit, 200))
     entries = selectors.access_for_subject(request_user(request))[max(0, offset) : offset + limit]
     return [access_out(e) for e in entries]
@@ -199,7 +207,12 @@ def review(request: HttpRequest, days: Query[int] = 14) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/remote/query", auth=None, summary="对接系统查询（HMAC签名，防重放）")
+@router.post(
+    "/remote/query",
+    auth=None,
+    response={200: dict[str, Any], 401: RefusalOut},
+    summary="对接系统查询（HMAC签名，防重放）",
+)
 def remote(request: HttpRequest) -> HttpResponse:
     try:
         body = remote_query(
@@ -207,6 +220,7 @@ def remote(request: HttpRequest) -> HttpResponse:
             method=request.method or "POST",
             path=request.path,
             body=request.body,
+            client=client_address(request),
         )
     except SignatureError as exc:
         return JsonResponse(

@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 
 
-class FieldOut(Schema):
+class ResourceFieldOut(Schema):
     code: str
     label: str
     sensitivity: str
@@ -24,7 +24,7 @@ class ResourceOut(Schema):
     subject_kind: str
     update_frequency: str
     description: str
-    fields: list[FieldOut]
+    fields: list[ResourceFieldOut]
 
 
 class GrantIn(Schema):
@@ -40,7 +40,7 @@ class GrantDecisionIn(Schema):
     note: str = ""
 
 
-class RevokeIn(Schema):
+class GrantRevokeIn(Schema):
     reason: str
 
 

@@ -20,6 +20,7 @@ from tongban.core.links import public_url
 from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
 from tongban.forms.idreader.reading import UnreadableDocument
 from tongban.forms.pdf import form_pdf
+from tongban.forms.personal import form_data_masked
 from tongban.forms.schema import Field
 from tongban.forms.schemas import (
     ChipIn,
@@ -103,7 +104,7 @@ def validate(request: HttpRequest, code: str, payload: FormDataIn) -> dict[str, 
     "/items/{code}/pdf",
     auth=PERSON_OR_KIOSK,
     summary="生成填好的申请表PDF（先按表单定义校验）",
-    response={200: None, 400: dict[str, Any]},
+    response={200: None},
 )
 def pdf(request: HttpRequest, code: str, payload: FormDataIn) -> HttpResponse:
     _person_or_kiosk(request)
@@ -128,6 +129,7 @@ def pdf(request: HttpRequest, code: str, payload: FormDataIn) -> HttpResponse:
     "/read",
     response=ReadingOut,
     auth=PERSON_OR_KIOSK,
+    openapi_extra={"responses": {"503": {"description": "busy"}}},
     summary="读取证件照片（身份证人像面/国徽面、营业执照），逐字段校验",
 )
 def read_photo(request: HttpRequest, document: File[UploadedFile]) -> dict[str, Any]:
@@ -179,7 +181,8 @@ def filled(request: HttpRequest, reference: str) -> dict[str, Any]:
         "item": found.item.code,
         "item_name": found.item.name,
         "situations": found.situations,
-        "data": found.data,
+        # Masked like every other reading; the window prints it whole for signing.
+        "data": form_data_masked(item_form(found.item), found.data),
         "sources": found.sources,
         "created_at": found.created_at.isoformat(),
     }

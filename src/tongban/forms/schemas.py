@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Schema
 
 
-class FieldOut(Schema):
+class FormFieldOut(Schema):
     key: str
     label: str
     type: str
@@ -23,7 +23,7 @@ class FieldOut(Schema):
 
 class SectionOut(Schema):
     title: str
-    fields: list[FieldOut]
+    fields: list[FormFieldOut]
 
 
 class FormOut(Schema):

@@ -21,6 +21,7 @@ from tongban.core.ids import (
     validate_region_code,
     validate_uscc,
 )
+from tongban.core.text import clean_text
 from tongban.forms.schema import Field, FormSchema, is_visible
 
 
@@ -98,7 +99,12 @@ CLEANERS: dict[str, Callable[[Field, Any], str]] = {
 
 
 def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or v == []
+    return v is None or (isinstance(v, str) and not clean_text(v)) or v == []
+
+
+def _normal(f: Field, v: Any) -> Any:
+    """A typed string as meant: NFKC, no control or zero-width characters (`core.text`)."""
+    return clean_text(v, multiline=f.type == "textarea") if isinstance(v, str) else v
 
 
 def _clean_table(
@@ -123,7 +129,7 @@ def _clean_table(
                     errors[cell_where] = [f"第{i + 1}行：请填写{col.label}"]
                 continue
             try:
-                out[col.key] = CLEANERS[col.type](col, row[col.key])
+                out[col.key] = CLEANERS[col.type](col, _normal(col, row[col.key]))
             except ValidationError as exc:
                 errors[cell_where] = [f"第{i + 1}行{col.label}：{exc.messages[0]}"]
         cleaned.append(out)
@@ -159,7 +165,7 @@ def clean_data(
             errors[where] = [f"{f.label}应为单个值"]
             continue
         try:
-            cleaned[f.key] = CLEANERS[f.type](f, value)
+            cleaned[f.key] = CLEANERS[f.type](f, _normal(f, value))
         except ValidationError as exc:
             errors[where] = [f"{f.label}：{exc.messages[0]}"]
     return cleaned, errors

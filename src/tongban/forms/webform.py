@@ -56,6 +56,12 @@ class FieldRow:
     def display(self) -> str:
         return display_value(self.field, self.value)
 
+    @property
+    def table_values(self) -> list[list[str]]:
+        """A table's rows as they read, its columns in order (for a read-only view)."""
+        rows = [r for r in (self.value or []) if isinstance(r, Mapping)]
+        return [[display_value(c, r.get(c.key, "")) for c in self.field.columns] for r in rows]
+
 
 def form_rows(
     schema: FormSchema,

@@ -12,6 +12,7 @@ from ninja.security import SessionAuth
 from tongban.accounts.api import DeviceKeyAuth
 from tongban.accounts.requests import request_device, request_user, request_user_or_none
 from tongban.cases.models import Case
+from tongban.core.api_types import ObjectId, Offset
 from tongban.hall import presenters, selectors
 from tongban.hall.models import Appointment, AppointmentSlot, Hall, QueueCategory, Ticket, Window
 from tongban.hall.schemas import (
@@ -94,7 +95,7 @@ def cancel(request: HttpRequest, token: str) -> dict[str, Any]:
 
 
 @router.get("/halls/{code}/calls", response=list[CallOut], summary="叫号记录（显示屏补取）")
-def calls(request: HttpRequest, code: str, after: int = 0) -> list[dict[str, Any]]:
+def calls(request: HttpRequest, code: str, after: Offset = 0) -> list[dict[str, Any]]:
     hall = _hall(code)
     events = selectors.events_after(hall, after) if after else selectors.recent_calls(hall)
     return [presenters.call_out(e) for e in events]
@@ -104,7 +105,7 @@ def calls(request: HttpRequest, code: str, after: int = 0) -> list[dict[str, Any
 
 
 @router.get("/halls/{code}/slots", response=list[SlotOut], summary="可预约时段")
-def slots(request: HttpRequest, code: str, category: int) -> list[dict[str, Any]]:
+def slots(request: HttpRequest, code: str, category: ObjectId) -> list[dict[str, Any]]:
     return [presenters.slot_out(s) for s in selectors.open_slots(_hall(code), category)]
 
 
@@ -125,7 +126,7 @@ def my_appointments(request: HttpRequest) -> list[dict[str, Any]]:
     return [presenters.appointment_out(a) for a in mine]
 
 
-def _my_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+def _my_appointment(request: HttpRequest, appointment_id: ObjectId) -> Appointment:
     appointment = (
         selectors.appointments_of(request_user(request).pk).filter(pk=appointment_id).first()
     )
@@ -140,7 +141,7 @@ def _my_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
     auth=session,
     summary="取消预约",
 )
-def cancel_appointment(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
+def cancel_appointment(request: HttpRequest, appointment_id: ObjectId) -> dict[str, Any]:
     appointment = appointments.appointment_cancel(
         applicant=request_user(request), appointment=_my_appointment(request, appointment_id)
     )
@@ -153,7 +154,7 @@ def cancel_appointment(request: HttpRequest, appointment_id: int) -> dict[str, A
     auth=session,
     summary="在手机上签到取号",
 )
-def check_in_online(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
+def check_in_online(request: HttpRequest, appointment_id: ObjectId) -> dict[str, Any]:
     ticket = appointments.appointment_check_in(
         appointment=_my_appointment(request, appointment_id), applicant=request_user(request)
     )
@@ -168,10 +169,10 @@ def check_in_online(request: HttpRequest, appointment_id: int) -> dict[str, Any]
 )
 def check_in_kiosk(request: HttpRequest, code: str, payload: CheckInIn) -> dict[str, Any]:
     hall = _hall(code)
-    appointment = appointments.appointment_by_code(hall, payload.code)
+    device = request.auth  # type: ignore[attr-defined]
+    appointment = appointments.appointment_by_code(hall, payload.code, device=device)
     if appointment is None:
         raise Http404("签到码无效（只能签到本大厅今天的预约）")
-    device = request.auth  # type: ignore[attr-defined]
     return presenters.ticket_out(
         appointments.appointment_check_in(appointment=appointment, device=device)
     )
@@ -215,7 +216,7 @@ def call_next(request: HttpRequest) -> Any:
 @router.post(
     "/console/tickets/{ticket_id}/transfer", response=TicketOut, auth=session, summary="转移"
 )
-def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[str, Any]:
+def transfer(request: HttpRequest, ticket_id: ObjectId, payload: TransferIn) -> dict[str, Any]:
     category = (
         QueueCategory.objects.filter(pk=payload.category).first() if payload.category else None
     )
@@ -241,7 +242,7 @@ def _case(ref: str) -> Case:
     auth=session,
     summary="关联本号办理的办件（计入到现场次数）",
 )
-def link_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[str, Any]:
+def link_case(request: HttpRequest, ticket_id: ObjectId, payload: CaseRefIn) -> dict[str, Any]:
     link = console.ticket_link_case(
         user=request_user(request), ticket_id=ticket_id, case=_case(payload.case)
     )
@@ -254,7 +255,7 @@ def link_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[
     auth=session,
     summary="窗口受理办件并关联本号",
 )
-def accept_case(request: HttpRequest, ticket_id: int, payload: CaseRefIn) -> dict[str, Any]:
+def accept_case(request: HttpRequest, ticket_id: ObjectId, payload: CaseRefIn) -> dict[str, Any]:
     link = console.ticket_accept_case(
         user=request_user(request), ticket_id=ticket_id, case=_case(payload.case)
     )
@@ -276,7 +277,7 @@ STEPS = {
     auth=session,
     summary="重呼 recall / 开始办理 start / 办结 finish / 过号 no-show",
 )
-def ticket_step(request: HttpRequest, ticket_id: int, step: str) -> dict[str, Any]:
+def ticket_step(request: HttpRequest, ticket_id: ObjectId, step: str) -> dict[str, Any]:
     if step not in STEPS:
         raise Http404("未知操作")
     return presenters.ticket_out(STEPS[step](user=request_user(request), ticket_id=ticket_id))

@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from tongban.core.api_types import LocalTime, ObjectId
+
 
 class CategoryOut(Schema):
     id: int
@@ -28,7 +30,7 @@ class HallOut(Schema):
 
 
 class TicketIn(Schema):
-    category: int
+    category: ObjectId
     priority: str = ""
     idempotency_key: str | None = None
 
@@ -50,12 +52,12 @@ class TicketOut(Schema):
 
 
 class SignInIn(Schema):
-    window: int
+    window: ObjectId
 
 
 class TransferIn(Schema):
-    category: int | None = None
-    window: int | None = None
+    category: ObjectId | None = None
+    window: ObjectId | None = None
 
 
 class CaseRefIn(Schema):
@@ -82,13 +84,13 @@ class SlotOut(Schema):
     id: int
     category: str
     day: dt.date
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: LocalTime
+    ends_at: LocalTime
     left: int
 
 
 class BookIn(Schema):
-    slot: int
+    slot: ObjectId
     idempotency_key: str | None = None
 
 
@@ -97,8 +99,8 @@ class AppointmentOut(Schema):
     hall: str
     category: str
     day: dt.date
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: LocalTime
+    ends_at: LocalTime
     code: str
     status: str
     status_label: str

@@ -82,3 +82,26 @@ def inbox_mark_read(*, user: User, notification_id: int) -> None:
     Notification.objects.filter(
         pk=notification_id, recipient=user, channel="inbox", read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def lockout_notify(*, username: str, address: str) -> list[Notification]:
+    """Tell a person that their account was locked against an address after wrong passwords
+    (once per account and half hour), so that someone else's attempts never go unnoticed."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import transaction
+
+    person = get_user_model().objects.filter(username=username).first()
+    if person is None or not cache.add(f"lockout-notice:{person.pk}", 1, 30 * 60):
+        return []
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    with transaction.atomic():
+        return notify(
+            recipients=[person],
+            subject="账号安全提醒：登录失败次数过多",
+            body=(
+                f"您的账号于 {when} 从地址 {address or '未知'} 连续输错密码，该地址已被暂停登录"
+                "30分钟，您在其他地方登录不受影响。如非本人操作，请及时修改密码。"
+            ),
+            ref=f"lockout:{when}",
+        )

@@ -22,6 +22,7 @@ from tongban.cases.bundles.services import (
     bundle_uploads,
 )
 from tongban.catalog.models import Bundle
+from tongban.core.api_types import ObjectId
 from tongban.core.ids import normalize_uscc
 from tongban.core.uploads import uploads_numbered
 
@@ -36,7 +37,7 @@ class BundleStartIn(Schema):
 
 class ChildOut(Schema):
     key: str
-    case_id: int
+    case_id: ObjectId
     item: str
     department: str
     state: str
@@ -44,7 +45,7 @@ class ChildOut(Schema):
     promised_due: str | None
 
 
-class MaterialOut(Schema):
+class BundleMaterialOut(Schema):
     index: int
     name: str
     requirement: str
@@ -61,7 +62,7 @@ class BundleCaseOut(Schema):
     serial_days: float
     critical_days: float
     children: list[ChildOut]
-    materials: list[MaterialOut]
+    materials: list[BundleMaterialOut]
 
 
 def _out(parent: BundleCase) -> dict[str, Any]:
@@ -127,14 +128,14 @@ def start(request: HttpRequest, code: str, body: BundleStartIn) -> dict[str, Any
 
 
 @router.get("/cases/{bundle_case_id}", response=BundleCaseOut, summary="一件事办件：各部门进度")
-def detail(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
+def detail(request: HttpRequest, bundle_case_id: ObjectId) -> dict[str, Any]:
     return _out(access_bundle_case(request_user(request), bundle_case_id))
 
 
 @router.post(
     "/cases/{bundle_case_id}/submit", response=BundleCaseOut, summary="一次提交（合并表单与材料）"
 )
-def submit(request: HttpRequest, bundle_case_id: int) -> dict[str, Any]:
+def submit(request: HttpRequest, bundle_case_id: ObjectId) -> dict[str, Any]:
     parent = access_bundle_case(request_user(request), bundle_case_id)
     raw = request.POST.get("form_data", "{}")
     try:

@@ -8,10 +8,12 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from tongban.core.api_types import ObjectId
+
 
 class ConveneIn(Schema):
-    case: list[int] = []
-    department: list[int] = []
+    case: list[ObjectId] = []
+    department: list[ObjectId] = []
     meeting_at: dt.datetime
     place: str = Field(default="", max_length=200)
     online: bool = False

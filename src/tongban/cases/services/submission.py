@@ -33,7 +33,7 @@ from tongban.cases.services.visits import visit_once
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
-from tongban.core.uploads import sniff_file
+from tongban.core.uploads import upload_problem
 from tongban.forms.services import form_validate, item_form
 
 MAX_FORM_BYTES = 64 * 1024
@@ -80,8 +80,8 @@ def _check_upload(material: Material, upload: UploadedFile) -> list[str]:
     errors = []
     if upload.size is not None and upload.size > MAX_FILE_BYTES:
         errors.append("文件不得超过20MB")
-    if not sniff_file(upload):  # the bytes decide, not the name or the declared type
-        errors.append("只接受PDF、JPG或PNG文件")
+    elif problem := upload_problem(upload):  # the bytes decide, not the name or the type
+        errors.append(problem)
     return errors
 
 
@@ -283,9 +283,25 @@ def case_submit(
 ) -> Case:
     """Attach materials and submit; every missing or invalid field is reported at once."""
     uploads = dict(files or {})
+    _check_shapes(situations, form_data)
     _check_not_waiting(case)
     _resolve_pending(case, actor, situations, uploads)
     return _submit(case, actor, situations, form_data, uploads)
+
+
+def _check_shapes(situations: Any, form_data: Any) -> None:
+    """Situations are an object of option codes by situation code, the form an object: any
+    other shape (a list, a number) is refused naming the field, before anything is read."""
+    errors = {}
+    if situations is not None and not (
+        isinstance(situations, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in situations.items())
+    ):
+        errors["situations"] = ["应为对象：情形编码 → 选项编码（均为文字）"]
+    if form_data is not None and not isinstance(form_data, dict):
+        errors["form_data"] = ["表单数据应为对象"]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_not_waiting(case: Case) -> None:

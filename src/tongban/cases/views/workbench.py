@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
-from tongban.accounts.services import personal_info_masked, personal_info_reveal
+from tongban.accounts.services import personal_info_masked
 from tongban.cases import presenters, selectors
 from tongban.cases.actions import APPLICANT_ACTIONS, CASE_ACTIONS, action_take
 from tongban.cases.joint.services import may_convene
 from tongban.cases.presenters import worklist_filters, worklist_page
+from tongban.cases.services.personal import case_personal_may_reveal, case_personal_reveal
 from tongban.cases.views.common import run_step
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
@@ -55,9 +56,7 @@ def reveal_applicant(request: HttpRequest, case_id: int) -> HttpResponse:
     reading goes into the audit chain with the case as its reason."""
     user = _staff(request)
     case = selectors.access_case(user, case_id, detail=True)
-    info = personal_info_reveal(
-        viewer=user, subject=case.applicant, reason=f"办理办件{case.number or case.pk}"
-    )
+    info = case_personal_reveal(viewer=user, case=case, reason=f"办理办件{case.number or case.pk}")
     return _case_page(request, case_id, revealed=info)
 
 
@@ -79,7 +78,7 @@ def _case_page(request: HttpRequest, case_id: int, revealed: dict[str, str] | No
         masked=personal_info_masked(case.applicant),
         can=can,
     )
-    page["can_reveal"] = user.has_perm("accounts.view_personal_info", case.applicant)
+    page["can_reveal"] = case_personal_may_reveal(user, case)
     return render(request, "cases/case.html", page)
 
 

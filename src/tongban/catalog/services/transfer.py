@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Department
@@ -130,7 +130,7 @@ def catalog_export(*, states: tuple[str, ...] = (ServiceItem.State.PUBLISHED,)) 
         .order_by("code", "version")
     )
     document = {
-        "format": "tongban-catalog/1",
+        "format": CATALOG_FORMAT,
         "exported_at": timezone.now().isoformat(),
         "life_events": [
             {"code": e.code, "name": e.name, "audience": e.audience, "order": e.order}
@@ -175,6 +175,15 @@ def item_from_dict(
     if department is None:
         raise ValidationError({"department": [f"部门“{data['department']}”不存在"]})
     values = {name: data[name] for name in ITEM_FIELDS if name in data}
+    wrong = {
+        name: ["应为文字"]
+        for name, value in values.items()
+        if isinstance(ServiceItem._meta.get_field(name), models.CharField | models.TextField)
+        and value is not None
+        and not isinstance(value, str)
+    }
+    if wrong:
+        raise ValidationError(wrong)
     item = ServiceItem(department=department, version=version, state=state, previous=previous)
     if isinstance(values.get("promised_limit_days"), int | float | str):
         with contextlib.suppress(InvalidOperation):  # else full_clean names the field
@@ -251,8 +260,20 @@ def _pick(raw: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: raw[key] for key in keys if key in raw and raw[key] is not None}
 
 
-def _upsert_life_events(raw_events: list[dict[str, Any]], errors: list[str]) -> None:
+CATALOG_FORMAT = "tongban-catalog/1"
+
+
+def _upsert_life_events(raw_events: Any, errors: list[str]) -> None:
+    if not isinstance(raw_events, list):
+        errors.append("主题事件（life_events）应为列表")
+        return
+    codes = [raw.get("code") for raw in raw_events if isinstance(raw, dict)]
+    for code in sorted({c for c in codes if c and codes.count(c) > 1}, key=str):
+        errors.append(f"主题事件编码“{code}”重复")
     for index, raw in enumerate(raw_events, start=1):
+        if not isinstance(raw, dict):
+            errors.append(f"第{index}个主题事件：格式错误，应为含编码、名称和服务对象的条目")
+            continue
         audience = raw.get("audience")
         if not raw.get("code") or not raw.get("name") or audience not in Audience.values:
             errors.append(f"第{index}个主题事件：编码、名称和服务对象（person/enterprise）必填")
@@ -271,11 +292,16 @@ def catalog_import(*, text: str, publish: bool = True) -> ImportReport:
         raise CatalogImportError([f"YAML 格式错误：{exc}"]) from exc
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise CatalogImportError(["文件应包含事项列表（items）"])
+    given = document.get("format", CATALOG_FORMAT)
+    if given != CATALOG_FORMAT:
+        raise CatalogImportError(
+            [f"不支持的目录格式版本“{given}”：本平台读取 {CATALOG_FORMAT}（format 字段）"]
+        )
     report = ImportReport()
     errors: list[str] = []
     state = ServiceItem.State.PUBLISHED if publish else ServiceItem.State.DRAFT
     with transaction.atomic():
-        _upsert_life_events(list(document.get("life_events") or []), errors)
+        _upsert_life_events(document.get("life_events") or [], errors)
         seen: set[str] = set()
         for index, raw in enumerate(document["items"], start=1):
             where = (
@@ -302,8 +328,13 @@ def catalog_import(*, text: str, publish: bool = True) -> ImportReport:
                     _import_one(raw, state, report)
             except ValidationError as exc:
                 errors.extend(_errors_from(exc, where))
-            except (KeyError, TypeError, ValueError) as exc:
-                errors.append(f"{where}数据结构错误：{exc}")
+            except KeyError as exc:
+                errors.append(f"{where}数据结构错误：缺少字段“{exc.args[0] if exc.args else ''}”")
+            except (TypeError, ValueError, AttributeError):
+                errors.append(
+                    f"{where}数据结构错误：某个字段的类型不对（应为文字、数字、列表或对象，"
+                    "请对照导出的目录文件）"
+                )
         if errors:
             transaction.set_rollback(True)
             raise CatalogImportError(errors)

@@ -1,8 +1,11 @@
 """The exchange's own endpoint for remote department systems: signed requests only, each
 nonce once, answered within the calling department's grants like any other query.
 
-A request that fails its signature, its timestamp or its nonce is rejected and the rejection
-goes into the audit chain (no data was read, so it is not an access of anyone's data).
+A request that fails its signature, its timestamp or its nonce is rejected. Rejections are
+counted per client address and window (`core.throttle.FailureGate`): the first of a window
+and the one that stops the client go into the audit chain, the rest are counted, and a client
+over the limit is refused (429) before its request is even parsed. No data was read, so a
+rejection is not an access of anyone's data.
 """
 
 from __future__ import annotations
@@ -17,49 +20,48 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tongban.core.audit import audit_log
-from tongban.core.context import Actor
+from tongban.core.throttle import FailureGate
 from tongban.exchange import signing
 from tongban.exchange.models import DataResource, ExchangePeer, SeenNonce
 from tongban.exchange.services.query import exchange_query
 
+REMOTE_GATE = FailureGate("exchange.remote", limit=20, window=60)
 
-def _reject(reason: str, key_id: str, path: str) -> signing.SignatureError:
-    with transaction.atomic():
-        audit_log(
-            action="exchange.remote.rejected",
-            object_type="exchange.peer",
-            object_id=key_id[:40],
-            changes={"reason": reason, "path": path},
-            actor=Actor(id=f"peer:{key_id[:40]}", label=f"对接系统 {key_id[:40]}"),
-        )
+
+def _reject(reason: str, key_id: str, client: str) -> signing.SignatureError:
+    REMOTE_GATE.fail(client, reason, key_id=key_id[:40])
     return signing.SignatureError(reason)
 
 
-def _authenticate(headers: Mapping[str, str], method: str, path: str, body: bytes) -> ExchangePeer:
+def _authenticate(
+    headers: Mapping[str, str], method: str, path: str, body: bytes, client: str
+) -> ExchangePeer:
     try:
         signed = signing.parse(headers)
     except signing.SignatureError as exc:
-        raise _reject(str(exc), headers.get(signing.HEADER_KEY, "")[:40], path) from exc
+        raise _reject(str(exc), headers.get(signing.HEADER_KEY, "")[:40], client) from exc
     peer = ExchangePeer.objects.select_related("department").filter(key_id=signed.key_id).first()
     if peer is None or not peer.active:
-        raise _reject("未知或已停用的密钥编号", signed.key_id, path)
+        raise _reject("未知或已停用的密钥编号", signed.key_id, client)
     try:
         signing.verify(signed, peer.secret, method, path, body, time.time())
     except signing.SignatureError as exc:
-        raise _reject(str(exc), signed.key_id, path) from exc
+        raise _reject(str(exc), signed.key_id, client) from exc
     try:
         with transaction.atomic():
             SeenNonce.objects.create(key_id=peer.key_id, nonce=signed.nonce[:64])
     except IntegrityError as exc:
-        raise _reject("重放的请求：该nonce已使用", signed.key_id, path) from exc
+        raise _reject("重放的请求：该nonce已使用", signed.key_id, client) from exc
     return peer
 
 
 def remote_query(
-    *, headers: Mapping[str, str], method: str, path: str, body: bytes
+    *, headers: Mapping[str, str], method: str, path: str, body: bytes, client: str = ""
 ) -> dict[str, Any]:
-    peer = _authenticate(headers, method, path, body)
+    """One signed query from a department's system; `client` is its address as the platform
+    saw it (`core.throttle.client_address`)."""
+    REMOTE_GATE.check(client)
+    peer = _authenticate(headers, method, path, body, client)
     try:
         doc = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

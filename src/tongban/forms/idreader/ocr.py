@@ -6,14 +6,25 @@ from __future__ import annotations
 import io
 import statistics
 import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from tongban.core.errors import ServiceBusy
 from tongban.core.uploads import sniff_type
 from tongban.forms.idreader.parsing import Box, lines_from_boxes, parse
 from tongban.forms.idreader.reading import DocumentReading, UnreadableDocument
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600  # larger photos are scaled down: more pixels do not read better, only slower
+# A 48-megapixel phone photo is the largest honest picture; anything larger is refused before
+# a single pixel is decoded (a 68-byte PNG can declare 50000×50000).
+MAX_PIXELS = 50_000_000
+# Readings run one at a time per process (2 cores, no oversubscription); a few may wait their
+# turn, for at most READ_WAIT_SECONDS. Beyond that the caller is told to come back (503).
+MAX_WAITING = 2
+READ_WAIT_SECONDS = 8.0
 MIN_MEAN_SCORE = 0.80
 ENGINE_PARAMS: dict[str, object] = {"Det.unclip_ratio": 2.0}
 
@@ -25,6 +36,7 @@ class OcrUnavailable(Exception):
 _engine: Any = None
 _engine_lock = threading.Lock()
 _run_lock = threading.Lock()  # one inference at a time per process: 2 cores, no oversubscription
+_admitted = threading.BoundedSemaphore(1 + MAX_WAITING)  # reading now, or waiting for the lock
 
 
 def _get_engine() -> Any:
@@ -59,21 +71,52 @@ def load_image(data: bytes) -> Any:
     if kind not in ("image/png", "image/jpeg"):
         raise UnreadableDocument("只接受JPG或PNG图片")
     try:
-        opened = Image.open(io.BytesIO(data))
-        img = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError) as exc:
+        with warnings.catch_warnings():  # the size is judged here, below Pillow's own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data))  # reads the header only
+        width, height = opened.size
+    except Image.DecompressionBombError:  # declared beyond even Pillow's own limit
+        width, height = MAX_PIXELS + 1, 1
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableDocument("图片已损坏，无法打开") from exc
-    if max(img.size) > MAX_SIDE:
-        img.thumbnail((MAX_SIDE, MAX_SIDE))
+    if width * height > MAX_PIXELS:
+        most = MAX_PIXELS // 1_000_000
+        raise UnreadableDocument(
+            f"图片像素过多（{width}×{height}），请上传不超过{most}百万像素的照片"
+        )
+    try:
+        # Reduced while decoding where the format allows it (JPEG's DCT scaling), and before
+        # anything else touches the pixels.
+        opened.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        opened.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=2.0)
+        img = ImageOps.exif_transpose(opened).convert("RGB")
+    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise UnreadableDocument("图片已损坏，无法打开") from exc
     import numpy as np
 
     return np.asarray(img)
 
 
+@contextmanager
+def reading_slot() -> Iterator[None]:
+    """A turn to read: at once when the reader is free, after a short wait when a few are
+    ahead, or ServiceBusy (503, Retry-After) when the queue is full or the wait too long."""
+    if not _admitted.acquire(blocking=False):
+        raise ServiceBusy(int(READ_WAIT_SECONDS), "证件识别繁忙，请稍后重试或手工填写")
+    try:
+        if not _run_lock.acquire(timeout=READ_WAIT_SECONDS):
+            raise ServiceBusy(int(READ_WAIT_SECONDS), "证件识别繁忙，请稍后重试或手工填写")
+        try:
+            yield
+        finally:
+            _run_lock.release()
+    finally:
+        _admitted.release()
+
+
 def recognise(image: Any) -> list[Box]:
     engine = _get_engine()
-    with _run_lock:
-        result = engine(image)
+    result = engine(image)
     if result.boxes is None or result.txts is None:
         return []
     return [
@@ -88,7 +131,8 @@ class OcrReader:
     def read(self, payload: object) -> DocumentReading:
         if not isinstance(payload, bytes):
             raise TypeError("the OCR reader reads image bytes")
-        boxes = recognise(load_image(payload))
+        with reading_slot():  # decoding is work too: it waits its turn with the reading
+            boxes = recognise(load_image(payload))
         if not boxes:
             raise UnreadableDocument("图片中没有识别到文字，请对准证件重新拍摄或手工填写")
         lines = lines_from_boxes(boxes)

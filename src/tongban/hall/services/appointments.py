@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.core import clock
 from tongban.core.audit import audit_log
+from tongban.core.throttle import FailureGate
 from tongban.hall import selectors
 from tongban.hall.models import Appointment, AppointmentSlot, Hall, Ticket
 from tongban.hall.services import HallConflict
@@ -219,12 +220,23 @@ def appointment_check_in(
     return ticket
 
 
-def appointment_by_code(hall: Hall, code: str) -> Appointment | None:
-    return (
+# Check-in codes are short: a kiosk gets a few wrong ones per window, then waits.
+CHECK_IN_CODE_GATE = FailureGate("hall.check_in_code", limit=10, window=300)
+
+
+def appointment_by_code(hall: Hall, code: str, *, device: DeviceIdentity) -> Appointment | None:
+    """Today's appointment at this hall with this check-in code. A kiosk that tries too many
+    wrong codes is stopped for the rest of the window (429), so codes cannot be guessed."""
+    client = f"device:{device.key_id}"
+    CHECK_IN_CODE_GATE.check(client)
+    found = (
         Appointment.objects.select_related("slot")
-        .filter(slot__hall=hall, day=clock.localdate(), code=code.strip())
+        .filter(slot__hall=hall, day=clock.localdate(), code=code.strip()[:16])
         .first()
     )
+    if found is None:
+        CHECK_IN_CODE_GATE.fail(client, "签到码无效", hall=hall.code)
+    return found
 
 
 def appointments_sweep(*, now: dt.datetime | None = None) -> str:

@@ -19,6 +19,7 @@ from tongban.cases.models import Case
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.forms.pdf import form_pdf
+from tongban.forms.personal import form_data_masked
 from tongban.forms.services import filled_form_read, item_form
 from tongban.forms.values import display_value
 from tongban.hall import presenters, selectors
@@ -63,16 +64,19 @@ def _kiosk_form(request: HttpRequest, user: User) -> dict[str, Any]:
             "form_error": f"没有编号为“{reference}”的申请表（保存30天）",
             "form_reference": reference,
         }
+    schema = item_form(filled.item)
+    # Read on screen masked; printed whole for the person to sign (the read is audited).
+    data = form_data_masked(schema, filled.data)
     rows = [
         (
             title,
             [
-                (f.label, display_value(f, filled.data.get(f.key, "")))
+                (f.label, display_value(f, data.get(f.key, "")))
                 for f in fields
                 if f.type not in ("file", "table")
             ],
         )
-        for title, fields in item_form(filled.item).sections
+        for title, fields in schema.sections
     ]
     return {"filled": filled, "filled_rows": rows, "form_reference": reference}
 

@@ -63,7 +63,9 @@ def kiosk_device(request: HttpRequest) -> tuple[DeviceIdentity, Hall] | None:
 
 
 def _kiosk_check_in(request: HttpRequest, hall: Hall, device: DeviceIdentity) -> Ticket:
-    appointment = appointments.appointment_by_code(hall, request.POST["check_in_code"])
+    appointment = appointments.appointment_by_code(
+        hall, request.POST.get("check_in_code", ""), device=device
+    )
     if appointment is None:
         raise ValidationError({"code": ["签到码无效（只能签到本大厅今天的预约）"]})
     return appointments.appointment_check_in(appointment=appointment, device=device)
