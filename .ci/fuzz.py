@@ -144,7 +144,7 @@ def main() -> int:
             for name, value in headers.items():
                 command += ["-H", f"{name}: {value}"]
             print(f"== Schemathesis as {caller} ==", flush=True)
-            if subprocess.run(command, env=env, check=False).returncode != 0:
+            if subprocess.run(command, env=env, cwd=data, check=False).returncode != 0:
                 failed.append(caller)
     finally:
         server.terminate()
