@@ -154,3 +154,6 @@ def test_creating_for_a_number_answers_alike_whether_or_not_it_is_registered(
     unregistered = create("11010519491231002X")
     assert registered == unregistered
     assert registered[0] == 403
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -23,6 +23,8 @@ import httpx
 import pytest
 from django.db import connection
 
+from tests.processes import tongban as _tongban
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,19 +112,6 @@ def database_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     finally:
         with psycopg.connect(**server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _tongban(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tongban", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return done.stdout
 
 
 def _workers(master: int) -> list[int]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import tongban as _tongban
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SETUP = """
@@ -40,19 +42,6 @@ def _env(data_dir: Path, slow: str) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
     )
     return env
-
-
-def _tongban(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tongban", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout
 
 
 def _sms_lines(data_dir: Path) -> list[dict[str, str]]:
