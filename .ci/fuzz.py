@@ -67,16 +67,22 @@ def known_values(base: str, headers: dict[str, str]) -> dict[str, object]:
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         halls = client.get("/api/hall/halls").json()
         items = client.get("/api/catalog/items", params={"limit": 5}).json()
-        mine = client.get("/api/cases/mine")
-        worklist = client.get("/api/cases/worklist")
-    cases = [
-        c["id"]
-        for answer in (mine, worklist)
-        if answer.status_code == 200
-        for c in answer.json()["items"]
-    ]
+        codes = [i["code"] for i in (items.get("items") if isinstance(items, dict) else items)]
+        cases = [
+            c["id"]
+            for answer in (client.get("/api/cases/mine"), client.get("/api/cases/worklist"))
+            if answer.status_code == 200
+            for c in answer.json()["items"]
+        ]
+        if not cases and "Cookie" in headers:  # an applicant with none yet: a draft of their own
+            person = client.get("/api/catalog/items", params={"audience": "person", "limit": 1})
+            code = person.json()["items"][0]["code"]
+            draft = client.post("/api/cases", json={"item_code": code, "idempotency_key": "f"})
+            if draft.status_code == 200:
+                cases.append(draft.json()["id"])
+            else:
+                print(f"   (no draft: {draft.status_code} {draft.text[:200]})", flush=True)
     values: dict[str, object] = {"/api/hall/halls/": {"code": halls[0]["code"]}}
-    codes = [i["code"] for i in (items.get("items") if isinstance(items, dict) else items)]
     if codes:
         values["/api/catalog/items/"] = {"code": codes[0]}
         values["/api/forms/items/"] = {"code": codes[0]}
@@ -135,7 +141,9 @@ def main() -> int:
         for caller in args.callers.split(","):
             username = CALLERS[caller]
             headers = sign_in(base, username) if username else {}
-            config = config_file(data / f"{caller}.toml", known_values(base, headers))
+            known = known_values(base, headers)
+            print(f"== Schemathesis as {caller}; real objects: {json.dumps(known)} ==", flush=True)
+            config = config_file(data / f"{caller}.toml", known)
             command = [str(BIN / "st"), "--config-file", str(config), "run"]
             command += [f"{base}/api/openapi.json", "--checks", CHECKS]
             command += ["--max-examples", str(args.max_examples), "--seed", str(args.seed)]
@@ -144,7 +152,6 @@ def main() -> int:
             command += ["--request-timeout", "30", "--no-color", "--exclude-deprecated"]
             for name, value in headers.items():
                 command += ["-H", f"{name}: {value}"]
-            print(f"== Schemathesis as {caller} ==", flush=True)
             if subprocess.run(command, env=env, cwd=data, check=False).returncode != 0:
                 failed.append(caller)
     finally:
