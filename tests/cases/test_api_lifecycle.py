@@ -133,4 +133,7 @@ def test_staff_see_the_applicant_masked_and_an_audited_reveal_shows_it_all(
     revealed = client.post(f"/workbench/cases/{submitted.pk}/reveal/").content.decode()
     assert zhangsan.id_number in revealed
     record = AuditRecord.objects.get(action="personal_info.reveal")
-    assert record.object_id == str(zhangsan.pk) and "办理办件" in record.changes["reason"][1]
+    # The case is the object read; the person whose information it is, its subject.
+    assert record.object_id == str(submitted.pk) and record.object_type == "cases.case"
+    assert record.changes["subject"][1] == zhangsan.pk
+    assert "办理办件" in record.changes["reason"][1]
