@@ -76,14 +76,15 @@ def test_when_every_reading_slot_is_taken_the_caller_is_told_to_come_back(
     kiosk: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ocr, "READ_WAIT_SECONDS", 0.2)
-    # One reading holds the engine; the queue behind it is full.
-    taken = [ocr._admitted.acquire(blocking=False) for _ in range(ocr.MAX_WAITING + 1)]
+    # One reading holds the engine; the kiosks' queue behind it is full.
+    lane = ocr._admitted["kiosk"]
+    taken = [lane.acquire(blocking=False) for _ in range(ocr.MAX_WAITING + 1)]
     try:
         assert all(taken)
         answer = _read(kiosk, png_declaring(400, 300))
     finally:
         for _ in taken:
-            ocr._admitted.release()
+            lane.release()
     assert answer.status_code == 503
     assert int(answer["Retry-After"]) >= 1
     assert "繁忙" in answer.json()["detail"]
@@ -96,9 +97,26 @@ def test_a_reading_that_waits_too_long_for_its_turn_is_told_to_come_back(
     with ocr._run_lock:  # a hostile image is being read
         answer = _read(kiosk, png_declaring(400, 300))
     assert answer.status_code == 503 and "繁忙" in answer.json()["detail"]
-    # And the slot it took is given back.
-    assert ocr._admitted.acquire(blocking=False)
-    ocr._admitted.release()
+    # And the place it took is given back.
+    assert ocr._admitted["kiosk"].acquire(blocking=False)
+    ocr._admitted["kiosk"].release()
+
+
+def test_a_flood_from_the_portal_cannot_take_the_kiosks_places(
+    kiosk: Client, zhangsan: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr, "READ_WAIT_SECONDS", 0.2)
+    online = ocr._admitted["online"]
+    taken = [online.acquire(blocking=False) for _ in range(ocr.MAX_WAITING + 1)]
+    try:
+        person = Client()
+        person.force_login(zhangsan)
+        assert _read(person, png_declaring(400, 300)).status_code == 503
+        # The kiosk still reads (a tiny blank picture: unreadable, but read, not turned away).
+        assert _read(kiosk, png_declaring(400, 300)).status_code == 400
+    finally:
+        for _ in taken:
+            online.release()
 
 
 def test_the_busy_status_is_declared_only_where_readings_shed_load() -> None:

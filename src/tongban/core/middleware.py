@@ -13,7 +13,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from tongban.core.context import Actor, _actor, _request_id
-from tongban.core.errors import Conflict, TooManyAttempts, ValidationError
+from tongban.core.errors import Conflict, ServiceBusy, TooManyAttempts, ValidationError
 from tongban.core.pages import refused_page
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -85,7 +85,7 @@ class RefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (Conflict, ValidationError, TooManyAttempts)):
+        if isinstance(exception, (Conflict, ValidationError, TooManyAttempts, ServiceBusy)):
             return refused_page(request, exception)
         return None
 

@@ -14,12 +14,13 @@ from django.urls import Resolver404
 from tongban.core.errors import (
     Conflict,
     PermissionDenied,
+    ServiceBusy,
     TooManyAttempts,
     ValidationError,
     refusal_of,
 )
 
-PAGE_REFUSALS = (ValidationError, PermissionDenied, Conflict, TooManyAttempts)
+PAGE_REFUSALS = (ValidationError, PermissionDenied, Conflict, TooManyAttempts, ServiceBusy)
 
 
 def refusal_messages(request: HttpRequest, exc: Exception) -> None:

@@ -17,7 +17,7 @@ from tongban.accounts.models import DeviceIdentity, User
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core.links import public_url
-from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
+from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES, reading_lane
 from tongban.forms.idreader.reading import UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.personal import form_data_masked
@@ -135,9 +135,10 @@ def pdf(request: HttpRequest, code: str, payload: FormDataIn) -> HttpResponse:
 def read_photo(request: HttpRequest, document: File[UploadedFile]) -> dict[str, Any]:
     where = _person_or_kiosk(request)
     try:
-        reading = document_read(
-            reader="ocr", payload=document.read(MAX_IMAGE_BYTES + 1), where=where
-        )
+        with reading_lane(where):
+            reading = document_read(
+                reader="ocr", payload=document.read(MAX_IMAGE_BYTES + 1), where=where
+            )
     except UnreadableDocument as exc:
         raise ValidationError({"document": [str(exc)]}) from exc
     except LookupError as exc:

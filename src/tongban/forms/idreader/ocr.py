@@ -9,6 +9,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from tongban.core.errors import ServiceBusy
@@ -23,7 +24,10 @@ MAX_SIDE = 1600  # larger photos are scaled down: more pixels do not read better
 MAX_PIXELS = 50_000_000
 # Readings run one at a time per process (2 cores, no oversubscription); a few may wait their
 # turn, for at most READ_WAIT_SECONDS. Beyond that the caller is told to come back (503).
+# Kiosks have a lane of their own: a flood of readings from the portal cannot take the places
+# of the person standing at a kiosk.
 MAX_WAITING = 2
+LANES = ("kiosk", "online")
 READ_WAIT_SECONDS = 8.0
 MIN_MEAN_SCORE = 0.80
 ENGINE_PARAMS: dict[str, object] = {"Det.unclip_ratio": 2.0}
@@ -36,7 +40,19 @@ class OcrUnavailable(Exception):
 _engine: Any = None
 _engine_lock = threading.Lock()
 _run_lock = threading.Lock()  # one inference at a time per process: 2 cores, no oversubscription
-_admitted = threading.BoundedSemaphore(1 + MAX_WAITING)  # reading now, or waiting for the lock
+# Per lane: reading now, or waiting for the engine.
+_admitted = {lane: threading.BoundedSemaphore(1 + MAX_WAITING) for lane in LANES}
+_lane: ContextVar[str] = ContextVar("tongban_reading_lane", default="online")
+
+
+@contextmanager
+def reading_lane(lane: str) -> Iterator[None]:
+    """Readings inside take `lane`'s places ("kiosk" or "online")."""
+    token = _lane.set(lane if lane in LANES else "online")
+    try:
+        yield
+    finally:
+        _lane.reset(token)
 
 
 def _get_engine() -> Any:
@@ -101,7 +117,8 @@ def load_image(data: bytes) -> Any:
 def reading_slot() -> Iterator[None]:
     """A turn to read: at once when the reader is free, after a short wait when a few are
     ahead, or ServiceBusy (503, Retry-After) when the queue is full or the wait too long."""
-    if not _admitted.acquire(blocking=False):
+    admitted = _admitted[_lane.get()]
+    if not admitted.acquire(blocking=False):
         raise ServiceBusy(int(READ_WAIT_SECONDS), "证件识别繁忙，请稍后重试或手工填写")
     try:
         if not _run_lock.acquire(timeout=READ_WAIT_SECONDS):
@@ -111,7 +128,7 @@ def reading_slot() -> Iterator[None]:
         finally:
             _run_lock.release()
     finally:
-        _admitted.release()
+        admitted.release()
 
 
 def recognise(image: Any) -> list[Box]:

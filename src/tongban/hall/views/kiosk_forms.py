@@ -17,10 +17,11 @@ from django.urls import reverse
 from tongban.accounts.models import DeviceIdentity
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
+from tongban.core.errors import ServiceBusy
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.forms import selectors as forms
-from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES
+from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES, reading_lane
 from tongban.forms.idreader.reading import FIELD_LABELS, UnreadableDocument
 from tongban.forms.pdf import form_pdf
 from tongban.forms.prefill import PrefillContext, prefill
@@ -74,10 +75,11 @@ def _read(request: HttpRequest, state: kiosk_steps.State) -> None:
         messages.error(request, "请先放入证件拍照，或选择证件照片")
         return
     try:
-        reading = document_read(
-            reader="ocr", payload=upload.read(MAX_IMAGE_BYTES + 1), where="kiosk"
-        )
-    except UnreadableDocument as exc:
+        with reading_lane("kiosk"):
+            reading = document_read(
+                reader="ocr", payload=upload.read(MAX_IMAGE_BYTES + 1), where="kiosk"
+            )
+    except (UnreadableDocument, ServiceBusy) as exc:
         messages.error(request, f"{exc}。请手工填写。")
         return
     except LookupError:
