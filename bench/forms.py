@@ -131,7 +131,7 @@ def bench_hostile(out: Path) -> None:
     import threading
 
     from tongban.core.errors import ServiceBusy
-    from tongban.forms.idreader.ocr import MAX_PIXELS, OcrReader, reading_lane
+    from tongban.forms.idreader.ocr import MAX_PNG_PIXELS, OcrReader, reading_lane
     from tongban.forms.idreader.reading import UnreadableDocument
 
     sys.path.insert(0, str(ROOT))
@@ -159,7 +159,7 @@ def bench_hostile(out: Path) -> None:
     with contextlib.suppress(UnreadableDocument):
         reader.read(bomb)
     bomb_ms = (time.perf_counter() - started) * 1000
-    side = int(MAX_PIXELS**0.5) - 1
+    side = int(MAX_PNG_PIXELS**0.5) - 1
     big = _hostile_png(side, side)
     stop = threading.Event()
     hostile_reads = [0, 0]
@@ -196,7 +196,7 @@ def bench_hostile(out: Path) -> None:
         f"p99 {pct(quiet, 0.99):6.0f} ms"
     )
     print(
-        f"  with 3 senders of a {side}×{side} noise PNG ({len(big) // 1024} KB): "
+        f"  with 3 senders of a {side}×{side} PNG ({len(big) // 1024} KB): "
         f"p50 {pct(loud, 0.5):6.0f} ms   p99 {pct(loud, 0.99):6.0f} ms   "
         f"({busy} of {len(loud)} told to retry, 503)"
     )

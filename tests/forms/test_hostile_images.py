@@ -45,7 +45,7 @@ def _read(client: Client, data: bytes, name: str = "card.png") -> Any:
     return client.post("/api/forms/read", {"document": SimpleUploadedFile(name, data)})
 
 
-@pytest.mark.parametrize("size", [(50000, 50000), (12000, 12000), (1, 60_000_000)])
+@pytest.mark.parametrize("size", [(50000, 50000), (12000, 12000), (1, 60_000_000), (5000, 5000)])
 def test_a_picture_declaring_too_many_pixels_is_refused_from_its_header(
     kiosk: Client, size: tuple[int, int]
 ) -> None:
@@ -94,8 +94,11 @@ def test_a_reading_that_waits_too_long_for_its_turn_is_told_to_come_back(
     kiosk: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ocr, "READ_WAIT_SECONDS", 0.2)
-    with ocr._run_lock:  # a hostile image is being read
+    assert ocr._turns.acquire("online", 1)  # a hostile image is being read
+    try:
         answer = _read(kiosk, png_declaring(400, 300))
+    finally:
+        ocr._turns.release()
     assert answer.status_code == 503 and "繁忙" in answer.json()["detail"]
     # And the place it took is given back.
     assert ocr._admitted["kiosk"].acquire(blocking=False)
@@ -126,3 +129,38 @@ def test_the_busy_status_is_declared_only_where_readings_shed_load() -> None:
     assert 503 in paths["/api/forms/read"]["post"]["responses"]
     assert 503 not in paths["/api/forms/read/chip"]["post"]["responses"]
     assert not threading.current_thread().daemon
+
+
+def test_when_the_engine_comes_free_a_waiting_kiosk_goes_first() -> None:
+    order: list[str] = []
+    assert ocr._turns.acquire("online", 1)
+    waiting = []
+    for lane in ("online", "online", "kiosk"):
+
+        def wait(lane: str = lane) -> None:
+            if ocr._turns.acquire(lane, 10):
+                order.append(lane)
+                ocr._turns.release()
+
+        thread = threading.Thread(target=wait)
+        thread.start()
+        waiting.append(thread)
+    import time
+
+    time.sleep(0.3)  # all three are waiting for the engine
+    ocr._turns.release()
+    for thread in waiting:
+        thread.join(timeout=10)
+    assert order[0] == "kiosk" and sorted(order) == ["kiosk", "online", "online"]
+
+
+def test_a_large_jpeg_is_accepted_where_a_png_that_size_is_not() -> None:
+    import io
+
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (5000, 4000), (120, 130, 140)).save(photo, "JPEG", quality=60)
+    assert max(ocr.load_image(photo.getvalue()).shape[:2]) <= ocr.MAX_SIDE
+    with pytest.raises(UnreadableDocument, match="像素过多"):
+        ocr.load_image(png_declaring(5000, 4000))

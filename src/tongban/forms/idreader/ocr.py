@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import statistics
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,11 @@ from tongban.forms.idreader.reading import DocumentReading, UnreadableDocument
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600  # larger photos are scaled down: more pixels do not read better, only slower
 # A 48-megapixel phone photo is the largest honest picture; anything larger is refused before
-# a single pixel is decoded (a 68-byte PNG can declare 50000×50000).
+# a single pixel is decoded (a 68-byte PNG can declare 50000×50000). A JPEG is reduced while
+# it is decoded (DCT scaling) and costs little at any size; a PNG is decoded whole, so it is
+# held to what a scanner or a screenshot of an ID card gives (4000×4000).
 MAX_PIXELS = 50_000_000
+MAX_PNG_PIXELS = 16_000_000
 # Readings run one at a time per process (2 cores, no oversubscription); a few may wait their
 # turn, for at most READ_WAIT_SECONDS. Beyond that the caller is told to come back (503).
 # Kiosks have a lane of their own: a flood of readings from the portal cannot take the places
@@ -39,7 +43,39 @@ class OcrUnavailable(Exception):
 
 _engine: Any = None
 _engine_lock = threading.Lock()
-_run_lock = threading.Lock()  # one inference at a time per process: 2 cores, no oversubscription
+
+
+class _Turns:
+    """The engine, one reading at a time per process (2 cores, no oversubscription); when it
+    comes free, a waiting kiosk reading goes before waiting portal readings."""
+
+    def __init__(self) -> None:
+        self._free = threading.Condition()
+        self._busy = False
+        self._kiosks_waiting = 0
+
+    def acquire(self, lane: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._free:
+            self._kiosks_waiting += lane == "kiosk"
+            try:
+                while self._busy or (lane != "kiosk" and self._kiosks_waiting):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._free.wait(left)
+                self._busy = True
+                return True
+            finally:
+                self._kiosks_waiting -= lane == "kiosk"
+
+    def release(self) -> None:
+        with self._free:
+            self._busy = False
+            self._free.notify_all()
+
+
+_turns = _Turns()
 # Per lane: reading now, or waiting for the engine.
 _admitted = {lane: threading.BoundedSemaphore(1 + MAX_WAITING) for lane in LANES}
 _lane: ContextVar[str] = ContextVar("tongban_reading_lane", default="online")
@@ -95,10 +131,11 @@ def load_image(data: bytes) -> Any:
         width, height = MAX_PIXELS + 1, 1
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableDocument("图片已损坏，无法打开") from exc
-    if width * height > MAX_PIXELS:
-        most = MAX_PIXELS // 1_000_000
+    most = MAX_PNG_PIXELS if kind == "image/png" else MAX_PIXELS
+    if width * height > most:
         raise UnreadableDocument(
-            f"图片像素过多（{width}×{height}），请上传不超过{most}百万像素的照片"
+            f"图片像素过多，请上传不超过{most // 1_000_000}百万像素的照片（JPG照片最大"
+            f"{MAX_PIXELS // 1_000_000}百万像素）"
         )
     try:
         # Reduced while decoding where the format allows it (JPEG's DCT scaling), and before
@@ -117,16 +154,17 @@ def load_image(data: bytes) -> Any:
 def reading_slot() -> Iterator[None]:
     """A turn to read: at once when the reader is free, after a short wait when a few are
     ahead, or ServiceBusy (503, Retry-After) when the queue is full or the wait too long."""
-    admitted = _admitted[_lane.get()]
+    lane = _lane.get()
+    admitted = _admitted[lane]
     if not admitted.acquire(blocking=False):
         raise ServiceBusy(int(READ_WAIT_SECONDS), "证件识别繁忙，请稍后重试或手工填写")
     try:
-        if not _run_lock.acquire(timeout=READ_WAIT_SECONDS):
+        if not _turns.acquire(lane, READ_WAIT_SECONDS):
             raise ServiceBusy(int(READ_WAIT_SECONDS), "证件识别繁忙，请稍后重试或手工填写")
         try:
             yield
         finally:
-            _run_lock.release()
+            _turns.release()
     finally:
         admitted.release()
 
