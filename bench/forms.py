@@ -200,9 +200,7 @@ def bench_hostile(out: Path) -> None:
         f"p50 {pct(loud, 0.5):6.0f} ms   p99 {pct(loud, 0.99):6.0f} ms   "
         f"({busy} of {len(loud)} told to retry, 503)"
     )
-    print(
-        f"  senders' images: {hostile_reads[0]} read whole, {hostile_reads[1]} turned away (503)"
-    )
+    print(f"  senders' images: {hostile_reads[0]} read whole, {hostile_reads[1]} turned away (503)")
     print(f"  → p99 with hostile senders = {pct(loud, 0.99) / pct(quiet, 0.99):.2f}× the quiet p99")
 
 
