@@ -147,7 +147,10 @@ def test_when_the_engine_comes_free_a_waiting_kiosk_goes_first() -> None:
         waiting.append(thread)
     import time
 
-    time.sleep(0.3)  # all three are waiting for the engine
+    deadline = time.monotonic() + 10
+    while ocr._turns._kiosks_waiting < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the kiosk waits for the engine too
+    time.sleep(0.05)
     ocr._turns.release()
     for thread in waiting:
         thread.join(timeout=10)
