@@ -82,7 +82,15 @@ def known_values(base: str, headers: dict[str, str]) -> dict[str, object]:
                 cases.append(draft.json()["id"])
             else:
                 print(f"   (no draft: {draft.status_code} {draft.text[:200]})", flush=True)
+        certificates = client.get("/api/certificates/mine")
+        appointments = client.get("/api/hall/appointments")
     values: dict[str, object] = {"/api/hall/halls/": {"code": halls[0]["code"]}}
+    if certificates.status_code == 200 and certificates.json():
+        values["/api/certificates/{number}"] = {"number": certificates.json()[0]["number"]}
+    if appointments.status_code == 200 and appointments.json():
+        values["/api/hall/appointments/{appointment_id}"] = {
+            "appointment_id": appointments.json()[0]["id"]
+        }
     if codes:
         values["/api/catalog/items/"] = {"code": codes[0]}
         values["/api/forms/items/"] = {"code": codes[0]}
