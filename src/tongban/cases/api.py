@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 
-from tongban.accounts.models import Enterprise, Role, User
+from tongban.accounts.models import Enterprise, User
 from tongban.accounts.requests import request_user
 from tongban.cases import selectors
 from tongban.cases.actions import CASE_ACTIONS, NoInput, action_take
-from tongban.cases.models import Case, Channel
+from tongban.cases.models import Case
 from tongban.cases.presenters import case_full, case_summary
 from tongban.cases.schemas import (
     AcceptIn,
@@ -33,9 +33,13 @@ from tongban.cases.schemas import (
 from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.delegations import delegation_grant, delegation_revoke
 from tongban.cases.services.personal import case_personal_reveal
-from tongban.cases.services.submission import case_save_draft, case_submit
+from tongban.cases.services.submission import (
+    applicant_by_id_number,
+    case_save_draft,
+    case_submit,
+)
 from tongban.core.api_types import ObjectId, Offset
-from tongban.core.ids import normalize_id_number, normalize_uscc
+from tongban.core.ids import normalize_uscc
 from tongban.core.uploads import uploads_numbered
 
 router = Router(tags=["办件 cases"], auth=SessionAuth())
@@ -62,17 +66,9 @@ def create_case(request: HttpRequest, body: CaseCreateIn) -> dict[str, Any]:
     actor = request_user(request)
     applicant = actor
     if body.applicant_id_number:
-        found = User.objects.filter(id_number=normalize_id_number(body.applicant_id_number)).first()
-        if found is None:
-            # Only the window may learn that a number is not registered; anyone else gets the
-            # answer an unauthorised delegation gets, so numbers cannot be probed.
-            window = body.channel == Channel.WINDOW and actor.has_role(
-                Role.CLERK, Role.ADMINISTRATOR
-            )
-            if not window:
-                raise PermissionDenied("没有申请人对该事项的有效委托授权")
-            raise ValidationError({"applicant_id_number": ["未找到该身份证号码对应的申请人"]})
-        applicant = found
+        applicant = applicant_by_id_number(
+            actor=actor, id_number=body.applicant_id_number, channel=body.channel
+        )
     enterprise = None
     if body.enterprise_uscc:
         enterprise = Enterprise.objects.filter(uscc=normalize_uscc(body.enterprise_uscc)).first()

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,17 +58,13 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 class RateLimit(SimpleRateThrottle):
-    """One scope of `settings.RATE_LIMITS`, read at each request (tests and operators can
-    change it without a restart of the module)."""
+    """One scope of `settings.RATE_LIMITS` (`who`), counted per `ident(request)`; the rate is
+    read at each request (tests and operators can change it without a restart)."""
 
-    who = "anonymous"
-
-    def __init__(self) -> None:
+    def __init__(self, who: str, ident: Callable[[HttpRequest], str | None]) -> None:
+        self.who, self.ident = who, ident
         self.cache = cache
         self.num_requests, self.duration = 0, 0
-
-    def ident(self, request: HttpRequest) -> str | None:
-        raise NotImplementedError
 
     def allow_request(self, request: HttpRequest) -> bool:
         parsed = parse_rate(settings.RATE_LIMITS.get(self.who, ""))
@@ -93,42 +90,30 @@ class RateLimit(SimpleRateThrottle):
         return max(1.0, duration - (float(self.now) - float(self.history[-1])))
 
 
-class AnonymousRateLimit(RateLimit):
+def _anonymous(request: HttpRequest) -> str | None:
     """Callers without a session or device key, by address."""
-
-    who = "anonymous"
-
-    def ident(self, request: HttpRequest) -> str | None:
-        if getattr(request, "auth", None) is not None:
-            return None
-        return client_address(request)
+    return client_address(request) if getattr(request, "auth", None) is None else None
 
 
-class DeviceRateLimit(RateLimit):
+def _device(request: HttpRequest) -> str | None:
     """Kiosks, boards and other devices, by their key."""
-
-    who = "device"
-
-    def ident(self, request: HttpRequest) -> str | None:
-        auth = getattr(request, "auth", None)
-        if auth is None or not hasattr(auth, "key_id"):
-            return None
-        return str(auth.key_id)
+    auth = getattr(request, "auth", None)
+    return str(auth.key_id) if auth is not None and hasattr(auth, "key_id") else None
 
 
-class PersonRateLimit(RateLimit):
+def _person(request: HttpRequest) -> str | None:
     """Signed-in people, by account."""
-
-    who = "person"
-
-    def ident(self, request: HttpRequest) -> str | None:
-        auth = getattr(request, "auth", None)
-        if auth is None or hasattr(auth, "key_id"):
-            return None
-        return str(getattr(auth, "pk", ""))
+    auth = getattr(request, "auth", None)
+    if auth is None or hasattr(auth, "key_id"):
+        return None
+    return str(getattr(auth, "pk", ""))
 
 
-API_THROTTLES: list[BaseThrottle] = [AnonymousRateLimit(), DeviceRateLimit(), PersonRateLimit()]
+API_THROTTLES: list[BaseThrottle] = [
+    RateLimit("anonymous", _anonymous),
+    RateLimit("device", _device),
+    RateLimit("person", _person),
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from tongban.cases.services.visits import visit_once
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
+from tongban.core.ids import normalize_id_number
 from tongban.core.uploads import upload_problem
 from tongban.forms.services import form_validate, item_form
 
@@ -52,6 +53,18 @@ def _check_acting_for(actor: User, applicant: User, item: ServiceItem, channel: 
     if delegation is None or not actor.has_role(Role.AGENT):
         raise PermissionDenied("没有申请人对该事项的有效委托授权")
     return delegation
+
+
+def applicant_by_id_number(*, actor: User, id_number: str, channel: str) -> User:
+    """The person an application is made for, by ID number. Only the window (a clerk or an
+    administrator applying at a counter) may learn that a number is not registered; anyone
+    else gets the answer an unauthorised delegation gets, so numbers cannot be probed."""
+    found = User.objects.filter(id_number=normalize_id_number(id_number)).first()
+    if found is not None:
+        return found
+    if channel == Channel.WINDOW and actor.has_role(Role.CLERK, Role.ADMINISTRATOR):
+        raise ValidationError({"applicant_id_number": ["未找到该身份证号码对应的申请人"]})
+    raise PermissionDenied("没有申请人对该事项的有效委托授权")
 
 
 def _validate_situations(item: ServiceItem, situations: Mapping[str, str]) -> dict[str, list[str]]:
