@@ -11,14 +11,10 @@ _KEPT_IN_MULTILINE = {"\n", "\t"}
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    normal = unicodedata.normalize("NFKC", value)
+    normal = unicodedata.normalize("NFKC", value).replace("\u2028", "\n").replace("\u2029", "\n")
     kept = "".join(
         ch
         for ch in normal
         if unicodedata.category(ch) not in ("Cc", "Cf") or (multiline and ch in _KEPT_IN_MULTILINE)
     )
-    return kept.replace("\u2028", "\n").replace("\u2029", "\n").strip()
-
-
-def has_nul(value: str) -> bool:
-    return "\x00" in value
+    return kept.strip()
