@@ -34,9 +34,11 @@ from tongban.core.errors import (
     schema_fields,
 )
 from tongban.core.throttle import API_THROTTLES
+from tongban.delivery.api import router as delivery_router
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
 from tongban.hall.api import router as hall_router
+from tongban.notify.api import router as messages_router
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +154,8 @@ api.add_router("/hall", hall_router)
 api.add_router("/forms", forms_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/bundles", bundles_router)
+api.add_router("/delivery", delivery_router)
+api.add_router("/messages", messages_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.certificates",
     "tongban.hall",
+    "tongban.delivery",
     "tongban.analytics",
     "tongban.demo",
 ]
@@ -324,6 +325,21 @@ NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int(
     "TONGBAN_NOTIFY_CLAIM_TIMEOUT",
     120,
     help="seconds after which a delivery claimed by a killed worker is taken over",
+)
+
+# The last mile: the courier plugin that mails results, its webhook secret, and how fast the
+# demo courier plays a parcel's events (seconds per courier hour; 3600 is real time).
+COURIER = env_str("TONGBAN_COURIER", "demo", help="the courier plugin that mails results")
+COURIER_SECRETS = {
+    COURIER: env_str(
+        "TONGBAN_COURIER_SECRET",
+        "",
+        shown="(derived from the secret key)",
+        help="the shared secret that signs the courier's tracking webhook",
+    )
+}
+DEMO_COURIER_HOURS = env_int(
+    "TONGBAN_DEMO_COURIER_HOURS", 3600, help="seconds per courier hour for the demo courier"
 )
 
 # Data-sharing exchange: remote providers get this many attempts per query, and a provider

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("tongban.cases.urls")),
     path("", include("tongban.exchange.urls")),
     path("", include("tongban.certificates.urls")),
+    path("", include("tongban.delivery.urls")),
+    path("", include("tongban.notify.urls")),
     path("", include("tongban.hall.urls")),
     path("", include("tongban.analytics.urls")),
     path("accounts/", include("tongban.accounts.urls")),

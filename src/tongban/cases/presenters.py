@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from tongban.accounts.models import Enterprise, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Suspension, Warning
+from tongban.cases.panels import panels_for_case, panels_for_draft
 from tongban.cases.schemas import WorklistFilter
 from tongban.cases.selectors import with_visit_counts
 from tongban.cases.services.clock import clock_status_safe, today
@@ -238,6 +239,9 @@ def draft_page(
     case: Case,
     posted: Mapping[str, Any] | None = None,
     errors: Mapping[str, list[str]] | None = None,
+    *,
+    viewer: User | None = None,
+    post: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The draft: what the platform obtained and from where, what to upload, and the form
     (prefilled when the draft was made)."""
@@ -252,6 +256,7 @@ def draft_page(
         "sections": form_rows(
             schema, data or {}, case.situations, errors=errors, sources=case.form_prefill
         ),
+        "panels": panels_for_draft(case, viewer or case.applicant, post, errors),
     }
 
 
@@ -308,4 +313,5 @@ def case_page(
         "masked": masked or {},
         "can": can or {},
         "suspension_kinds": [k for k in Suspension.Kind.choices if k[0] != "correction"],
+        "panels": panels_for_case(case, viewer, staff=staff),
     }

@@ -48,6 +48,7 @@ class DeliveryMode(models.TextChoices):
     MAIL = "mail", _("免费邮寄")
     LOCKER = "locker", _("智能信包箱自取")
     DOOR = "door", _("送证上门")
+    ELECTRONIC = "electronic", _("电子证照（网上下载）")
 
 
 class ResultType(models.TextChoices):

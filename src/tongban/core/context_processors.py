@@ -16,6 +16,15 @@ def _halls_managed(user: Any) -> list[tuple[str, str]]:
     return list(user.halls_managed.values_list("code", "name"))
 
 
+def _unread(user: Any) -> Any:
+    """The unread count, counted only if the page shows it (a template calls a callable)."""
+
+    def count() -> int:
+        return int(user.notifications.filter(channel="inbox", read_at__isnull=True).count())
+
+    return count
+
+
 def portal(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     has_role = getattr(user, "has_role", None)
@@ -28,6 +37,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
         # would first load the user's model permissions from the database on every page).
         "nav_exchange": signed_in and rule_allows("exchange.review_access", user),
         "nav_console": bool(has_role and has_role("clerk", "hall_manager")),
+        "unread_messages": _unread(user) if signed_in else 0,
         "nav_halls_managed": _halls_managed(user) if has_role and has_role("hall_manager") else [],
         "nav_overview": signed_in
         and (

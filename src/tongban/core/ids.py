@@ -108,6 +108,16 @@ def region_name(value: str) -> str:
     return province if county == province else f"{province} {county}"
 
 
+def region_is_current(value: str) -> bool:
+    """A code in use today: the table marks withdrawn codes with the years they were used
+    ("[1983-2016]户县"); a current one has no end year."""
+    if not region_name(value):
+        return False
+    county = numdb.get("cn/loc").info(value)[1][1].get("county", "")
+    years = re.match(r"^\[([^\]]*)\]", county)
+    return years is None or years.group(1).endswith("-")
+
+
 def validate_region_code(value: str) -> None:
     """A GB/T 2260 administrative-division code known to the national table."""
     if len(value) != 6 or not value.isdigit():

@@ -17,7 +17,6 @@ from tongban.notify.tasks import deliver_later, deliver_notification
 
 __all__ = [
     "BACKOFF_SECONDS",
-    "inbox_mark_read",
     "notification_deliver",
     "notification_requeue_stale",
     "notify",
@@ -32,8 +31,10 @@ def notify(
     ref: str = "",
     channel_names: Iterable[str] = ("inbox", "sms"),
 ) -> list[Notification]:
-    """Queue one notification per recipient and channel, in the caller's transaction."""
+    """Queue one notification per recipient and channel, in the caller's transaction. Every
+    notification lands in the person's message centre first, whatever else carries it."""
     now = timezone.now()
+    channel_names = ["inbox", *[name for name in channel_names if name != "inbox"]]
     created = []
     for recipient in {r.pk: r for r in recipients}.values():
         for name in channel_names:
@@ -76,12 +77,6 @@ def notification_requeue_stale() -> int:
         deliver_notification.enqueue(pk)
         count += 1
     return count
-
-
-def inbox_mark_read(*, user: User, notification_id: int) -> None:
-    Notification.objects.filter(
-        pk=notification_id, recipient=user, channel="inbox", read_at__isnull=True
-    ).update(read_at=timezone.now())
 
 
 def lockout_notify(*, username: str, address: str) -> list[Notification]:

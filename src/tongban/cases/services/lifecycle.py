@@ -182,6 +182,39 @@ def case_deliver(*, case: Case, actor: User, mode: str, in_person: bool = False)
 
 
 @transaction.atomic
+def case_delivery_confirm(*, case: Case, mode: str, cause: str, note: str) -> Case:
+    """送达 and 办结 confirmed by the platform from physical evidence its caller checked (a
+    locker door cycle that completed, a courier's 签收, a signed hand-over, a certificate
+    made for download): no visit, and no person's permission."""
+    locked = _locked(case)
+    delivered = _step(
+        locked,
+        actor=None,
+        permission="cases.deliver_case",
+        transition=Case.deliver,
+        action="deliver",
+        label="送达",
+        note=note,
+        data={"mode": mode},
+        cause=cause,
+    )
+
+    def done(c: Case) -> None:
+        c.completed_at = timezone.now()
+
+    return _step(
+        delivered,
+        actor=None,
+        permission="cases.deliver_case",
+        transition=Case.complete,
+        action="complete",
+        label="办结",
+        before=done,
+        cause=cause,
+    )
+
+
+@transaction.atomic
 def case_complete(*, case: Case, actor: User) -> Case:
     def done(c: Case) -> None:
         c.completed_at = timezone.now()
@@ -232,6 +265,7 @@ __all__ = [
     "case_complete",
     "case_decide",
     "case_deliver",
+    "case_delivery_confirm",
     "case_extend",
     "case_produce_result",
     "case_reject",

@@ -36,7 +36,7 @@ def _locked(case: Case) -> Case:
 def _step(
     case: Case,
     *,
-    actor: User,
+    actor: User | None,
     permission: str,
     transition: Callable[[Case], Any],
     action: str,
@@ -45,12 +45,19 @@ def _step(
     data: Mapping[str, Any] | None = None,
     before: Callable[[Case], object] | None = None,
     after: Callable[[Case], object] | None = None,
+    cause: str = "",
 ) -> Case:
     """Lock the case, check the actor may, make the transition (`before` adds to it), then
     record it: the timeline, the applicant's notice, the audit record, whatever the step
-    makes of it (`after`: the result makers), and last the lifecycle's followers."""
+    makes of it (`after`: the result makers), and last the lifecycle's followers.
+
+    `actor` None is the platform itself confirming what a device or a partner reported (a
+    locker door cycle, a courier's 签收): then `cause` names the part that did, and the
+    caller has checked the physical evidence; no person's permission applies."""
     case = _locked(case)
-    if not actor.has_perm(permission, case):
+    if actor is None and not cause:
+        raise ValueError("a step the platform takes names its cause")
+    if actor is not None and not actor.has_perm(permission, case):
         raise PermissionDenied(f"无权对该办件执行“{label}”")
     from_state = case.state
     try:
@@ -73,7 +80,13 @@ def _step(
     if after is not None:
         after(case)
     case_transition_publish(
-        case, actor=actor, action=action, from_state=from_state, note=note, data=data
+        case,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        note=note,
+        data=data,
+        cause=cause,
     )
     return case
 

@@ -293,13 +293,16 @@ def case_submit(
     situations: dict[str, str] | None = None,
     form_data: dict[str, Any] | None = None,
     files: Mapping[int, UploadedFile] | None = None,
+    extras: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Attach materials and submit; every missing or invalid field is reported at once."""
+    """Attach materials and submit; every missing or invalid field is reported at once.
+    `extras` are what the followers of the submission take from the same form (the delivery
+    choice); they travel with the transition, and a follower's refusal refuses the submit."""
     uploads = dict(files or {})
     _check_shapes(situations, form_data)
     _check_not_waiting(case)
     _resolve_pending(case, actor, situations, uploads)
-    return _submit(case, actor, situations, form_data, uploads)
+    return _submit(case, actor, situations, form_data, uploads, dict(extras or {}))
 
 
 def _check_shapes(situations: Any, form_data: Any) -> None:
@@ -339,6 +342,7 @@ def _submit(
     situations: dict[str, str] | None,
     form_data: dict[str, Any] | None,
     uploads: dict[int, UploadedFile],
+    extras: dict[str, Any],
 ) -> Case:
     case = Case.objects.select_for_update().prefetch_related("materials").get(pk=case.pk)
     if case.applicant_id == actor.pk:
@@ -366,6 +370,11 @@ def _submit(
     # The audit head row is locked from here until commit, serialising every writer.
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})
     case_transition_publish(
-        case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请"
+        case,
+        actor=actor,
+        action="submit",
+        from_state=CaseState.DRAFT,
+        note="提交申请",
+        data=extras,
     )
     return case

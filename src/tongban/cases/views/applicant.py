@@ -17,6 +17,7 @@ from tongban.accounts.requests import request_user
 from tongban.cases import selectors
 from tongban.cases.actions import CASE_ACTIONS, action_take
 from tongban.cases.models import CaseState
+from tongban.cases.panels import draft_extras
 from tongban.cases.presenters import (
     apply_page,
     case_page,
@@ -71,14 +72,21 @@ def continue_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.state != CaseState.DRAFT:
         return redirect("cases:mine_detail", case_id=case.pk)
     if request.method != "POST":
-        return render(request, "cases/continue.html", draft_page(case))
+        return render(request, "cases/continue.html", draft_page(case, viewer=user))
     schema = item_form(catalog.item_version(case.item_id))
     data = data_from_post(schema, request.POST) if not schema.empty else None
     try:
         files = uploads_numbered(request.FILES, prefix="material_")
-        case = case_submit(case=case, actor=user, files=files, form_data=data)
+        case = case_submit(
+            case=case,
+            actor=user,
+            files=files,
+            form_data=data,
+            extras=draft_extras(request.POST.dict()),
+        )
     except ValidationError as exc:
-        return render(request, "cases/continue.html", draft_page(case, data, exc.message_dict))
+        page = draft_page(case, data, exc.message_dict, viewer=user, post=request.POST.dict())
+        return render(request, "cases/continue.html", page)
     messages.success(request, "申请已提交，可在本页跟踪办理进度")
     return redirect("cases:mine_detail", case_id=case.pk)
 

@@ -44,6 +44,14 @@ def device_sign_in(request: HttpRequest) -> HttpResponse:
         device = device_authenticate(request.POST.get("key", ""))
         if device is None:
             error = "设备密钥无效或已吊销"
+        elif device.kind == DeviceIdentity.Kind.LOCKER:
+            # A locker bank stands wherever its place is, not necessarily in a hall.
+            if not hasattr(device, "locker_bank"):
+                error = "该信包箱设备尚未登记格口"
+            else:
+                request.session.cycle_key()
+                request.session[DEVICE_SESSION_KEY] = device.pk
+                return redirect("delivery:locker")
         elif device.kind not in (DeviceIdentity.Kind.KIOSK, DeviceIdentity.Kind.DISPLAY):
             error = "该设备不是取号机或叫号屏"
         elif selectors.hall_for_device(device.pk) is None:

@@ -5,3 +5,64 @@ document.addEventListener("change", function (event) {
     field.form.submit();
   }
 });
+
+/* Delivery choice: show only the fieldsets the chosen mode needs (all show without script). */
+function tongbanDeliveryFieldsets(root) {
+  var checked = root.querySelector("input[name=delivery_mode]:checked");
+  var mode = checked ? checked.value : "";
+  root.querySelectorAll("[data-for-mode]").forEach(function (set) {
+    set.hidden = mode !== "" && set.getAttribute("data-for-mode").split(" ").indexOf(mode) < 0;
+  });
+}
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field && field.name === "delivery_mode" && field.form) {
+    tongbanDeliveryFieldsets(field.form);
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form").forEach(function (form) {
+    if (form.querySelector("input[name=delivery_mode]")) {
+      tongbanDeliveryFieldsets(form);
+    }
+  });
+  /* Signature pads: draw with a finger, a pen or a mouse; the PNG goes into the hidden field. */
+  document.querySelectorAll("canvas[data-signature-for]").forEach(function (pad) {
+    var field = document.getElementById(pad.getAttribute("data-signature-for"));
+    var ink = pad.getContext("2d");
+    var drawing = false;
+    ink.lineWidth = 3;
+    ink.lineCap = "round";
+    function at(event) {
+      var box = pad.getBoundingClientRect();
+      return {
+        x: ((event.clientX - box.left) * pad.width) / box.width,
+        y: ((event.clientY - box.top) * pad.height) / box.height,
+      };
+    }
+    pad.addEventListener("pointerdown", function (event) {
+      drawing = true;
+      pad.setPointerCapture(event.pointerId);
+      var p = at(event);
+      ink.beginPath();
+      ink.moveTo(p.x, p.y);
+    });
+    pad.addEventListener("pointermove", function (event) {
+      if (!drawing) return;
+      var p = at(event);
+      ink.lineTo(p.x, p.y);
+      ink.stroke();
+    });
+    pad.addEventListener("pointerup", function () {
+      drawing = false;
+      field.value = pad.toDataURL("image/png");
+    });
+    var clear = document.querySelector("[data-signature-clear='" + field.id + "']");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        ink.clearRect(0, 0, pad.width, pad.height);
+        field.value = "";
+      });
+    }
+  });
+});

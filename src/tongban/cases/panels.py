@@ -1,0 +1,63 @@
+"""Panels that apps above cases add to the case's pages, so cases never imports them: the
+delivery choice on the draft and the case page, and later ratings and inspections.
+
+A panel is a function of the case, the person viewing and whether they view it as staff; it
+returns its template's context (with the template's name under "template"), or None when it
+has nothing to show. A draft panel also names the prefix of the form fields it owns: the
+submission hands those fields to the lifecycle's followers (`case_submit(extras=...)`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tongban.accounts.models import User
+from tongban.cases.models import Case
+from tongban.core.registry import Registry
+
+Panel = Callable[[Case, User, bool], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class DraftPanel:
+    prefix: str
+    render: Callable[[Case, User, Mapping[str, Any], Mapping[str, list[str]]], dict[str, Any]]
+
+
+case_panels: Registry[Panel] = Registry("case page panel")
+draft_panels: Registry[DraftPanel] = Registry("draft page panel")
+
+
+def panels_for_case(case: Case, viewer: User, *, staff: bool) -> list[dict[str, Any]]:
+    shown = []
+    for name in case_panels.names():
+        panel = case_panels.get(name)(case, viewer, staff)
+        if panel is not None:
+            shown.append(panel)
+    return shown
+
+
+def panels_for_draft(
+    case: Case,
+    viewer: User,
+    posted: Mapping[str, Any] | None,
+    errors: Mapping[str, list[str]],
+) -> list[dict[str, Any]]:
+    shown = []
+    for name in draft_panels.names():
+        panel = draft_panels.get(name)
+        fields = {k: v for k, v in (posted or {}).items() if k.startswith(panel.prefix)}
+        shown.append(panel.render(case, viewer, fields, errors))
+    return shown
+
+
+def draft_extras(post: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields each draft panel owns, by panel name, from a posted form."""
+    extras: dict[str, dict[str, Any]] = {}
+    for name in draft_panels.names():
+        prefix = draft_panels.get(name).prefix
+        fields = {k[len(prefix) :]: v for k, v in post.items() if k.startswith(prefix)}
+        if fields:
+            extras[name] = fields
+    return extras

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    name = "tongban.delivery"
+    label = "delivery"
+    verbose_name = "结果送达"
+
+    def ready(self) -> None:
+        from tongban.cases.panels import DraftPanel, case_panels, draft_panels
+        from tongban.cases.services.followers import followers
+        from tongban.core.sweeps import sweeps
+        from tongban.delivery import presenters, rules
+        from tongban.delivery.couriers import register_default_couriers
+        from tongban.delivery.drivers import register_default_drivers
+        from tongban.delivery.services.doors import doors_sweep
+        from tongban.delivery.services.follow import delivery_follow
+        from tongban.delivery.services.lockers import lockers_sweep
+        from tongban.delivery.services.mail import couriers_sweep
+
+        rules.register()
+        register_default_drivers()
+        register_default_couriers()
+        # After the 一件事 (100): a sibling dispatched by it is followed like any case.
+        followers.register("delivery", delivery_follow, order=200)
+        case_panels.register("delivery", presenters.case_panel)
+        draft_panels.register(
+            "delivery", DraftPanel(prefix="delivery_", render=presenters.draft_panel)
+        )
+        sweeps.register("delivery.doors", doors_sweep)
+        sweeps.register("delivery.lockers", lambda: lockers_sweep())
+        sweeps.register("delivery.couriers", lambda: couriers_sweep())

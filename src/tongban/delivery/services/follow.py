@@ -1,0 +1,89 @@
+"""The delivery app's follower of the case lifecycle: it takes the choice made with the
+submission, and when the result is made it says where the result is and starts its way to
+the applicant (an electronic result is delivered at once; a door delivery goes on the run
+sheet; a locker, a waybill or the counter wait for staff)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from tongban.accounts.models import User
+from tongban.cases.models import Case, CaseState
+from tongban.cases.services.followers import Transition
+from tongban.cases.services.lifecycle import case_delivery_confirm
+from tongban.catalog.models import DeliveryMode
+from tongban.delivery.models import Compartment, Delivery, LockerParcel, Where
+from tongban.delivery.services.choice import delivery_default, delivery_save
+from tongban.delivery.services.door import door_schedule
+
+CAUSE = "delivery"
+ENDING = ("withdraw", "terminate", "reject")
+
+
+def delivery_follow(transition: Transition, case: Case, actor: User | None) -> None:
+    if transition.cause.startswith(CAUSE):
+        return  # what this app did itself
+    if transition.action == "submit":
+        values = transition.data.get("delivery")
+        if values:
+            delivery_save(case, actor, values)
+        else:
+            delivery_default(case)
+    elif transition.action == "produce_result":
+        _result_made(case)
+    elif transition.action == "deliver":
+        _delivered_by_hand(case, str(transition.data.get("mode") or ""))
+    elif transition.action in ENDING:
+        _release(case)
+
+
+def _result_made(case: Case) -> None:
+    delivery = delivery_default(case)
+    counter = f"{case.department.name}窗口"
+    if delivery.mode == DeliveryMode.ELECTRONIC:
+        delivery.where = Where.DELIVERED
+        delivery.where_note = "电子证照已生成，可在“我的证照”下载"
+        delivery.delivered_at = timezone.now()
+        delivery.save(update_fields=["where", "where_note", "delivered_at"])
+        confirmed = case_delivery_confirm(
+            case=case,
+            mode=DeliveryMode.ELECTRONIC,
+            cause=f"{CAUSE}.electronic",
+            note="电子证照已生成，申请人可在线下载",
+        )
+        case.state = confirmed.state
+        case.completed_at = confirmed.completed_at
+        return
+    bank = delivery.bank.name if delivery.bank else "信包箱"
+    notes: dict[str, str] = {
+        DeliveryMode.WINDOW: f"在{counter}待领取",
+        DeliveryMode.LOCKER: f"在{counter}，待存入{bank}",
+        DeliveryMode.MAIL: f"在{counter}，待寄出",
+        DeliveryMode.DOOR: f"在{counter}，待安排送证上门",
+    }
+    delivery.where = Where.AT_COUNTER
+    delivery.where_note = notes.get(delivery.mode, f"在{counter}")
+    delivery.save(update_fields=["where", "where_note"])
+    if delivery.mode == DeliveryMode.DOOR:
+        door_schedule(case)
+
+
+def _delivered_by_hand(case: Case, mode: str) -> None:
+    """Staff recorded a delivery themselves (at the window): what really happened is kept."""
+    delivery = delivery_default(case)
+    delivery.mode = mode or delivery.mode
+    delivery.where = Where.DELIVERED
+    delivery.where_note = (
+        "已在窗口当面交付" if mode == DeliveryMode.WINDOW else "工作人员登记已送达"
+    )
+    delivery.delivered_at = timezone.now()
+    delivery.save(update_fields=["mode", "where", "where_note", "delivered_at"])
+
+
+def _release(case: Case) -> None:
+    """A case that ends before its result frees the compartment it had reserved."""
+    for parcel in LockerParcel.objects.filter(case=case, state=LockerParcel.State.RESERVED):
+        LockerParcel.objects.filter(pk=parcel.pk).update(state=LockerParcel.State.CANCELLED)
+        Compartment.objects.filter(pk=parcel.compartment_id).update(state=Compartment.State.FREE)
+    if case.state in (CaseState.WITHDRAWN, CaseState.TERMINATED, CaseState.REJECTED):
+        Delivery.objects.filter(case=case).update(where_note="办件已结束，无办理结果")
