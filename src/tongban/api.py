@@ -112,16 +112,20 @@ class TongbanAPI(NinjaAPI):
 
 def _declare_refusals(operation: dict[str, Any]) -> None:
     takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
-    # 503 only where an operation says it sheds load (`busy_response`).
+    # 503 only where an operation says it sheds load (`openapi_extra`).
     statuses = {status for _kind, status, _default in REFUSALS if status != 503} | {429}
     if operation.get("security"):
         statuses.add(401)
     if takes_input:
         statuses |= {413, 422}
     responses = operation.setdefault("responses", {})
-    if any(str(s) == "503" for s in responses):
-        responses.pop("503", None)
-        statuses.add(503)
+    # A refusal an operation declares itself (503 for load shedding, 401 for a signed call
+    # that needs no session) gets the shared shape too.
+    for declared in (401, 503):
+        if any(str(s) == str(declared) for s in responses):
+            responses.pop(str(declared), None)
+            responses.pop(declared, None)
+            statuses.add(declared)
     ref = {"$ref": "#/components/schemas/RefusalOut"}
     for status in sorted(statuses):
         responses.setdefault(

@@ -68,6 +68,9 @@ def _providers(viewer: User) -> dict[str, Callable[[], list[str]]]:
         "/api/cases/{case_id}:case_id": lambda: [
             str(pk) for pk in Case.objects.exclude(form_data={}).values_list("pk", flat=True)[:12]
         ],
+        "/api/delivery/cases/{case_id}:case_id": lambda: [
+            str(pk) for pk in Case.objects.values_list("pk", flat=True)[:6]
+        ],
         "/api/bundles/cases/{bundle_case_id}:bundle_case_id": lambda: [
             str(pk) for pk in BundleCase.objects.values_list("pk", flat=True)[:3]
         ],

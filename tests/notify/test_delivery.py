@@ -53,7 +53,9 @@ def test_a_notification_and_its_job_are_written_in_the_callers_transaction(
 def test_delivery_sends_once_even_when_run_twice(
     zhangsan: User, _sms_to_a_temporary_log: LogSmsGateway
 ) -> None:
-    (sms,) = notify(recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"])
+    _inbox, sms = notify(
+        recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"]
+    )
     assert notification_deliver(notification_id=sms.pk) == "sent"
     assert notification_deliver(notification_id=sms.pk) == "skipped"
     assert _sms_to_a_temporary_log.sent_ids() == {f"notification-{sms.pk}"}
@@ -64,7 +66,9 @@ def test_delivery_sends_once_even_when_run_twice(
 def test_a_channel_that_is_down_is_retried_with_backoff_then_given_up(
     zhangsan: User, down: None
 ) -> None:
-    (sms,) = notify(recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"])
+    _inbox, sms = notify(
+        recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"]
+    )
     started = timezone.now()
     assert notification_deliver(notification_id=sms.pk) == "retry"
     sms.refresh_from_db()
@@ -81,7 +85,9 @@ def test_a_channel_that_is_down_is_retried_with_backoff_then_given_up(
 def test_a_claim_left_by_a_killed_worker_is_taken_over_after_the_timeout(
     zhangsan: User, _sms_to_a_temporary_log: LogSmsGateway
 ) -> None:
-    (sms,) = notify(recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"])
+    _inbox, sms = notify(
+        recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"]
+    )
     Notification.objects.filter(pk=sms.pk).update(status="sending", claimed_at=timezone.now())
     assert notification_deliver(notification_id=sms.pk) == "skipped"  # still someone's
     long_ago = timezone.now() - dt.timedelta(hours=1)
@@ -101,7 +107,9 @@ def test_only_an_outage_is_retried_a_bug_surfaces_and_the_sweep_picks_the_row_up
     previous = channels.get("sms")
     channels.register("sms", SmsChannel(BrokenGateway()), replace=True)
     try:
-        (sms,) = notify(recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"])
+        _inbox, sms = notify(
+            recipients=[zhangsan], subject="申请已受理", body="", channel_names=["sms"]
+        )
         with pytest.raises(ValueError, match="a bug"):
             notification_deliver(notification_id=sms.pk)
     finally:

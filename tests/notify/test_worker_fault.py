@@ -22,12 +22,12 @@ from tongban.accounts.services import user_create
 from tongban.notify.services import notify
 user = user_create(username="faulty", password="a-long-enough-passphrase", real_name="测试",
                    phone="13800009999")
-(n,) = notify(recipients=[user], subject="申请已受理", body="", channel_names=["sms"])
+_inbox, n = notify(recipients=[user], subject="申请已受理", body="", channel_names=["sms"])
 print("ID=%d" % n.pk)
 """
 STATUS = """
 from tongban.notify.models import Notification
-n = Notification.objects.get()
+n = Notification.objects.get(channel="sms")
 print("STATUS=%s ATTEMPTS=%d" % (n.status, n.attempts))
 """
 
@@ -94,8 +94,8 @@ for n in range(12):
 """
 SENT = """
 from tongban.notify.models import Notification
-print("SENT=%d OF=%d" % (Notification.objects.filter(status="sent").count(),
-                         Notification.objects.count()))
+sms = Notification.objects.filter(channel="sms")
+print("SENT=%d OF=%d" % (sms.filter(status="sent").count(), sms.count()))
 """
 LOCKER = """
 import sqlite3, sys, time

@@ -41,9 +41,9 @@ def delivery_out(case: Case, viewer: User) -> dict[str, Any]:
     out: dict[str, Any] = {
         "case_id": case.pk,
         "mode": d.mode if d else None,
-        "mode_label": DeliveryMode(d.mode).label if d else "",
+        "mode_label": str(DeliveryMode(d.mode).label) if d else "",
         "where": d.where if d else "awaiting",
-        "where_label": d.get_where_display() if d else "尚未制作",
+        "where_label": str(d.get_where_display()) if d else "尚未制作",
         "where_note": d.where_note if d else "",
         "options": [
             {k: o[k] for k in ("mode", "label", "cost", "time", "visit")}
@@ -117,7 +117,7 @@ def reserve(
     response={201: schemas.ShipmentOut},
     auth=session,
     summary="交快递寄出",
-    openapi_extra={"responses": {503: {"description": "快递接口暂不可用"}}},
+    openapi_extra={"responses": {"503": {"description": "快递接口暂不可用"}}},
 )
 def ship(request: HttpRequest, case_id: ObjectId) -> tuple[int, dict[str, Any]]:
     user, case = _case(request, case_id)
@@ -182,7 +182,7 @@ def revoke_credential(request: HttpRequest, credential_id: ObjectId) -> dict[str
     response={200: schemas.WebhookOut},
     auth=None,
     summary="快递轨迹回调（签名）",
-    openapi_extra={"responses": {401: {"description": "签名无效、时间戳过期或重放"}}},
+    openapi_extra={"responses": {"401": {"description": "签名无效、时间戳过期或重放"}}},
 )
 def courier_events(request: HttpRequest, name: str) -> dict[str, int]:
     """Called by the courier, signed (see `delivery.couriers`); a bad signature, a stale or

@@ -31,7 +31,7 @@ def mode_options(modes: list[str], chosen: str) -> list[dict[str, Any]]:
         options.append(
             {
                 "mode": mode,
-                "label": DeliveryMode(mode).label,
+                "label": str(DeliveryMode(mode).label),
                 "cost": terms.cost,
                 "time": terms.time,
                 "visit": terms.visit,

@@ -29,7 +29,7 @@ def delivery_figures() -> dict[str, Any]:
     )
     unrecorded = cases - sum(counted.values())
     by_mode = [
-        {"mode": m.value, "label": m.label, "results": counted.get(m.value, 0)}
+        {"mode": m.value, "label": str(m.label), "results": counted.get(m.value, 0)}
         for m in DeliveryMode
     ]
     if unrecorded > 0:

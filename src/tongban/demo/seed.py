@@ -24,6 +24,7 @@ from tongban.catalog.services import ImportReport, catalog_import
 from tongban.catalog.services.bundles import bundle_define
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
+from tongban.demo.delivery_seed import demo_delivery_seed
 from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 
@@ -162,7 +163,6 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
         )
     for kind, name in [
         (DeviceIdentity.Kind.KIOSK, "市民中心自助机01"),
-        (DeviceIdentity.Kind.LOCKER, "国际港务区信包箱01"),
         (DeviceIdentity.Kind.DISPLAY, "市民中心叫号屏01"),
     ]:
         if not DeviceIdentity.objects.filter(name=name).exists():
@@ -172,6 +172,7 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
     demo_bundles_seed()
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()
+    report.devices.update(demo_delivery_seed())
     if with_cases:
         report.hall_tickets = demo_hall_history(hall)
     return report

@@ -31,7 +31,8 @@ from tongban.delivery.models import Delivery, Shipment, TrackingEvent, Where
 from tongban.notify.services import notify
 
 CAUSE = "delivery.mail"
-ORDER = {s: n for n, s in enumerate(("created", "in_transit", "out", "signed"))}
+# How far along a parcel is; signed and returned are both the end of its road.
+ORDER = {"created": 0, "in_transit": 1, "out": 2, "signed": 3, "returned": 3}
 
 
 def _together(case: Case) -> list[Delivery]:
@@ -73,7 +74,9 @@ def mail_ship(*, case: Case, actor: User) -> Shipment:
         courier = courier_default()
         try:
             waybill = courier.create_waybill(
-                reference=f"case-{case.pk}",
+                # One reference per sending: a retried request gets the same waybill, a
+                # result sent again after a return gets a new one.
+                reference=f"case-{case.pk}-{Shipment.objects.filter(case=case).count() + 1}",
                 recipient={
                     "name": delivery.recipient_name,
                     "phone": delivery.recipient_phone,

@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 f"服务大厅：重放上一个工作日 {report.hall_tickets} 张排队号（见大厅分析）"
             )
         for name, key in report.devices.items():
-            self.stdout.write(f"设备密钥（仅显示一次） {name}: {key}")
+            self.stdout.write(f"设备密钥、凭证（仅显示一次） {name}: {key}")
         self.stdout.write("\n演示账户 / demo logins (password for all: " + DEMO_PASSWORD + ")")
         for person in PEOPLE:
             roles = "、".join(Role(r).label for r in person.roles)
