@@ -117,6 +117,7 @@ def test_apply_correct_accept_decide_complete(
     assert labels == [
         "创建申请",
         "提交申请",
+        "选择领取方式",
         "开始预审",
         "要求补正",
         "补正后重新提交",

@@ -55,6 +55,15 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "withdraw": pgettext_lazy("case event", "撤回申请"),
     "terminate": pgettext_lazy("case event", "终止办理"),
     "visit": pgettext_lazy("case event", "到现场办理（大厅排队号）"),
+    # The last mile (the delivery app writes these on the case's timeline).
+    "delivery_choose": pgettext_lazy("case event", "选择领取方式"),
+    "locker_deposit": pgettext_lazy("case event", "结果存入信包箱"),
+    "locker_drop_off": pgettext_lazy("case event", "信包箱投递材料"),
+    "locker_collect": pgettext_lazy("case event", "取出投递材料"),
+    "locker_return": pgettext_lazy("case event", "信包箱过期退回窗口"),
+    "mail_ship": pgettext_lazy("case event", "邮寄寄出"),
+    "mail_returned": pgettext_lazy("case event", "快件无法投递退回"),
+    "door_failed": pgettext_lazy("case event", "送证上门未成功"),
 }
 
 # Staff who handle cases and see what the exchange fetched next to the form.
@@ -63,7 +72,7 @@ HANDLING_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 NEXT_STEP: dict[CaseState, StrOrPromise] = {
     CaseState.DRAFT: _("请补全材料并提交申请"),
     CaseState.CORRECTION: _("请按补正要求重新提交材料"),
-    CaseState.RESULT_READY: _("办理结果已制作，请按所选方式领取"),
+    CaseState.RESULT_READY: _("办理结果已制作，正按您选择的方式送达；结果所在见“结果送达”"),
 }
 
 

@@ -7,8 +7,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from tongban.accounts.models import Role, User
 from tongban.cases.models import Case, CaseState
@@ -137,7 +139,10 @@ def _may_choose(case: Case, actor: User) -> bool:
 
 
 def _describe(d: Delivery) -> str:
-    label = str(DeliveryMode(d.mode).label)
+    """The choice as the timeline records it: in the platform's language, whatever the
+    language of the page that made it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(DeliveryMode(d.mode).label)
     if d.mode == DeliveryMode.LOCKER and d.bank is not None:
         return f"{label}（{d.bank.name}）"
     return label
