@@ -24,6 +24,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The demo's devices: an ID number typed on a locker or kiosk screen stands for a card on its
+# reader, and the demo courier's hour lasts ten seconds (a parcel arrives in about 3 minutes).
+demo: export TONGBAN_ID_READER_SIMULATOR = 1
+demo: export TONGBAN_DEMO_COURIER_HOURS = 10
 demo: install
 	$(BIN)/tongban migrate --no-input -v0
 	$(BIN)/tongban audit protect

@@ -338,6 +338,13 @@ COURIER_SECRETS = {
         help="the shared secret that signs the courier's tracking webhook",
     )
 }
+# The demo's stand-in for an ID card reader: an ID number typed on a locker or kiosk screen
+# counts as a card on the reader. Never in production.
+ID_READER_SIMULATOR = env_bool(
+    "TONGBAN_ID_READER_SIMULATOR",
+    False,
+    help="demo only: an ID number typed on a device's screen stands for a card on its reader",
+)
 DEMO_COURIER_HOURS = env_int(
     "TONGBAN_DEMO_COURIER_HOURS", 3600, help="seconds per courier hour for the demo courier"
 )

@@ -222,6 +222,17 @@ def device_register(*, kind: str, name: str, location: str = "") -> IssuedDevice
 
 
 @transaction.atomic
+def device_rekey(*, device: DeviceIdentity) -> IssuedDeviceKey:
+    """A new key for a device whose key was lost or exposed; the old key stops working."""
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    DeviceIdentity.objects.filter(pk=device.pk).update(key_id=key_id, key_hash=_key_digest(secret))
+    device.refresh_from_db()
+    audit_log(action="device.rekey", obj=device, changes={"key_id": [None, key_id]})
+    return IssuedDeviceKey(device=device, api_key=f"{key_id}.{secret}")
+
+
+@transaction.atomic
 def device_revoke(*, device: DeviceIdentity) -> DeviceIdentity:
     if device.revoked_at is None:
         device.revoked_at = timezone.now()

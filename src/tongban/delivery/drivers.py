@@ -3,7 +3,7 @@
 A bank's compartments are wired to lock boards; a board opens a lock on command and reports
 each door's sensor (open or closed). Two drivers ship:
 
-- `simulator`: doors in the cache, for the demo and the tests, with the faults real boards
+- `simulator`: doors in the database, for the demo and the tests, with the faults real boards
   have: a lock that does not open (jam), a sensor that says closed when the door never opened
   or open when it was shut (mismatch), a reply that never comes (timeout). The locker page
   shows the simulated doors, so a person can close them by hand.
@@ -21,9 +21,8 @@ import os
 import select
 from typing import Any, BinaryIO
 
-from django.core.cache import cache
-
 from tongban.core.registry import Registry
+from tongban.delivery.models import SimulatedDoor
 
 
 class Door(enum.Enum):
@@ -67,48 +66,45 @@ SIM_FAULTS = ("jam", "mismatch", "timeout", "stuck_open")
 
 
 class SimulatorDriver(LockDriver):
-    """Doors kept in the cache (shared by every process on one cache). A fault set on a door
-    (`simulate_fault`) applies to its next commands until cleared."""
+    """Doors kept in the database (`SimulatedDoor`), so every process of the installation
+    sees the same doors. A fault set on a door (`simulate_fault`) applies to its next
+    commands until cleared."""
 
-    def _key(self, board: int, lock: int) -> str:
-        return f"locker-sim:{self.bank_code}:{board}:{lock}"
-
-    def _state(self, board: int, lock: int) -> dict[str, Any]:
-        return dict(cache.get(self._key(board, lock)) or {"door": "closed", "fault": ""})
-
-    def _save(self, board: int, lock: int, state: dict[str, Any]) -> None:
-        cache.set(self._key(board, lock), state, None)
+    def _door(self, board: int, lock: int) -> SimulatedDoor:
+        door, _ = SimulatedDoor.objects.get_or_create(
+            bank_code=self.bank_code, board=board, lock=lock
+        )
+        return door
 
     def open(self, board: int, lock: int) -> None:
-        state = self._state(board, lock)
-        fault = state["fault"]
-        if fault in ("jam", "timeout"):
-            raise LockFault(fault)
-        if fault == "mismatch":
+        door = self._door(board, lock)
+        if door.fault in ("jam", "timeout"):
+            raise LockFault(door.fault)
+        if door.fault == "mismatch":
             # The lock released, but the sensor still reads closed.
             raise LockFault("mismatch", "已发出开门指令，但门磁仍显示关闭")
-        state["door"] = "open"
-        self._save(board, lock, state)
+        door.open = True
+        door.save(update_fields=["open"])
 
     def door(self, board: int, lock: int) -> Door:
-        state = self._state(board, lock)
-        if state["fault"] == "timeout":
+        door = self._door(board, lock)
+        if door.fault == "timeout":
             raise LockFault("timeout")
-        return Door(state["door"])
+        return Door.OPEN if door.open else Door.CLOSED
 
     # What a person does at the bank, and what a test makes go wrong.
     def simulate_close(self, board: int, lock: int) -> None:
-        state = self._state(board, lock)
-        if state["fault"] != "stuck_open":
-            state["door"] = "closed"
-        self._save(board, lock, state)
+        door = self._door(board, lock)
+        if door.fault != "stuck_open":
+            door.open = False
+            door.save(update_fields=["open"])
 
     def simulate_fault(self, board: int, lock: int, fault: str) -> None:
         if fault and fault not in SIM_FAULTS:
             raise ValueError(f"unknown simulated fault {fault!r}")
-        state = self._state(board, lock)
-        state["fault"] = fault
-        self._save(board, lock, state)
+        door = self._door(board, lock)
+        door.fault = fault
+        door.save(update_fields=["fault"])
 
 
 # --- RS485 lock boards --------------------------------------------------------------------------

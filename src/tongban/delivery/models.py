@@ -345,3 +345,26 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.get_mode_display()} · {self.get_where_display()}"
+
+
+class SimulatedDoor(models.Model):
+    """The door simulator's state (the `simulator` lock driver), shared by every process of
+    one installation: a door's sensor and the fault a test or a demo gave it."""
+
+    bank_code = models.CharField(max_length=40)
+    board = models.PositiveSmallIntegerField()
+    lock = models.PositiveSmallIntegerField()
+    open = models.BooleanField(default=False)
+    fault = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = "模拟柜门"
+        verbose_name_plural = "模拟柜门"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank_code", "board", "lock"], name="unique_simulated_door"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_code}/{self.board}/{self.lock}"

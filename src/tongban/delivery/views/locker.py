@@ -5,21 +5,20 @@ Door cycles are followed by polling the door until its sensor reports it closed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tongban.accounts.models import DeviceIdentity, User
+from tongban.accounts.models import DeviceIdentity
 from tongban.core.context import Actor, acting_as
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.delivery.drivers import SimulatorDriver, driver_for
+from tongban.delivery.identity import read_identity
 from tongban.delivery.models import (
     Compartment,
     DoorCycle,
@@ -35,10 +34,6 @@ from tongban.delivery.services.lockers import (
     locker_drop_off_open,
     locker_pickup_open,
 )
-from tongban.delivery.views.staff import pickup_token_person
-from tongban.forms.idreader.ocr import reading_lane
-from tongban.forms.idreader.reading import UnreadableDocument
-from tongban.forms.services import document_read
 from tongban.hall.views.common import DEVICE_SESSION_KEY
 
 STAFF_SESSION_KEY = "locker_staff"
@@ -65,45 +60,6 @@ def _device_actor(bank: LockerBank) -> Actor:
     return Actor(id=f"device:{bank.device_id}", label=f"设备 {bank.device.name}")
 
 
-def _identity(request: HttpRequest) -> tuple[User | None, int | None]:
-    """Who is standing at the screen: the ID card's chip (posted by the reader's agent, or the
-    simulator), a photographed ID card, or a signed pickup QR; (None, None) if nobody proved
-    anything. The QR also names the parcel it was made for."""
-    people = get_user_model().objects
-    token = request.POST.get("qr", "").strip()
-    if token:
-        found = pickup_token_person(token)
-        if found is None:
-            return None, -1
-        return people.filter(pk=found[1], is_active=True).first(), found[0]
-    chip = request.POST.get("id_card", "").strip()
-    sim_number = request.POST.get("sim_id_number", "").strip()
-    if not chip and sim_number and _simulated(request):
-        chip = json.dumps({"id_number": sim_number, "name": request.POST.get("sim_name", "")})
-    photo = request.FILES.get("id_photo")
-    try:
-        if chip:
-            reading = document_read(reader="chip", payload=json.loads(chip), where="locker")
-        elif photo is not None:
-            with reading_lane("kiosk"):
-                reading = document_read(
-                    reader="ocr", payload=photo.read(MAX_PHOTO_BYTES + 1), where="locker"
-                )
-        else:
-            return None, None
-    except (ValueError, UnreadableDocument, LookupError):
-        return None, None
-    number = reading.fields.get("id_number")
-    if number is None or not number.value:
-        return None, None
-    return people.filter(id_number=number.value.upper(), is_active=True).first(), None
-
-
-def _simulated(request: HttpRequest) -> bool:
-    bank = locker_bank(request)
-    return bool(bank and bank.driver == "simulator")
-
-
 def _staff(request: HttpRequest, bank: LockerBank) -> LockerCredential | None:
     held = request.session.get(STAFF_SESSION_KEY)
     if not isinstance(held, dict) or held.get("bank") != bank.pk:
@@ -121,7 +77,7 @@ def _staff(request: HttpRequest, bank: LockerBank) -> LockerCredential | None:
 
 
 def _pickup(request: HttpRequest, bank: LockerBank) -> DoorCycle:
-    person, qr_parcel = _identity(request)
+    person, qr_parcel = read_identity(request, bank.device, allow_qr=True)
     if person is None and qr_parcel is None:
         raise ValidationError(
             {"identity": ["请刷身份证、放置身份证拍照，或扫描手机上的取件二维码"]}
@@ -132,7 +88,7 @@ def _pickup(request: HttpRequest, bank: LockerBank) -> DoorCycle:
 
 
 def _drop_off(request: HttpRequest, bank: LockerBank) -> DoorCycle:
-    person, _ = _identity(request)
+    person, _ = read_identity(request, bank.device, allow_qr=False)
     return locker_drop_off_open(
         bank=bank, case_number=request.POST.get("case_number", ""), person=person
     )
@@ -227,7 +183,7 @@ def _page(request: HttpRequest, bank: LockerBank) -> dict[str, Any]:
         page["open_doors"] = list(
             Compartment.objects.filter(bank=bank, cycles__outcome=DoorCycle.Outcome.OPEN).distinct()
         )
-    page["show_sim_reader"] = page["simulated"] or settings.DEBUG
+    page["show_sim_reader"] = settings.ID_READER_SIMULATOR
     return page
 
 

@@ -8,7 +8,6 @@ import itertools
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from tongban.accounts.requests import request_user
 from tongban.cases.models import Case
 from tongban.cases.selectors import access_case
 from tongban.core.pages import run_refusable
+from tongban.delivery.identity import PICKUP_TOKEN_SECONDS, pickup_token
 from tongban.delivery.models import Delivery, DoorHandover, LockerBank, LockerParcel
 from tongban.delivery.services.choice import delivery_choose
 from tongban.delivery.services.door import door_handover_done, door_handover_failed
@@ -27,9 +27,6 @@ from tongban.delivery.services.lockers import locker_reserve
 from tongban.delivery.services.mail import mail_ship
 from tongban.delivery.terms import city_districts
 from tongban.hall.presenters import qr_data_uri
-
-PICKUP_SALT = "tongban.delivery.pickup"
-PICKUP_TOKEN_SECONDS = 600
 
 
 def _back(user: User, case: Case) -> HttpResponse:
@@ -78,19 +75,6 @@ def ship(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def pickup_token(parcel: LockerParcel, person: User) -> str:
-    return signing.dumps({"p": parcel.pk, "u": person.pk}, salt=PICKUP_SALT, compress=True)
-
-
-def pickup_token_person(token: str) -> tuple[int, int] | None:
-    """(parcel, person) of a fresh pickup QR, or None."""
-    try:
-        data = signing.loads(token.strip(), salt=PICKUP_SALT, max_age=PICKUP_TOKEN_SECONDS)
-        return int(data["p"]), int(data["u"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
 @login_required
 def pickup_qr(request: HttpRequest, parcel_id: int) -> HttpResponse:
     """The signed QR the applicant shows at the bank instead of an ID card (ten minutes)."""
@@ -104,7 +88,7 @@ def pickup_qr(request: HttpRequest, parcel_id: int) -> HttpResponse:
         raise Http404("取件信息不存在")
     if parcel.state != LockerParcel.State.DEPOSITED:
         raise Http404("该取件已完成或已失效")
-    token = pickup_token(parcel, user)
+    token = pickup_token(parcel.pk, user)
     return render(
         request,
         "delivery/pickup_qr.html",
