@@ -446,5 +446,10 @@ LOGGING: dict[str, Any] = {
         "handlers": ["console"],
         "level": env_str("TONGBAN_LOG_LEVEL", "INFO", help="DEBUG, INFO, WARNING or ERROR"),
     },
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

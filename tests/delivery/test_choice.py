@@ -36,11 +36,11 @@ def test_the_choice_made_with_the_application_is_kept_and_on_the_timeline(apply:
     assert notes == ["领取方式：免费邮寄"]
 
 
-def test_an_application_without_a_choice_gets_the_first_mode_needing_no_details(
+def test_an_application_without_a_choice_gets_the_window_the_law_defaults_to(
     apply: Apply,
 ) -> None:
     case = apply()
-    assert Delivery.objects.get(case=case).mode == "electronic"
+    assert Delivery.objects.get(case=case).mode == "window"
 
 
 @pytest.mark.parametrize(

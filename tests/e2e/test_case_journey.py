@@ -5,6 +5,7 @@ applicant's timeline shows every step with its working-day deadlines."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ def test_apply_correct_accept_decide_complete(
     page.get_by_label("主体业态").select_option("shop")
     page.get_by_label("食品经营许可申请书").set_input_files(str(form_pdf))
     page.get_by_label("食品安全管理制度目录").set_input_files(str(rules_pdf))
+    page.get_by_test_id("delivery-choose").get_by_label(re.compile("窗口领取")).check()
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_test_id("case-state").inner_text() == "已提交"
     case_url = page.url

@@ -5,6 +5,7 @@ purpose and case; the stats endpoint reports the reduction, computed from the ca
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
     assert any("西安市自然资源和规划局“不动产登记信息”" in p for p in provenance)
     assert any("西安市公安局“户籍信息”" in p for p in provenance)
     page.get_by_label("出版物经营许可申请表").set_input_files(str(form_pdf))
+    page.get_by_test_id("delivery-choose").get_by_label(re.compile("电子证照")).check()
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_test_id("case-state").inner_text() == "已提交"
     assert len(page.get_by_test_id("provenance").all_inner_texts()) == 3

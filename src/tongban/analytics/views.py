@@ -10,6 +10,7 @@ from django.shortcuts import render
 from tongban.cases.bundles.figures import bundle_figures
 from tongban.cases.figures import materials_figures
 from tongban.catalog import selectors as catalog
+from tongban.delivery.selectors import delivery_figures
 
 AUDIENCE_LABELS = {"enterprise": "法人（企业）", "person": "个人", "both": "个人和法人"}
 
@@ -33,5 +34,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "life_events": list(figures.by_life_event.values()),
             "items": list(figures.by_item.values())[:30],
             "bundles": bundle_figures(),
+            "delivery": delivery_figures(),
         },
     )

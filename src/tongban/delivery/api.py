@@ -28,6 +28,8 @@ from tongban.delivery.services.lockers import banks_with_room, locker_reserve
 from tongban.delivery.services.mail import courier_webhook, mail_ship
 
 router = Router(tags=["结果送达 delivery"])
+# Who sees the city's figures (as on /manage/overview/).
+FIGURE_ROLES = ("administrator", "hall_manager", "data_steward")
 session = SessionAuth()
 
 
@@ -200,5 +202,7 @@ def courier_events(request: HttpRequest, name: str) -> dict[str, int]:
     "/figures", response=schemas.DeliveryFiguresOut, auth=session, summary="送达方式与跑动次数"
 )
 def figures(request: HttpRequest) -> dict[str, Any]:
-    request_user(request)
+    user = request_user(request)
+    if not user.has_role(*FIGURE_ROLES):
+        raise PermissionDenied("仅管理人员可查看统计")
     return delivery_figures()

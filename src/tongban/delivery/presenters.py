@@ -17,7 +17,7 @@ from tongban.delivery.models import (
     Shipment,
     Where,
 )
-from tongban.delivery.services.choice import MADE, _may_choose, default_mode
+from tongban.delivery.services.choice import MADE, _may_choose
 from tongban.delivery.services.lockers import banks_with_room
 from tongban.delivery.terms import city_districts, door_groups, terms_for
 
@@ -77,8 +77,12 @@ def _form(
     given = {k.removeprefix("delivery_"): v for k, v in values.items()}
     current = {**start, **given}
     modes = list(case.item.delivery_modes or [])
-    # Start from what was chosen, else the mode that needs no details (the person changes it).
-    mode = str(given.get("mode") or (chosen.mode if chosen else "") or default_mode(modes))
+    # Start from what was chosen; with several modes and no choice yet, the person chooses.
+    mode = str(
+        given.get("mode")
+        or (chosen.mode if chosen else "")
+        or (modes[0] if len(modes) == 1 else "")
+    )
     return {
         "options": mode_options(modes, mode),
         "values": current,

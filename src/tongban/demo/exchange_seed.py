@@ -27,6 +27,7 @@ from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.certificates.services import demo_types_text, types_load
 from tongban.core.synthetic import make_id_number, make_pdf, make_uscc
+from tongban.demo.delivery_seed import demo_delivery_choice
 from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, SharingClass
 from tongban.exchange.services.grants import grant_decide, grant_request, resource_define
 from tongban.forms.prefill import PrefillContext, prefill
@@ -288,7 +289,17 @@ def _apply(
         schema, PrefillContext(item=version, user=user, enterprise=enterprise), sources={"profile"}
     )
     form = fill_form(schema, choices, {k: p.value for k, p in known.items()}, rng)
-    case_submit(case=case, actor=user, situations=choices, files=files, form_data=form)
+    # How the result should reach them: chosen with the application (its own random stream,
+    # so the rest of the demo's data stays as it was).
+    delivery = demo_delivery_choice(case, random.Random(f"delivery-{key}"))  # noqa: S311
+    case_submit(
+        case=case,
+        actor=user,
+        situations=choices,
+        files=files,
+        form_data=form,
+        extras={"delivery": delivery} if delivery else None,
+    )
     return True
 
 

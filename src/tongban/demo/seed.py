@@ -6,6 +6,7 @@ All people and numbers are synthetic (valid checksums, fictitious names).
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -24,7 +25,7 @@ from tongban.catalog.services import ImportReport, catalog_import
 from tongban.catalog.services.bundles import bundle_define
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
-from tongban.demo.delivery_seed import demo_delivery_seed
+from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
 from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 
@@ -89,6 +90,7 @@ class SeedReport:
     catalog: ImportReport | None = None
     exchange: ExchangeSeedReport | None = None
     hall_tickets: int = 0
+    delivered: int = 0
 
 
 def demo_catalog_text() -> str:
@@ -170,9 +172,10 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             report.devices[name] = issued.api_key
     report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
     demo_bundles_seed()
+    report.devices.update(demo_delivery_seed())
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()
-    report.devices.update(demo_delivery_seed())
     if with_cases:
+        report.delivered = demo_delivery_history(random.Random(2026))  # noqa: S311
         report.hall_tickets = demo_hall_history(hall)
     return report

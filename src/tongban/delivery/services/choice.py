@@ -48,9 +48,11 @@ def delivery_group(case: Case) -> str:
 
 
 def default_mode(modes: list[str]) -> str:
-    """When no choice was made (an API submission): the first mode that needs no details."""
-    for mode in (DeliveryMode.ELECTRONIC, DeliveryMode.WINDOW, DeliveryMode.LOCKER):
-        if mode in modes and (mode != DeliveryMode.LOCKER or _banks().exists()):
+    """When no choice was made (a submission through the API, a case from before choices):
+    the window if the item offers it, as the law's default place of service, else the
+    certificate for download, else the item's first mode (the case page asks for details)."""
+    for mode in (DeliveryMode.WINDOW, DeliveryMode.ELECTRONIC):
+        if mode in modes:
             return mode
     return modes[0] if modes else DeliveryMode.WINDOW
 

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"服务大厅：重放上一个工作日 {report.hall_tickets} 张排队号（见大厅分析）"
             )
+        if report.delivered:
+            self.stdout.write(
+                f"结果送达：{report.delivered} 件办件按申请人所选方式送达并办结"
+                "（信包箱、邮寄、电子证照、窗口；见统计概况的跑动次数）"
+            )
         for name, key in report.devices.items():
             self.stdout.write(f"设备密钥、凭证（仅显示一次） {name}: {key}")
         self.stdout.write("\n演示账户 / demo logins (password for all: " + DEMO_PASSWORD + ")")
