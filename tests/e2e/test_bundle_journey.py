@@ -9,6 +9,7 @@ every part on one page."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,8 @@ def test_the_bookstore_bundle_applied_once_and_dispatched(
         upload = row.locator("input[type=file]")
         if upload.count():
             upload.set_input_files(str(material))
+    # The results of the 一件事 come together, the way chosen here.
+    page.get_by_test_id("delivery-choose").get_by_label(re.compile("窗口领取")).check()
     page.get_by_role("button", name="一次提交").click()
     assert page.get_by_test_id("bundle-state").inner_text() == "办理中", page.content()[:3000]
     number = page.get_by_test_id("bundle-number").inner_text()

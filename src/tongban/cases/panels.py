@@ -25,8 +25,18 @@ class DraftPanel:
     render: Callable[[Case, User, Mapping[str, Any], Mapping[str, list[str]]], dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class BundlePanel:
+    """A panel on a 一件事's one submission page; its fields reach every child's followers
+    (`bundle_submit(extras=...)`)."""
+
+    prefix: str
+    render: Callable[[Any, User, Mapping[str, Any], Mapping[str, list[str]]], dict[str, Any]]
+
+
 case_panels: Registry[Panel] = Registry("case page panel")
 draft_panels: Registry[DraftPanel] = Registry("draft page panel")
+bundle_panels: Registry[BundlePanel] = Registry("bundle draft panel")
 
 
 def panels_for_case(case: Case, viewer: User, *, staff: bool) -> list[dict[str, Any]]:
@@ -52,11 +62,29 @@ def panels_for_draft(
     return shown
 
 
-def draft_extras(post: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The fields each draft panel owns, by panel name, from a posted form."""
+def panels_for_bundle_draft(
+    parent: Any,
+    viewer: User,
+    posted: Mapping[str, Any] | None,
+    errors: Mapping[str, list[str]],
+) -> list[dict[str, Any]]:
+    shown = []
+    for name in bundle_panels.names():
+        panel = bundle_panels.get(name)
+        fields = {k: v for k, v in (posted or {}).items() if k.startswith(panel.prefix)}
+        shown.append(panel.render(parent, viewer, fields, errors))
+    return shown
+
+
+def draft_extras(
+    post: Mapping[str, Any], registry: Registry[Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The fields each draft panel (or, given `bundle_panels`, each bundle panel) owns, by
+    panel name, from a posted form."""
+    chosen = registry if registry is not None else draft_panels
     extras: dict[str, dict[str, Any]] = {}
-    for name in draft_panels.names():
-        prefix = draft_panels.get(name).prefix
+    for name in chosen.names():
+        prefix = chosen.get(name).prefix
         fields = {k[len(prefix) :]: v for k, v in post.items() if k.startswith(prefix)}
         if fields:
             extras[name] = fields

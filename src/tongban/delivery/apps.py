@@ -7,7 +7,13 @@ class DeliveryConfig(AppConfig):
     verbose_name = "结果送达"
 
     def ready(self) -> None:
-        from tongban.cases.panels import DraftPanel, case_panels, draft_panels
+        from tongban.cases.panels import (
+            BundlePanel,
+            DraftPanel,
+            bundle_panels,
+            case_panels,
+            draft_panels,
+        )
         from tongban.cases.services.followers import followers
         from tongban.core.sweeps import sweeps
         from tongban.delivery import presenters, rules
@@ -26,6 +32,9 @@ class DeliveryConfig(AppConfig):
         case_panels.register("delivery", presenters.case_panel)
         draft_panels.register(
             "delivery", DraftPanel(prefix="delivery_", render=presenters.draft_panel)
+        )
+        bundle_panels.register(
+            "delivery", BundlePanel(prefix="delivery_", render=presenters.bundle_panel)
         )
         sweeps.register("delivery.doors", doors_sweep)
         sweeps.register("delivery.lockers", lambda: lockers_sweep())

@@ -64,7 +64,13 @@ def _last_address(user: User) -> dict[str, str]:
 def _form(
     case: Case, viewer: User, values: Mapping[str, Any], chosen: Delivery | None
 ) -> dict[str, Any]:
-    start: dict[str, Any] = _last_address(case.applicant)
+    return _choice_form(list(case.item.delivery_modes or []), case.applicant, values, chosen)
+
+
+def _choice_form(
+    modes: list[str], applicant: User, values: Mapping[str, Any], chosen: Delivery | None
+) -> dict[str, Any]:
+    start: dict[str, Any] = _last_address(applicant)
     if chosen is not None:
         start = {
             "recipient_name": chosen.recipient_name or start.get("recipient_name", ""),
@@ -76,7 +82,6 @@ def _form(
         }
     given = {k.removeprefix("delivery_"): v for k, v in values.items()}
     current = {**start, **given}
-    modes = list(case.item.delivery_modes or [])
     # Start from what was chosen; with several modes and no choice yet, the person chooses.
     mode = str(
         given.get("mode")
@@ -153,3 +158,24 @@ def case_panel(case: Case, viewer: User, staff: bool) -> dict[str, Any] | None:
     )
     panel["compartment_states"] = Compartment.State
     return panel
+
+
+def bundle_modes(parent: Any) -> list[str]:
+    """The modes every item of the 一件事 offers: its results travel together."""
+    children = list(parent.children.select_related("item"))
+    common: list[str] | None = None
+    for child in children:
+        offered = list(child.item.delivery_modes or [])
+        common = offered if common is None else [m for m in common if m in offered]
+    return common or [DeliveryMode.WINDOW]
+
+
+def bundle_panel(
+    parent: Any, viewer: User, posted: Mapping[str, Any], errors: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    return {
+        "template": "delivery/_choose.html",
+        "bundle": True,
+        "errors": {k: v for k, v in errors.items() if k.startswith("delivery_")},
+        **_choice_form(bundle_modes(parent), parent.applicant, posted, None),
+    }

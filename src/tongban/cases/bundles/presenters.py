@@ -8,6 +8,7 @@ from typing import Any
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.services import bundle_case_form, bundle_case_guide
 from tongban.cases.models import Case, CaseEvent, CaseMaterial
+from tongban.cases.panels import panels_for_bundle_draft
 from tongban.cases.presenters import ACTION_LABELS
 from tongban.catalog.models import Material
 from tongban.forms.webform import form_rows
@@ -52,9 +53,11 @@ def bundle_draft_page(
     *,
     posted: Mapping[str, Any] | None = None,
     errors: Mapping[str, list[str]] | None = None,
+    post: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The one form (prefilled when the children were made) and the one material list: what
-    the platform obtained, what waits for a result inside the bundle, what to upload."""
+    the platform obtained, what waits for a result inside the bundle, what to upload; then
+    the panels of the apps above (how the results reach the applicant, together)."""
     errors = dict(errors or {})
     children = bundle_children_list(parent)
     guide = bundle_case_guide(parent)
@@ -93,4 +96,5 @@ def bundle_draft_page(
         "errors": errors,
         "schema": merged.schema,
         "sections": form_rows(merged.schema, data, parent.choices, errors=errors, sources=sources),
+        "panels": panels_for_bundle_draft(parent, parent.applicant, post, errors),
     }

@@ -24,6 +24,7 @@ from tongban.cases.bundles.models import BundleCase, BundleCaseState, BundleNumb
 from tongban.cases.bundles.progress import bundle_children, bundle_dispatch
 from tongban.cases.models import Case, Channel
 from tongban.cases.services.events import case_event
+from tongban.cases.services.followers import case_transition_publish
 from tongban.cases.services.submission import (
     _applicable,
     _attach_all,
@@ -197,9 +198,12 @@ def bundle_submit(
     actor: User,
     data: Mapping[str, Any],
     files: Mapping[str, UploadedFile] | None = None,
+    extras: Mapping[str, Any] | None = None,
 ) -> BundleCase:
     """Submit the whole 一件事 once: everything checked first, then every child stored, and
-    those without dependencies dispatched to their departments at once."""
+    those without dependencies dispatched to their departments at once. `extras` (the
+    delivery choice) reach each child's lifecycle followers with the submission; a
+    follower's refusal refuses the whole submission."""
     if actor.pk not in (parent.created_by_id, parent.applicant_id):
         raise PermissionDenied("只有申请人可以提交")
     if parent.state != BundleCaseState.DRAFT:
@@ -228,11 +232,16 @@ def bundle_submit(
             child.form_data = split.get(key, {})
             _attach_all(child, _applicable(child), uploads.get(key, {}))
             child.save(update_fields=["form_data"])
-            case_event(
+            note = f"随“{parent.bundle.name}”（{parent.number}）一并提交"
+            case_event(child, actor=actor, action="bundle_submit", note=note)
+            # Not a change of state: the followers learn what came with the submission.
+            case_transition_publish(
                 child,
                 actor=actor,
                 action="bundle_submit",
-                note=f"随“{parent.bundle.name}”（{parent.number}）一并提交",
+                from_state=child.state,
+                note=note,
+                data=dict(extras or {}),
             )
         audit_log(
             action="bundle_case.submit",

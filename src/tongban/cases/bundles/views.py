@@ -23,6 +23,7 @@ from tongban.cases.bundles.services import (
     bundle_submit,
     bundle_uploads,
 )
+from tongban.cases.panels import bundle_panels, draft_extras
 from tongban.catalog.models import Bundle
 from tongban.core.pages import refusal_messages, run_refusable
 from tongban.core.uploads import uploads_numbered
@@ -70,9 +71,12 @@ def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
     data = data_from_post(bundle_case_form(parent).schema, request.POST)
     try:
         files = bundle_uploads(parent, uploads_numbered(request.FILES, prefix="m_"))
-        bundle_submit(parent=parent, actor=user, data=data, files=files)
+        extras = draft_extras(request.POST.dict(), bundle_panels)
+        bundle_submit(parent=parent, actor=user, data=data, files=files, extras=extras)
     except ValidationError as exc:
-        page = bundle_draft_page(parent, posted=data, errors=exc.message_dict)
+        page = bundle_draft_page(
+            parent, posted=data, errors=exc.message_dict, post=request.POST.dict()
+        )
         return render(request, "cases/bundle_draft.html", page)
     messages.success(request, "一件事已提交：各部门的办理进度都在本页")
     return redirect("cases:bundle_detail", bundle_case_id=parent.pk)

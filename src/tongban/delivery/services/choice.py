@@ -150,14 +150,17 @@ def _describe(d: Delivery) -> str:
     return label
 
 
-def delivery_save(case: Case, actor: User | None, values: Mapping[str, Any]) -> Delivery:
-    """Record the choice for the case and, in a 一件事, for every case of it not yet made."""
+def delivery_save(
+    case: Case, actor: User | None, values: Mapping[str, Any], *, siblings: bool = True
+) -> Delivery:
+    """Record the choice for the case and, in a 一件事, for every case of it not yet made
+    (unless the caller goes through them itself: `siblings=False`)."""
     chosen = delivery_check(case, values)
     group = delivery_group(case)
     targets = [case]
-    if group:
-        siblings = Case.objects.filter(bundle_case_id=case.bundle_case_id).exclude(pk=case.pk)
-        targets += [c for c in siblings.select_related("item") if c.state not in MADE]
+    if group and siblings:
+        others = Case.objects.filter(bundle_case_id=case.bundle_case_id).exclude(pk=case.pk)
+        targets += [c for c in others.select_related("item") if c.state not in MADE]
     saved = None
     for target in targets:
         if chosen["mode"] not in (target.item.delivery_modes or []):

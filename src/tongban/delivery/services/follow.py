@@ -29,6 +29,12 @@ def delivery_follow(transition: Transition, case: Case, actor: User | None) -> N
             delivery_save(case, actor, values)
         else:
             delivery_default(case)
+    elif transition.action == "bundle_submit":
+        # The 一件事's one choice, for each of its cases (every one offers it: the page only
+        # offers the modes all of them do).
+        values = transition.data.get("delivery")
+        if values:
+            delivery_save(case, actor, values, siblings=False)
     elif transition.action == "produce_result":
         _result_made(case)
     elif transition.action == "deliver":
