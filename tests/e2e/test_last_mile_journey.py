@@ -199,6 +199,28 @@ def test_mail_tracked_to_signed(
     assert waybill.group(0) in " ".join(page.get_by_test_id("message-subject").all_inner_texts())
 
 
+def test_the_message_centre_and_the_delivery_panel_fit_a_phone(
+    browser: Any, live_server: Any, live_demo_city: None, tmp_path: Path
+) -> None:
+    base = live_server.url
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
+    phone.set_default_timeout(10_000)
+
+    def window(p: Any) -> None:
+        p.get_by_test_id("delivery-choose").get_by_label(re.compile("窗口领取")).check()
+
+    case_url = _apply_food_licence(phone, base, tmp_path, window)
+    assert phone.get_by_test_id("delivery").is_visible()
+    for url in (case_url, f"{base}/messages/"):
+        phone.goto(url)
+        wide = phone.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 392, (url, wide)  # nothing wider than the phone
+    assert phone.get_by_test_id("unread-count").inner_text() != ""
+    phone.get_by_role("button", name="全部标为已读").click()
+    assert phone.get_by_test_id("unread-count").count() == 0
+    phone.context.close()
+
+
 @override_settings(ID_READER_SIMULATOR=True)
 def test_a_certificate_printed_at_the_kiosk_after_the_id_card(
     page: Any, browser: Any, live_server: Any, live_demo_city: None
