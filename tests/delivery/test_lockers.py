@@ -33,14 +33,16 @@ from tongban.delivery.services.credentials import (
     credential_revoke,
 )
 from tongban.delivery.services.doors import door_check
+from tongban.delivery.services.locker_returns import (
+    locker_collect_open,
+    locker_drop_off_open,
+    lockers_sweep,
+)
 from tongban.delivery.services.lockers import (
     DoorFault,
-    locker_collect_open,
     locker_deposit_open,
-    locker_drop_off_open,
     locker_pickup_open,
     locker_reserve,
-    lockers_sweep,
 )
 from tongban.notify.models import Notification
 

@@ -1,5 +1,5 @@
 """Door cycles: one opening of one compartment's door, until its sensor reports it closed.
-What the opening was for takes effect only when the cycle completes (`on_closed`); a jam, a
+What the opening was for takes effect only when the cycle completes (`door_purposes`); a jam, a
 sensor mismatch or a door left open marks the compartment for a check and alerts staff, and
 nothing is taken as done."""
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import Role, User
 from tongban.core.audit import audit_log
+from tongban.core.registry import Registry
 from tongban.delivery.drivers import Door, LockFault, driver_for
 from tongban.delivery.models import (
     Compartment,
@@ -23,17 +24,10 @@ from tongban.delivery.models import (
 )
 from tongban.notify.services import notify
 
-# What completes a cycle, by purpose; registered by the services that open doors.
+# What a completed cycle does, by purpose (deposit, pickup, drop-off, collect); registered
+# explicitly in `apps.py` by the services that open doors.
 OnClosed = Callable[[DoorCycle], None]
-_on_closed: dict[str, OnClosed] = {}
-
-
-def on_closed(purpose: str) -> Callable[[OnClosed], OnClosed]:
-    def register(handler: OnClosed) -> OnClosed:
-        _on_closed[purpose] = handler
-        return handler
-
-    return register
+door_purposes: Registry[OnClosed] = Registry("door purpose")
 
 
 def bank_staff(bank: LockerBank) -> list[User]:
@@ -154,7 +148,7 @@ def door_check(cycle_id: int, *, now: dt.datetime | None = None) -> DoorCycle:
             return cycle
         if door is Door.CLOSED:
             _end(cycle, DoorCycle.Outcome.COMPLETED, now)
-            _on_closed[cycle.purpose](cycle)
+            door_purposes.get(cycle.purpose)(cycle)
             audit_log(
                 action="locker.door_closed",
                 obj=compartment,

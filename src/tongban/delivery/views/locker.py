@@ -28,10 +28,12 @@ from tongban.delivery.models import (
 )
 from tongban.delivery.services.credentials import credential_check
 from tongban.delivery.services.doors import door_check
-from tongban.delivery.services.lockers import (
+from tongban.delivery.services.locker_returns import (
     locker_collect_open,
-    locker_deposit_open,
     locker_drop_off_open,
+)
+from tongban.delivery.services.lockers import (
+    locker_deposit_open,
     locker_pickup_open,
 )
 from tongban.hall.views.common import DEVICE_SESSION_KEY
