@@ -11,10 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.cases.test_bundle_cases import complete_submission, start
+from tests.delivery.conftest import demo_result
 from tongban.accounts.models import User
 from tongban.cases.bundles.services import bundle_submit
 from tongban.cases.models import Case, CaseState, Visit
-from tongban.cases.services import lifecycle as lc
 from tongban.core.errors import Conflict
 from tongban.delivery.couriers import couriers
 from tongban.delivery.models import Delivery
@@ -28,16 +28,6 @@ MAIL = {
     "region_code": "610102",
     "address": "西安市新城区示例路1号",
 }
-
-
-def _result(case: Case) -> Case:
-    clerk = User.objects.get(username="clerk")
-    reviewer = User.objects.get(department=case.department, role_grants__role="reviewer")
-    case = lc.case_start_pre_review(case=case, actor=clerk)
-    case = lc.case_accept(case=case, actor=clerk)
-    case = lc.case_start_review(case=case, actor=reviewer)
-    case = lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
-    return lc.case_produce_result(case=case, actor=reviewer)
 
 
 @pytest.mark.django_db
@@ -71,12 +61,12 @@ def test_one_choice_and_one_waybill_for_every_result(demo_city: None) -> None:
     assert {(d.mode, d.group) for d in deliveries} == {("mail", f"bundle:{parent.pk}")}
 
     clerk = User.objects.get(username="clerk")
-    licence = _result(Case.objects.get(bundle_case=parent, bundle_key="licence"))
+    licence = demo_result(Case.objects.get(bundle_case=parent, bundle_key="licence"))
     with pytest.raises(Conflict, match="一次寄出"):
         mail_ship(case=licence, actor=clerk)  # the others are not made yet
     for child in Case.objects.filter(bundle_case=parent).exclude(bundle_key="licence"):
         if child.state != CaseState.DRAFT:
-            _result(child)
+            demo_result(child)
     ready = list(Case.objects.filter(bundle_case=parent, state=CaseState.RESULT_READY))
     shipment = mail_ship(case=ready[-1], actor=clerk)
     assert shipment.deliveries.count() == len(ready) > 1

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from tests.delivery.conftest import demo_result
 from tests.e2e.test_case_journey import _sign_in, _sign_out
 from tests.e2e.test_certificate_journey import _granted_food_licence
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.accounts.services import device_rekey
 from tongban.cases.models import Case, CaseState, Visit
-from tongban.cases.services import lifecycle as lc
 from tongban.core.models import AuditRecord
 from tongban.core.synthetic import make_pdf
 from tongban.delivery.models import LockerBank
@@ -57,16 +57,6 @@ def _apply_food_licence(page: Any, base: str, tmp_path: Path, choose: Any) -> st
     return str(page.url)
 
 
-def _to_result(case: Case) -> Case:
-    clerk = User.objects.get(username="clerk")
-    reviewer = User.objects.get(department=case.department, role_grants__role="reviewer")
-    case = lc.case_start_pre_review(case=case, actor=clerk)
-    case = lc.case_accept(case=case, actor=clerk)
-    case = lc.case_start_review(case=case, actor=reviewer)
-    case = lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
-    return lc.case_produce_result(case=case, actor=reviewer)
-
-
 def _device_session(browser: Any, base: str, device: DeviceIdentity) -> Any:
     """A second browser, standing for the device, signed in with a fresh key."""
     key = device_rekey(device=device).api_key
@@ -93,7 +83,7 @@ def test_a_result_through_the_locker_with_code_and_id_card(
     assert "智能信包箱自取" in page.get_by_test_id("delivery-mode").inner_text()
     case = Case.objects.get(pk=int(case_url.rstrip("/").rsplit("/", 1)[1]))
     _sign_out(page)
-    _to_result(case)
+    demo_result(case)
 
     # The window clerk reserves a compartment at the bank the applicant chose.
     _sign_in(page, base, "clerk")
@@ -177,7 +167,7 @@ def test_mail_tracked_to_signed(
     case_url = _apply_food_licence(page, base, tmp_path, mail)
     case = Case.objects.get(pk=int(case_url.rstrip("/").rsplit("/", 1)[1]))
     _sign_out(page)
-    _to_result(case)
+    demo_result(case)
 
     _sign_in(page, base, "clerk")
     page.goto(f"{base}/workbench/cases/{case.pk}/")
