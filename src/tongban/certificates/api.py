@@ -24,6 +24,7 @@ from tongban.certificates.services import (
     certificate_verify,
     read_upload,
 )
+from tongban.core.downloads import pdf_response
 
 router = Router(tags=["电子证照 certificates"])
 session = SessionAuth()
@@ -86,11 +87,8 @@ def mine(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/{number}/pdf", auth=session, summary="下载签章PDF（持证者、发证部门）")
 def pdf(request: HttpRequest, number: str) -> HttpResponse:
     user, certificate = _visible(request, number)
-    response = HttpResponse(
-        certificate_file(certificate=certificate, actor=user), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-    return response
+    data = certificate_file(certificate=certificate, actor=user)
+    return pdf_response(data, f"{certificate.number}.pdf", attachment=True)
 
 
 @router.post(

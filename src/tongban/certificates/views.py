@@ -19,6 +19,7 @@ from tongban.certificates.services import (
     certificate_verify,
     read_upload,
 )
+from tongban.core.downloads import pdf_response
 
 
 def verify_upload(request: HttpRequest) -> HttpResponse:
@@ -79,6 +80,5 @@ def download(request: HttpRequest, number: str) -> HttpResponse:
         data = certificate_file(certificate=certificate, actor=user)
     except PermissionDenied as exc:  # pragma: no cover — checked above
         raise Http404("证照不存在") from exc
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    response = pdf_response(data, f"{certificate.number}.pdf", attachment=True)
     return response

@@ -16,6 +16,7 @@ from tongban.accounts.api import DeviceKeyAuth
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
+from tongban.core.downloads import pdf_response
 from tongban.core.links import public_url
 from tongban.forms.idreader.ocr import MAX_IMAGE_BYTES, reading_lane
 from tongban.forms.idreader.reading import UnreadableDocument
@@ -120,8 +121,7 @@ def pdf(request: HttpRequest, code: str, payload: FormDataIn) -> HttpResponse:
         link_url=public_url(request, f"/guide/items/{item.code}/"),
         link_label="扫码查看办事指南",
     )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="application-form.pdf"'
+    response = pdf_response(body, "application-form.pdf", attachment=True)
     return response
 
 

@@ -29,6 +29,7 @@ from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.cases.views.common import run_step
 from tongban.catalog import selectors as catalog
+from tongban.core.downloads import pdf_response
 from tongban.core.links import public_url
 from tongban.core.uploads import uploads_numbered
 from tongban.forms.pdf import form_pdf
@@ -160,6 +161,5 @@ def mine_form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
         link_url=public_url(request, reverse("cases:mine_detail", args=[case.pk])),
         link_label="扫码查看办件进度",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="form-{case.pk}.pdf"'
+    response = pdf_response(pdf, f"form-{case.pk}.pdf", attachment=False)
     return response

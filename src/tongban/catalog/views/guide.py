@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tongban.catalog import selectors
 from tongban.catalog.models import ServiceItem
 from tongban.core.cache import cache_key, cached
+from tongban.core.downloads import pdf_response
 from tongban.core.links import public_url
 from tongban.core.pdf import render_pdf
 
@@ -126,6 +127,5 @@ def item_guide_pdf(request: HttpRequest, code: str) -> HttpResponse:
     segno.make(str(context["guide_url"]), error="m").save(buffer, kind="svg", scale=4, border=1)
     context["qr_svg"] = buffer.getvalue().decode()
     pdf = render_pdf("catalog/guide_pdf.html", context)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="guide-{item.code}.pdf"'
+    response = pdf_response(pdf, f"guide-{item.code}.pdf", attachment=False)
     return response

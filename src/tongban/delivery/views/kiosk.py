@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
+from tongban.core.downloads import pdf_response
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.delivery.identity import read_identity
 from tongban.delivery.services.printing import certificate_kiosk_print, printable_certificates
@@ -87,6 +88,5 @@ def kiosk_certificate_print(request: HttpRequest) -> HttpResponse:
     except PAGE_REFUSALS as exc:
         messages.error(request, refusal_text(exc))
         return redirect("delivery:kiosk_certificates")
-    response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+    response = pdf_response(bytes(certificate.pdf), f"{certificate.number}.pdf", attachment=False)
     return response

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tongban.core.downloads import pdf_response
 from tongban.core.pages import refusal_text
 from tongban.core.pdf import render_pdf
 from tongban.hall import analysis, selectors
@@ -65,6 +66,5 @@ def daily_report(request: HttpRequest, code: str) -> HttpResponse:
         "hall/report_pdf.html",
         {"hall": hall, "day": day, "f": figures, "generated_at": timezone.localtime()},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="hall-{hall.code}-{day}.pdf"'
+    response = pdf_response(pdf, f"hall-{hall.code}-{day}.pdf", attachment=False)
     return response

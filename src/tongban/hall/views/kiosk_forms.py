@@ -17,6 +17,7 @@ from django.urls import reverse
 from tongban.accounts.models import DeviceIdentity
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
+from tongban.core.downloads import pdf_response
 from tongban.core.errors import ServiceBusy
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
@@ -106,8 +107,7 @@ def _print(
         link_url=public_url(request, reverse("catalog:item_guide", args=[item.code])),
         link_label="扫码查看办事指南",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="application-form.pdf"'
+    response = pdf_response(pdf, "application-form.pdf", attachment=True)
     return response
 
 
