@@ -179,3 +179,24 @@ def test_the_holder_may_cancel_a_waiting_ticket(hs: HallSetup, zhangsan: User) -
     assert ticket_cancel(ticket=ticket, applicant=zhangsan).status == Ticket.Status.CANCELLED
     with pytest.raises(HallConflict):
         ticket_cancel(ticket=ticket, applicant=zhangsan)
+
+
+def test_a_person_holds_one_live_ticket_per_queue_and_pressing_again_shows_it(
+    hs: HallSetup, zhangsan: User
+) -> None:
+    first = ticket_issue(
+        hall=hs.hall, category=hs.a, source=Ticket.Source.REMOTE, applicant=zhangsan
+    )
+    again = ticket_issue(
+        hall=hs.hall, category=hs.a, source=Ticket.Source.REMOTE, applicant=zhangsan
+    )
+    assert again.pk == first.pk and Ticket.objects.filter(category=hs.a).count() == 1
+    other_queue = ticket_issue(
+        hall=hs.hall, category=hs.b, source=Ticket.Source.REMOTE, applicant=zhangsan
+    )
+    assert other_queue.pk != first.pk
+    ticket_cancel(ticket=first, applicant=zhangsan)
+    after_cancel = ticket_issue(
+        hall=hs.hall, category=hs.a, source=Ticket.Source.REMOTE, applicant=zhangsan
+    )
+    assert after_cancel.pk != first.pk and after_cancel.number == "A002"

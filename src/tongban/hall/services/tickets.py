@@ -133,6 +133,9 @@ def ticket_issue(
         return existing
 
 
+LIVE_STATUSES = (Ticket.Status.WAITING, Ticket.Status.CALLED, Ticket.Status.SERVING)
+
+
 def _issue(
     hall: Hall,
     category: QueueCategory,
@@ -152,6 +155,13 @@ def _issue(
         raise HallConflict(
             f"{hall.name}现在不在办公时间（{selectors.hall_hours_text(hall)}），暂不能取号"
         )
+    if applicant is not None:
+        # One live ticket per person and queue a day: pressing again shows the first one.
+        held = Ticket.objects.filter(
+            applicant=applicant, category=category, day=day, status__in=LIVE_STATUSES
+        ).first()
+        if held is not None:
+            return held
     priority = (
         Ticket.Priority.APPOINTMENT
         if claim == Ticket.Priority.APPOINTMENT and source == Ticket.Source.APPOINTMENT
