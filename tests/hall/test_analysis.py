@@ -124,3 +124,20 @@ def test_only_the_halls_managers_see_its_analysis(
     for user, status in ((hall_clerk, 403), (other_manager, 403), (admin_user, 200)):
         client.force_login(user)
         assert client.get(f"/hall/{hs.hall.code}/dashboard/").status_code == status
+
+
+def test_the_advice_counts_a_window_signed_in_for_part_of_the_hour(
+    hs: HallSetup, hall_clerk: User
+) -> None:
+    step(at(14, 5), c.window_sign_in, user=hall_clerk, window=hs.w2)
+    ticket = step(at(14, 6), kiosk_ticket, hs=hs)
+    step(at(14, 7), c.ticket_call_next, user=hall_clerk)
+    step(at(14, 8), c.ticket_start, user=hall_clerk, ticket_id=ticket.pk)
+    step(at(14, 15), c.ticket_finish, user=hall_clerk, ticket_id=ticket.pk)
+    step(at(14, 20), c.window_sign_out, user=hall_clerk)  # gone before half past
+    with time_machine.travel(at(16, 0), tick=False):
+        f = hall_day_figures(hs.hall, DAY)
+    two = next(r for r in f["staffing"] if r["letter"] == "A" and r["hour"] == 14)
+    assert (two["arrivals"], two["open_windows"]) == (1, 1)
+    three = next(r for r in f["staffing"] if r["letter"] == "A" and r["hour"] == 15)
+    assert three["open_windows"] == 0

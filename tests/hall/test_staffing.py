@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tongban.hall.models import Hall, QueueCategory
 from tongban.hall.staffing import erlang_c, mean_wait_minutes, windows_needed
 
 
@@ -48,3 +51,19 @@ def test_more_windows_never_wait_longer(rate: float, service: float, windows: in
     assert mean_wait_minutes(windows + 1, rate, service) <= mean_wait_minutes(
         windows, rate, service
     )
+
+
+def test_a_zero_service_time_from_older_data_is_no_load_not_a_crash() -> None:
+    assert windows_needed(12, 0, 15).windows == 1
+    assert mean_wait_minutes(1, 12, 0) == 0.0
+    assert math.isinf(mean_wait_minutes(0, 12, 0))
+
+
+def test_a_category_without_a_service_time_is_refused_on_save(db: None) -> None:
+    hall = Hall.objects.create(code="zero", name="零时长测试大厅", address="测试路1号")
+    category = QueueCategory(hall=hall, letter="Z", name="测试", default_service_minutes=0)
+    with pytest.raises(ValidationError) as refused:
+        category.full_clean()
+    assert "default_service_minutes" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        category.save()

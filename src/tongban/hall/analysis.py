@@ -178,14 +178,21 @@ def _finite(value: float) -> float | None:
 
 
 def _open_windows(
-    category_id: int, windows: list[Any], sessions: Iterable[WindowSession], at: dt.datetime
+    category_id: int,
+    windows: list[Any],
+    sessions: Iterable[WindowSession],
+    start: dt.datetime,
+    end: dt.datetime,
 ) -> int:
+    """Windows serving the category that were signed in at any time in [start, end)."""
     serving = {w.pk for w in windows if any(c.pk == category_id for c in w.categories.all())}
     return len(
         {
             s.window_id
             for s in sessions
-            if s.window_id in serving and s.started_at <= at and (s.ended_at or at) >= at
+            if s.window_id in serving
+            and s.started_at < end
+            and (s.ended_at is None or s.ended_at > start)
         }
     )
 
@@ -200,7 +207,7 @@ def _staffing(
     by_cat: dict[int, Group],
 ) -> list[dict[str, Any]]:
     """Per category and hour: arrivals, the day's measured service time, windows that were
-    open (at half past), the windows Erlang C advises for the hall's target, and the mean
+    signed in during the hour, the windows Erlang C advises for the hall's target, and the mean
     wait the model predicts for each."""
     rows = []
     target = float(hall.wait_target_minutes)
@@ -208,8 +215,10 @@ def _staffing(
         service = mean(by_cat[category.pk].services) or float(category.default_service_minutes)
         for hour in _hours(hall):
             arrivals = cat_hour.get((category.pk, hour), 0)
-            midpoint = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 30)))
-            open_now = _open_windows(category.pk, windows, sessions, midpoint)
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+            open_now = _open_windows(
+                category.pk, windows, sessions, start, start + dt.timedelta(hours=1)
+            )
             advice = windows_needed(arrivals, service, target)
             rows.append(
                 {

@@ -28,9 +28,12 @@ def erlang_c(windows: int, load: float) -> float:
 
 
 def mean_wait_minutes(windows: int, arrivals_per_hour: float, service_minutes: float) -> float:
-    """Wq in minutes; infinite when the windows cannot keep up."""
+    """Wq in minutes; infinite when the windows cannot keep up. A service time of zero (older
+    data; it is refused on save now) is no load: any open window keeps up."""
     if arrivals_per_hour <= 0:
         return 0.0
+    if service_minutes <= 0:
+        return 0.0 if windows >= 1 else math.inf
     mu = 60.0 / service_minutes
     load = arrivals_per_hour / mu
     if windows <= load:
@@ -51,6 +54,8 @@ def windows_needed(
     """The fewest windows whose mean wait is within the target (at least one)."""
     if arrivals_per_hour <= 0:
         return Advice(windows=0, mean_wait_minutes=0.0, load=0.0)
+    if service_minutes <= 0:
+        return Advice(windows=1, mean_wait_minutes=0.0, load=0.0)
     load = arrivals_per_hour * service_minutes / 60.0
     n = max(1, math.floor(load) + 1)
     while n < MAX_WINDOWS:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +73,11 @@ class QueueCategory(models.Model):
     name = models.CharField("名称", max_length=50)
     description = models.CharField("说明", max_length=200, blank=True)
     item_codes = models.JSONField("覆盖事项（实施编码）", default=list, blank=True)
-    default_service_minutes = models.PositiveSmallIntegerField("默认办理时长（分钟）", default=10)
+    default_service_minutes = models.PositiveSmallIntegerField(
+        "默认办理时长（分钟）",
+        default=10,
+        validators=[MinValueValidator(1, "办理时长至少1分钟")],
+    )
     appointment_capacity = models.PositiveSmallIntegerField(
         "每个预约时段名额", default=2, help_text="每半小时可预约的人数；0 表示不开放预约"
     )
@@ -85,7 +89,10 @@ class QueueCategory(models.Model):
         verbose_name_plural = "排队类别"
         ordering = ["hall", "order", "letter"]
         constraints = [
-            models.UniqueConstraint(fields=["hall", "letter"], name="unique_category_letter")
+            models.UniqueConstraint(fields=["hall", "letter"], name="unique_category_letter"),
+            models.CheckConstraint(
+                condition=Q(default_service_minutes__gte=1), name="category_service_time_positive"
+            ),
         ]
 
     def __str__(self) -> str:
