@@ -96,6 +96,7 @@ def test_public_verification_by_qr_and_by_upload(world: Any) -> None:
     client = Client()
     page = client.get(f"/certificates/verify/{certificate.token}/").content.decode()
     assert 'data-status="valid"' in page and certificate.number in page
+    assert 'class="badge ok"' in page
     assert "张三" not in page and "张*" in page  # a person's name is masked in public
     upload = SimpleUploadedFile("c.pdf", bytes(certificate.pdf), "application/pdf")
     page = client.post("/certificates/verify/", {"file": upload}).content.decode()
@@ -105,6 +106,7 @@ def test_public_verification_by_qr_and_by_upload(world: Any) -> None:
     upload = SimpleUploadedFile("c.pdf", bytes(data), "application/pdf")
     page = client.post("/certificates/verify/", {"file": upload}).content.decode()
     assert 'data-status="tampered"' in page
+    assert 'class="badge bad"' in page  # a failure shows red, not as a warning
     response = client.post("/certificates/verify/", {})
     assert response.status_code == 400 and "请选择要核验的证照文件" in response.content.decode()
     response = client.post("/api/certificates/verify", {})
