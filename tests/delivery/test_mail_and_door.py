@@ -149,6 +149,7 @@ def test_door_delivery_goes_on_the_run_sheet_and_is_handed_over_with_signature_a
 ) -> None:
     case = to_result(apply(mode="door", door_reason="elderly", **ADDRESS), clerk, reviewer)
     handover = DoorHandover.objects.get(case=case)
+    assert Delivery.objects.get(case=case).where == Where.OUT_FOR_DOOR  # on the run sheet
     client = Client()
     client.force_login(clerk)
     sheet = client.get(f"/delivery/door/?day={handover.day.isoformat()}")

@@ -22,7 +22,7 @@ from tongban.delivery.couriers import BadWebhook
 from tongban.delivery.models import Delivery, LockerBank, LockerCredential, LockerParcel, Shipment
 from tongban.delivery.presenters import mode_options
 from tongban.delivery.selectors import delivery_figures
-from tongban.delivery.services.choice import MADE, _may_choose, delivery_choose
+from tongban.delivery.services.choice import delivery_choose, may_change
 from tongban.delivery.services.credentials import credential_issue, credential_revoke
 from tongban.delivery.services.lockers import banks_with_room, locker_reserve
 from tongban.delivery.services.mail import courier_webhook, mail_ship
@@ -51,7 +51,7 @@ def delivery_out(case: Case, viewer: User) -> dict[str, Any]:
             {k: o[k] for k in ("mode", "label", "cost", "time", "visit")}
             for o in mode_options(modes, "")
         ],
-        "may_change": case.state not in MADE and _may_choose(case, viewer),
+        "may_change": may_change(case, viewer),
     }
     if d is not None and d.bank is not None:
         out["bank"] = d.bank.code

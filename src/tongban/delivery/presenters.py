@@ -17,7 +17,7 @@ from tongban.delivery.models import (
     Shipment,
     Where,
 )
-from tongban.delivery.services.choice import MADE, _may_choose
+from tongban.delivery.services.choice import may_change
 from tongban.delivery.services.lockers import banks_with_room
 from tongban.delivery.terms import city_districts, door_groups, terms_for
 
@@ -131,9 +131,8 @@ def case_panel(case: Case, viewer: User, staff: bool) -> dict[str, Any] | None:
         for s in Shipment.objects.filter(case=case).order_by("pk")
         if delivery is None or s.pk != delivery.shipment_id
     ]
-    may_change = case.state not in MADE and _may_choose(case, viewer)
-    panel["may_change"] = may_change
-    if may_change:
+    panel["may_change"] = may_change(case, viewer)
+    if panel["may_change"]:
         panel.update(_form(case, viewer, {}, delivery))
     parcel = delivery.parcel if delivery is not None else None
     panel["parcel"] = parcel

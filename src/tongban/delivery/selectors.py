@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from tongban.cases.models import Case, CaseState, Visit
 from tongban.catalog.models import DeliveryMode
-from tongban.delivery.models import Delivery
+from tongban.delivery.models import Compartment, Delivery, LockerBank, LockerParcel
 
 DONE = (CaseState.DELIVERED, CaseState.COMPLETED)
 
@@ -41,4 +42,25 @@ def delivery_figures() -> dict[str, Any]:
         "visits": visits,
         "visits_per_case": round(visits / cases, 3) if cases else None,
         "by_mode": by_mode,
+    }
+
+
+def locker_staff_tasks(bank: LockerBank) -> dict[str, list[Any]]:
+    """What staff signed in at a bank have to do there: results to put in, drop-offs and
+    expired results to take out, compartments to check."""
+    live = LockerParcel.objects.filter(compartment__bank=bank).select_related(
+        "compartment", "case__item"
+    )
+    now = timezone.now()
+    return {
+        "to_deposit": list(
+            live.filter(kind=LockerParcel.Kind.PICKUP, state=LockerParcel.State.RESERVED)
+        ),
+        "to_collect": [
+            p
+            for p in live.filter(state=LockerParcel.State.DEPOSITED)
+            if p.kind == LockerParcel.Kind.DROP_OFF
+            or (p.code_expires_at is not None and p.code_expires_at < now)
+        ],
+        "faulty": list(bank.compartments.filter(state=Compartment.State.FAULTY)),
     }

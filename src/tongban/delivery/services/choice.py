@@ -133,11 +133,16 @@ def delivery_check(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _may_choose(case: Case, actor: User) -> bool:
+def may_choose(case: Case, actor: User) -> bool:
     return bool(
         actor.has_perm("cases.act_as_applicant", case)
         or (case.channel == "window" and actor.has_role(Role.CLERK))
     )
+
+
+def may_change(case: Case, actor: User) -> bool:
+    """May `actor` still change how this case's result reaches its applicant?"""
+    return case.state not in MADE and may_choose(case, actor)
 
 
 def _describe(d: Delivery) -> str:
@@ -197,7 +202,7 @@ def delivery_choose(*, case: Case, actor: User, values: Mapping[str, Any]) -> De
         .select_related("item", "applicant")
         .get(pk=case.pk)
     )
-    if not _may_choose(case, actor):
+    if not may_choose(case, actor):
         raise PermissionDenied("只有申请人或受托代办员可以选择领取方式")
     if case.state in MADE:
         raise Conflict("办理结果已制作，领取方式不能再更改；如有需要请联系承办窗口")

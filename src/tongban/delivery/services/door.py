@@ -49,7 +49,7 @@ def door_schedule(case: Case) -> DoorHandover | None:
     day = add_working_days(timezone.localdate(), 1)
     handover = DoorHandover.objects.create(case=case, day=day)
     Delivery.objects.filter(pk__in=[d.pk for d in together]).update(
-        handover=handover, where_note=f"已安排{day:%m月%d日}送证上门"
+        handover=handover, where=Where.OUT_FOR_DOOR, where_note=f"已安排{day:%m月%d日}送证上门"
     )
     notify(
         recipients=[case.applicant],

@@ -24,8 +24,8 @@ from tongban.delivery.models import (
     DoorCycle,
     LockerBank,
     LockerCredential,
-    LockerParcel,
 )
+from tongban.delivery.selectors import locker_staff_tasks
 from tongban.delivery.services.credentials import credential_check
 from tongban.delivery.services.doors import door_check
 from tongban.delivery.services.locker_returns import (
@@ -167,20 +167,7 @@ def _page(request: HttpRequest, bank: LockerBank) -> dict[str, Any]:
         else 0,
     }
     if staff is not None:
-        live = LockerParcel.objects.filter(compartment__bank=bank).select_related(
-            "compartment", "case__item"
-        )
-        now = timezone.now()
-        page["to_deposit"] = list(
-            live.filter(kind=LockerParcel.Kind.PICKUP, state=LockerParcel.State.RESERVED)
-        )
-        page["to_collect"] = [
-            p
-            for p in live.filter(state=LockerParcel.State.DEPOSITED)
-            if p.kind == LockerParcel.Kind.DROP_OFF
-            or (p.code_expires_at and p.code_expires_at < now)
-        ]
-        page["faulty"] = list(bank.compartments.filter(state=Compartment.State.FAULTY))
+        page.update(locker_staff_tasks(bank))
     if page["simulated"]:
         page["open_doors"] = list(
             Compartment.objects.filter(bank=bank, cycles__outcome=DoorCycle.Outcome.OPEN).distinct()
