@@ -45,10 +45,11 @@ def child() -> None:
     from tongban.cases.bundles.services import (
         bundle_case_form,
         bundle_case_guide,
+        bundle_form_materials,
         bundle_start,
         bundle_submit,
     )
-    from tongban.cases.services.submission import case_save_draft, case_submit
+    from tongban.cases.services.submission import case_save_draft, case_submit, form_material
     from tongban.catalog.models import Bundle, ServiceItem
     from tongban.catalog.selectors import materials_for_choices
     from tongban.demo.seed import demo_seed
@@ -77,7 +78,9 @@ def child() -> None:
         files = {
             m.pk: _pdf(f"{m.name}.pdf")
             for m in materials_for_choices(food, case.situations)
-            if m.source == "applicant" and m.requirement != "optional"
+            if m.source == "applicant"
+            and m.requirement != "optional"
+            and m.name != form_material(food)
         }
         case_submit(case=case, actor=zhangsan, form_data=data, files=files)  # type: ignore[arg-type]
         return time.perf_counter() - t
@@ -96,7 +99,10 @@ def child() -> None:
         files = {
             m.name: _pdf(f"{m.name}.pdf")
             for m in bundle_case_guide(parent).materials
-            if m.source == "applicant" and m.requirement != "optional"
+            if m.source == "applicant"
+            and m.requirement != "optional"
+            and m.name
+            not in bundle_form_materials(list(parent.children.all()), bundle_case_guide(parent))
         }
         bundle_submit(parent=parent, actor=zhangsan, data=data, files=files)  # type: ignore[arg-type]
         return time.perf_counter() - t

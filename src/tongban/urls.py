@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from tongban.api import api
 from tongban.catalog.views import portal
+from tongban.home import me_home
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -17,14 +20,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 handler403 = "tongban.core.pages.permission_denied"
 handler404 = "tongban.core.pages.page_not_found"
+handler500 = "tongban.core.pages.server_error"
 
 admin.site.site_header = "通办 · 管理后台"
 admin.site.site_title = "通办管理后台"
 
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("me/", me_home, name="me_home"),
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.cases.urls")),
+    path("", include("tongban.forms.urls")),
     path("", include("tongban.exchange.urls")),
     path("", include("tongban.certificates.urls")),
     path("", include("tongban.delivery.urls")),
@@ -36,4 +42,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]

@@ -14,6 +14,7 @@ from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.services import (
     bundle_case_form,
     bundle_case_guide,
+    bundle_form_materials,
     bundle_start,
     bundle_submit,
 )
@@ -47,10 +48,11 @@ def complete_submission(parent: BundleCase) -> tuple[dict[str, Any], dict[str, A
     merged = bundle_case_form(parent)
     data = fill_form(merged.schema, parent.choices, {}, random.Random(3))  # noqa: S311
     guide = bundle_case_guide(parent)
+    online = bundle_form_materials(list(parent.children.all()), guide)
     files = {
         m.name: _pdf(f"{m.name}.pdf")
         for m in guide.materials
-        if m.source == "applicant" and m.requirement == "required"
+        if m.source == "applicant" and m.requirement == "required" and m.name not in online
     }
     return data, files
 

@@ -12,7 +12,29 @@ def _fields(item: object, blocking_only: bool = False) -> set[str]:
 
 
 def test_a_well_formed_item_has_no_findings(db: None) -> None:
-    assert item_check(ServiceItemFactory(with_guide=True)) == []
+    item = ServiceItemFactory(with_guide=True)
+    item.form = {
+        "title": "申请书",
+        "material": "申请书",
+        "sections": [
+            {"title": "申请人", "fields": [{"key": "name", "label": "姓名", "type": "text"}]}
+        ],
+    }
+    assert item_check(item) == []
+
+
+def test_an_application_form_asked_as_an_upload_is_flagged(db: None) -> None:
+    """Issue 19: never "print the form, fill it in, upload it" when it can be filled online."""
+    item = ServiceItemFactory(with_guide=True)
+    findings = [f.message for f in item_check(item) if f.field == "form"]
+    assert len(findings) == 1 and findings[0].startswith("材料“申请书”是申请表，应配置在线表单")
+    item.form = {
+        "title": "申请书",
+        "sections": [{"title": "甲", "fields": [{"key": "a", "label": "甲", "type": "text"}]}],
+    }
+    assert [f.field for f in item_check(item)] == ["form"]  # a form that stands for nothing
+    item.form["material"] = "不存在的材料"
+    assert any("不在该事项的材料中" in f.message for f in item_check(item))
 
 
 def test_visits_without_a_reason_are_flagged(db: None) -> None:

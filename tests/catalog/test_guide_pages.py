@@ -155,3 +155,45 @@ def test_the_guide_is_available_in_english(client: Client, item: ServiceItem) ->
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert "For businesses" in client.get("/").content.decode()
+
+
+def test_a_fetched_material_says_no_need_to_submit_and_hours_come_from_the_hall(
+    client: Client, demo_city: None
+) -> None:
+    """Issue 19, part 5: 原件/复印件 "0 / 0" meant nothing; 办理时间 was "—"."""
+    item = ServiceItem.objects.get(state="published", name="食品经营许可")
+    page = client.get(f"/guide/items/{item.code}/?s_premises=own").content.decode()
+    rows = page.split('data-testid="material"')[1:]
+    fetched = [r for r in rows if "免提交" in r]
+    assert fetched and all("无需提交" in r for r in fetched)
+    assert "0 / 0" not in page
+    assert "工作日 9:00-17:00" in page  # the catalogue's own 办理时间 when it states one
+    silent = ServiceItem.objects.filter(state="published", hours="").first()
+    assert silent is not None
+    page = client.get(f"/guide/items/{silent.code}/").content.decode()
+    hours = page.split('data-testid="guide-hours">')[1].split("</td>")[0]
+    assert "工作日 08:30–18:00" in hours and "西安市政务服务中心" in hours
+
+
+def test_an_item_with_a_form_offers_the_blank_form_and_a_sample(
+    client: Client, demo_city: None
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    item = ServiceItem.objects.get(
+        state="published", name="出版物零售单位设立审批（出版物经营许可证）"
+    )
+    page = client.get(f"/guide/items/{item.code}/").content.decode()
+    assert 'data-testid="form-blank"' in page and 'data-testid="by-form"' in page
+    blank = client.get(f"/guide/items/{item.code}/form-blank.pdf")
+    sample = client.get(f"/guide/items/{item.code}/form-sample.pdf")
+    assert blank["Content-Type"] == sample["Content-Type"] == "application/pdf"
+    blank_text = "".join(PdfReader(io.BytesIO(blank.content)).pages[0].extract_text().split())
+    sample_text = "".join(PdfReader(io.BytesIO(sample.content)).pages[0].extract_text().split())
+    assert "出版物经营许可申请表" in blank_text and "空白表" in blank_text
+    assert "样表" in sample_text and len(sample_text) > len(blank_text)
+    no_form = ServiceItem.objects.filter(state="published", form={}).first()
+    if no_form is not None:
+        assert client.get(f"/guide/items/{no_form.code}/form-blank.pdf").status_code == 404

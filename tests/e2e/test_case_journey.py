@@ -40,8 +40,6 @@ def test_apply_correct_accept_decide_complete(
     page: Any, live_server: Any, live_demo_city: None, tmp_path: Path
 ) -> None:
     base = live_server.url
-    form_pdf = tmp_path / "申请书.pdf"
-    form_pdf.write_bytes(make_pdf("application form"))
     rules_pdf = tmp_path / "制度目录.pdf"
     rules_pdf.write_bytes(make_pdf("food safety rules"))
 
@@ -54,7 +52,8 @@ def test_apply_correct_accept_decide_complete(
     page.get_by_role("button", name="提交申请").wait_for()  # the whole page, not its first bytes
     # The platform obtained the licence, the ID and the property certificate; it says where from.
     resolved = page.locator("[data-testid=material-row][data-resolved=yes]")
-    assert resolved.count() == 3
+    assert resolved.count() == 4  # and the application form, filled online, is its material
+    assert page.get_by_test_id("by-form").count() == 1
     assert "营业执照登记信息" in resolved.first.get_by_test_id("provenance").inner_text()
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_test_id("errors").is_visible()  # nothing attached yet: named errors
@@ -66,7 +65,7 @@ def test_apply_correct_accept_decide_complete(
     page.get_by_label("经营场所所在区县").fill("610113")
     page.get_by_label("经营场所面积").fill("80")
     page.get_by_label("主体业态").select_option("shop")
-    page.get_by_label("食品经营许可申请书").set_input_files(str(form_pdf))
+    assert page.get_by_label("食品经营许可申请书").count() == 0  # never uploaded
     page.get_by_label("食品安全管理制度目录").set_input_files(str(rules_pdf))
     page.get_by_test_id("delivery-choose").get_by_label(re.compile("窗口领取")).check()
     page.get_by_role("button", name="提交申请").click()

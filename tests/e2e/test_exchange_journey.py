@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_case_journey import _sign_in
-from tongban.core.synthetic import make_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +20,6 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
     page: Any, live_server: Any, live_demo_city_with_cases: None, tmp_path: Path
 ) -> None:
     base = live_server.url
-    form_pdf = tmp_path / "申请表.pdf"
-    form_pdf.write_bytes(make_pdf("publication permit form"))
 
     _sign_in(page, base, "zhangsan")
     page.goto(f"{base}/guide/?event=open-shop")
@@ -34,17 +31,17 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
     rows = page.get_by_test_id("material-row")
     resolved = page.locator("[data-testid=material-row][data-resolved=yes]")
     asked = page.locator("[data-testid=material-row][data-resolved=no]")
-    assert rows.count() == 4 and resolved.count() == 3
-    assert asked.count() == 1 and "出版物经营许可申请表" in asked.inner_text()
+    # The application form is filled online (it is that material): nothing is asked.
+    assert rows.count() == 4 and resolved.count() == 4 and asked.count() == 0
+    assert "出版物经营许可申请表" in page.get_by_test_id("by-form").locator("..").inner_text()
     provenance = resolved.get_by_test_id("provenance").all_inner_texts()
     assert any("西安市市场监督管理局“营业执照登记信息”" in p for p in provenance)
     assert any("西安市自然资源和规划局“不动产登记信息”" in p for p in provenance)
     assert any("西安市公安局“户籍信息”" in p for p in provenance)
-    page.get_by_label("出版物经营许可申请表").set_input_files(str(form_pdf))
     page.get_by_test_id("delivery-choose").get_by_label(re.compile("电子证照")).check()
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_test_id("case-state").inner_text() == "已提交"
-    assert len(page.get_by_test_id("provenance").all_inner_texts()) == 3
+    assert len(page.get_by_test_id("provenance").all_inner_texts()) == 4
     case_label = f"申请{page.url.rstrip('/').split('/')[-1]}"
 
     # Who used my (and my enterprise's) data, and why.

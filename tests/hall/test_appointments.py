@@ -149,7 +149,14 @@ def test_booking_pages(hs: HallSetup, slots: int, zhangsan: User) -> None:
     first_slot = html[html.index('data-testid="slot"') :][:40]
     assert page.status_code == 200 and "10:30–11:00" in first_slot  # it is 10:00 now
     target = slot(hs, 3, "14:00")
-    booked = client.post(f"/hall/{hs.hall.code}/book/", {"category": hs.a.pk, "slot": target.pk})
+    asked = client.post(f"/hall/{hs.hall.code}/book/", {"category": hs.a.pk, "slot": target.pk})
+    confirm = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="book-confirm"' in confirm
+    assert "14:00–14:30" in confirm and "身份证件" in confirm and hs.hall.address in confirm
+    assert not Appointment.objects.filter(applicant=zhangsan).exists()  # one tap books nothing
+    booked = client.post(
+        f"/hall/{hs.hall.code}/book/", {"category": hs.a.pk, "slot": target.pk, "confirm": "1"}
+    )
     assert booked.status_code == 302 and booked["Location"] == "/hall/appointments/"
     mine = client.get("/hall/appointments/").content.decode()
     assert "14:00" in mine and "已预约" in mine

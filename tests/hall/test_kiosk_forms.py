@@ -155,3 +155,30 @@ def test_a_business_licence_photo_fills_the_enterprise_fields(
     assert f'value="{expected["company_name"]}"' in page
     assert f'value="{expected["credit_code"]}"' in page
     assert "营业执照" in page  # the reading's caption
+
+
+def test_printing_the_form_goes_to_the_printer_or_the_browsers_print_dialog(
+    kiosk: Client, form_item: ServiceItem, hs: HallSetup
+) -> None:
+    from tongban.hall.models import KioskPrinter, PrintJob
+    from tongban.hall.services.setup import kiosk_printer_set
+
+    url = f"/hall/kiosk/forms/{form_item.code}/"
+    typed = {"f_name": "张测试", "f_id_number": ID, "f_staff__0__name": "李测试"}
+    page = kiosk.post(url, {"action": "print", **typed}).content.decode()
+    assert 'data-testid="kiosk-printout"' in page and "frame.contentWindow.print()" in page
+    printout = kiosk.get("/hall/kiosk/printout.pdf")
+    assert printout["Content-Type"] == "application/pdf"
+    assert (
+        b"".join(printout.streaming_content if printout.streaming else [printout.content])[:5]
+        == b"%PDF-"
+    )
+    assert kiosk.get("/hall/kiosk/start/").status_code == 302
+    assert kiosk.get("/hall/kiosk/printout.pdf").status_code == 404  # forgotten
+    assert Client().get("/hall/kiosk/printout.pdf").status_code == 404  # and never another's
+
+    kiosk_printer_set(device=hs.kiosk.device, role=KioskPrinter.Role.A4)
+    page = kiosk.post(url, {"action": "print", **typed}).content.decode()
+    assert "已送打印机" in page and 'data-testid="kiosk-printout"' not in page
+    job = PrintJob.objects.get()
+    assert job.kind == "form" and job.title == form_item.name and job.size > 1000

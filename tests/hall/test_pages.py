@@ -37,7 +37,9 @@ def test_the_console_offers_the_holders_submitted_cases(
     client = Client()
     client.force_login(hall_clerk)
     page = client.get("/hall/console/").content.decode()
-    assert "该申请人待受理的办件" in page and f"<code>{submitted.pk}</code>" in page
+    caller = page.split('data-testid="caller"')[1]
+    assert "来号人的办件" in page and submitted.item.name in caller
+    assert 'data-testid="caller-accept"' in caller and f'value="{submitted.pk}"' in caller
 
     refused = client.post(
         "/hall/console/accept_case/", {"ticket": ticket.pk, "case": "TB-nope"}, follow=True

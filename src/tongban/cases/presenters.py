@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.paginator import Page
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pydantic import ValidationError as PydanticValidationError
@@ -23,7 +24,7 @@ from tongban.cases.selectors import with_visit_counts
 from tongban.cases.services.clock import clock_status_safe, today
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import default_choices, item_version, materials_for_choices
-from tongban.core.masking import mask_name
+from tongban.core.masking import mask_id_number, mask_name
 from tongban.forms.personal import form_data_masked
 from tongban.forms.services import item_form
 from tongban.forms.webform import form_rows
@@ -76,8 +77,106 @@ NEXT_STEP: dict[CaseState, StrOrPromise] = {
 }
 
 
+S = CaseState
+# The steps a case goes through, as the applicant sees them, and the states in which each
+# is the current one.
+CASE_STEPS: tuple[tuple[StrOrPromise, frozenset[str]], ...] = (
+    (_("提交"), frozenset({S.DRAFT})),
+    (_("受理"), frozenset({S.SUBMITTED, S.PRE_REVIEW, S.CORRECTION, S.REJECTED})),
+    (_("审查"), frozenset({S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED})),
+    (_("决定"), frozenset({S.DECIDED})),
+    (_("送达"), frozenset({S.RESULT_READY})),
+    (_("办结"), frozenset({S.DELIVERED, S.COMPLETED})),
+)
+# What happens next, in each state.
+STEP_NEXT: dict[str, StrOrPromise] = {
+    S.DRAFT: _("补全材料并提交后，由窗口审核是否受理。"),
+    S.SUBMITTED: _("窗口正在审核申请材料；受理后开始计算办结时限。"),
+    S.PRE_REVIEW: _("窗口正在预审申请材料；受理后开始计算办结时限。"),
+    S.CORRECTION: _("请按补正要求重新提交材料，提交后窗口再次审核。"),
+    S.ACCEPTED: _("已受理，审批部门将进行审查，在承诺期限前作出决定。"),
+    S.IN_REVIEW: _("审批部门正在审查，将在承诺期限前作出决定。"),
+    S.SUSPENDED: _("特别程序（如现场核查、听证）进行中，期间不计入办理时限。"),
+    S.DECIDED: _("已作出决定，正在制作办理结果。"),
+    S.RESULT_READY: _("办理结果已制作，正按您选择的方式送达。"),
+    S.DELIVERED: _("结果已送达，即将办结。"),
+    S.COMPLETED: _("已办结。"),
+    S.REJECTED: _("不予受理，办理结束；原因见下。"),
+    S.WITHDRAWN: _("申请已撤回，办理结束。"),
+    S.TERMINATED: _("办理已终止；原因见下。"),
+}
+
+
+def case_steps(case: Case) -> dict[str, Any]:
+    """The step indicator: each step done, current or to come, and what happens next. A case
+    that stopped (withdrawn, terminated) stops at the step it had reached."""
+    state = case.state
+    reached = next((i for i, (_l, states) in enumerate(CASE_STEPS) if state in states), None)
+    if reached is None:  # withdrawn or terminated: where it was when it stopped
+        reached = 2 if case.accepted_on else (1 if case.submitted_at else 0)
+    stopped = state in (S.REJECTED, S.WITHDRAWN, S.TERMINATED)
+    done_all = state == S.COMPLETED
+    steps = []
+    for i, (label, _states) in enumerate(CASE_STEPS):
+        status = "done" if i < reached or done_all else ("current" if i == reached else "todo")
+        if stopped and i == reached:
+            status = "stopped"
+        steps.append({"label": str(label), "status": status})
+    return {"steps": steps, "next": str(STEP_NEXT.get(state, ""))}
+
+
+def event_note(action: str, note: str) -> str:
+    """An event's note, only when it says more than the event's own label (older events
+    repeat the label as their note: 创建申请 … / 创建申请)."""
+    note = (note or "").strip()
+    if not note:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(ACTION_LABELS.get(action, action))
+    return "" if note == label else note
+
+
+def working_days_text(days: float) -> str:
+    """A count of working days as people say it: 1个工作日, 14个半工作日, 半个工作日."""
+    if days < 0:
+        return _("超出%(days)s") % {"days": working_days_text(-days)}
+    whole = int(days)
+    half = days - whole >= 0.25
+    if half and whole == 0:
+        return str(_("半个工作日"))
+    if half:
+        return _("%(n)s个半工作日") % {"n": whole}
+    return _("%(n)s个工作日") % {"n": whole}
+
+
+def clock_texts(clock: dict[str, Any]) -> dict[str, str]:
+    """The clock's figures in words: the promise, what is left (or, once completed, the days
+    used and whether the promise was kept)."""
+    if not clock.get("started"):
+        return {}
+    texts = {
+        "promised": working_days_text(clock["promised"]),
+        "used": working_days_text(clock["used"]),
+        "left": working_days_text(clock["left_exact"]),
+    }
+    if clock.get("completed"):
+        texts["outcome"] = str(
+            _("在承诺时限内办结") if clock["within_promise"] else _("超出承诺时限办结")
+        )
+    return texts
+
+
 def applicant_label(case: Case, viewer: User) -> str:
     name = case.applicant.real_name or case.applicant.username
+    return name if viewer.pk in (case.applicant_id, case.created_by_id) else mask_name(name)
+
+
+def _applied_by(case: Case, viewer: User) -> str | None:
+    """Who made the application, when not the applicant themself (an authorised agent)."""
+    if case.created_by_id in (None, case.applicant_id):
+        return None
+    agent = case.created_by
+    name = agent.real_name or agent.username
     return name if viewer.pk in (case.applicant_id, case.created_by_id) else mask_name(name)
 
 
@@ -112,6 +211,8 @@ def provenance_label(provenance: dict[str, Any]) -> str:
     if provenance.get("fetched_at"):
         fetched = dt.datetime.fromisoformat(provenance["fetched_at"])
         when = f"，{timezone.localtime(fetched):%Y-%m-%d %H:%M}"
+    if provenance.get("kind") == "form":
+        return str(_("在线填写的申请表即为此材料"))
     if provenance.get("kind") == "case":
         return f"取自本平台办件{provenance['case']}（{provenance['item']}）{when}"
     return f"已从{provenance['provider']}“{provenance['resource_name']}”获取{when}"
@@ -122,9 +223,23 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
     uploaded (with the reason when the platform could not obtain it)."""
     item = item_version(case.item_id)
     rows = {row.material_id: row for row in case.materials.all()}
+    by_form = item_form(item).material if item.form else ""
     result = []
     for material in materials_for_choices(item, case.situations):
         row = rows.get(material.pk)
+        if material.name == by_form:
+            result.append(
+                {
+                    "material": material,
+                    "resolved": True,
+                    "by_form": True,
+                    "provenance": provenance_label({"kind": "form"}),
+                    "reason": "",
+                    "upload": False,
+                    "problems": errors.get(f"materials.{material.pk}", []),
+                }
+            )
+            continue
         resolved = row is not None and row.status == CaseMaterial.Status.RESOLVED
         result.append(
             {
@@ -154,6 +269,8 @@ def case_full(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, 
     owner = viewer.pk in (case.applicant_id, case.created_by_id)
     return {
         **case_summary(case, viewer),
+        "applicant_entity": case.enterprise.name if case.enterprise else None,
+        "applied_by": _applied_by(case, viewer),
         "situations": case.situations,
         "form_data": case_form_data(case, viewer, revealed=revealed),
         "form_masked": not (owner or revealed),
@@ -169,6 +286,7 @@ def case_full(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, 
                 "resolution_note": row.resolution_note,
                 # What the exchange returned (masked as granted), for the staff handling it.
                 "data": row.data if staff and row.data else None,
+                "flags": row.flags if staff else [],
             }
             for row in case.materials.all()
         ],
@@ -178,15 +296,17 @@ def case_full(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, 
                 "action": event.action,
                 "label": str(ACTION_LABELS.get(event.action, event.action)),
                 "to_state": event.to_state,
-                "note": event.note,
+                "note": event_note(event.action, event.note),
                 "actor": _actor_label(event.actor, case, viewer),
             }
             for event in case.events.all()
         ],
-        "clock": asdict(clock_status_safe(case, on=today())),
+        "clock": (clock := asdict(clock_status_safe(case, on=today()))),
+        "clock_text": clock_texts(clock),
         "decision_reason": case.decision_reason,
         "closing_reason": case.closing_reason,
         "next_step": str(NEXT_STEP.get(CaseState(case.state), "")),
+        "progress": case_steps(case),
     }
 
 
@@ -232,6 +352,7 @@ def apply_page(
 ) -> dict[str, Any]:
     materials = materials_for_choices(item, dict(choices))
     situations = list(item.situations.all())
+    by_form = item_form(item).material if item.form else ""
     return {
         "item": item,
         "key": key,
@@ -239,7 +360,10 @@ def apply_page(
         "situation_rows": [
             (s, [(o, choices.get(s.code) == o.code) for o in s.options.all()]) for s in situations
         ],
-        "rows": [(m, m.source == Material.Source.APPLICANT) for m in materials],
+        "rows": [
+            (m, "form" if m.name == by_form else m.source == Material.Source.APPLICANT)
+            for m in materials
+        ],
         "errors": dict(errors or {}),
     }
 
@@ -292,6 +416,24 @@ def worklist_page(user: User, page: Page[Case], query: QueryDict) -> dict[str, A
         "states": CaseState.choices,
         "warnings": [w for w in Warning.choices if w[0]],
         "filters": query,
+    }
+
+
+def search_page(user: User, found: list[Case], query: str) -> dict[str, Any]:
+    """The work list showing what the search box found. An ID number typed is not echoed into
+    the page (a shared screen, a cached page): it is shown masked."""
+    case_url = reverse("cases:case", args=[0]).replace("/0/", "/{}/")
+    text = query.strip()
+    id_like = len(text) == 18 and text.isascii() and text[:17].isdigit()
+    return {
+        "page": None,
+        "rows": [{**case_summary(c, user), "url": case_url.format(c.pk)} for c in found],
+        "states": CaseState.choices,
+        "warnings": [w for w in Warning.choices if w[0]],
+        "filters": {},
+        "searched": True,
+        "query": "" if id_like else query,
+        "query_shown": mask_id_number(text) if id_like else text,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -14,6 +15,7 @@ from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, Visit
 from tongban.catalog.models import ServiceItem
 from tongban.catalog.selectors import item_briefs, item_version
+from tongban.core.ids import id_digest, validate_id_number, validate_uscc
 
 
 def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> Delegation | None:
@@ -70,6 +72,48 @@ STAFF_QUEUES = {
 }
 
 
+def _staff_scope(user: Any) -> tuple[QuerySet[Case], list[str] | None] | None:
+    """The cases a staff member may see, and the states of their queue (None: every state)."""
+    scope = Case.objects.select_related("applicant")
+    if user.has_role("administrator", "hall_manager"):
+        return scope, None
+    if user.has_role("reviewer") and user.department_id is not None:
+        return scope.filter(department_id=user.department_id), STAFF_QUEUES["reviewer"]
+    if user.has_role("clerk"):
+        return scope, STAFF_QUEUES["clerk"]
+    return None
+
+
+def case_search(user: Any, query: str) -> QuerySet[Case]:
+    """Every case in the staff member's scope (open or closed) that `query` names: a case or
+    一件事 number, an applicant's full ID number (matched by its keyed digest, so the number
+    is in no query) or name, an enterprise's credit code or name, or part of an item's name."""
+    staff = _staff_scope(user)
+    text = " ".join(query.split())[:60]
+    if staff is None or len(text) < 2:
+        return Case.objects.none()
+    scope = staff[0]
+    upper = text.upper()
+    match = Q(number=upper) | Q(bundle_case__number=upper)
+    if len(upper) == 18:
+        try:
+            validate_id_number(upper)
+        except ValidationError:
+            pass
+        else:
+            match = Q(applicant__id_number_digest=id_digest(upper))
+        try:
+            validate_uscc(upper)
+        except ValidationError:
+            pass
+        else:
+            match |= Q(enterprise__uscc=upper)
+    elif not upper.isascii():
+        match |= Q(applicant__real_name=text) | Q(item__name__icontains=text)
+        match |= Q(enterprise__name__icontains=text)
+    return scope.filter(match).select_related("item", "department").order_by("-pk")
+
+
 def case_worklist(
     user: Any,
     *,
@@ -80,16 +124,10 @@ def case_worklist(
 ) -> QuerySet[Case]:
     """A staff member's work list: clerks see every department (只进一扇门), reviewers their own
     department, hall managers and administrators everything."""
-    scope = Case.objects.select_related("applicant")
-    if user.has_role("administrator", "hall_manager"):
-        states = None
-    elif user.has_role("reviewer") and user.department_id is not None:
-        scope = scope.filter(department_id=user.department_id)
-        states = STAFF_QUEUES["reviewer"]
-    elif user.has_role("clerk"):
-        states = STAFF_QUEUES["clerk"]
-    else:
+    staff = _staff_scope(user)
+    if staff is None:
         return Case.objects.none()
+    scope, states = staff
     if state:
         cases = scope.filter(state=state)
     else:

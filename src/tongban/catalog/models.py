@@ -4,6 +4,7 @@ and materials, following the national catalogue's fields."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -312,6 +313,10 @@ class Material(models.Model):
         SituationOption, blank=True, related_name="materials", verbose_name="适用情形"
     )
     note = models.CharField("填报说明", max_length=300, blank=True)
+    # What the fetched record must say for the item's conditions to hold, e.g.
+    # [{"field": "用途", "forbidden": ["住宅"], "message": "…"}]: a record that contradicts
+    # one is flagged to the reviewer (never refused by the platform on its own).
+    data_checks = models.JSONField("数据核对规则", default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -325,6 +330,39 @@ class Material(models.Model):
     def clean(self) -> None:
         if self.source != self.Source.APPLICANT and not self.source_ref:
             raise ValidationError({"source_ref": "由平台获取的材料必须注明来源标识"})
+        problems = data_checks_problems(self.data_checks)
+        if problems:
+            raise ValidationError({"data_checks": problems})
+
+    def data_flags(self, data: dict[str, Any]) -> list[str]:
+        """What in a fetched record contradicts this material's checks, in words."""
+        flags = []
+        for check in self.data_checks or []:
+            value = data.get(check["field"])
+            if value is None:
+                continue
+            text = str(value)
+            allowed, forbidden = check.get("allowed"), check.get("forbidden")
+            if (forbidden and text in forbidden) or (allowed and text not in allowed):
+                flags.append(f"{check['field']}为“{text}”：{check['message']}")
+        return flags
+
+
+def data_checks_problems(checks: Any) -> list[str]:
+    """Why a material's data checks cannot be used, if they cannot."""
+    if not isinstance(checks, list):
+        return ["数据核对规则应为列表"]
+    problems = []
+    for n, check in enumerate(checks, start=1):
+        if not isinstance(check, dict) or not isinstance(check.get("field"), str):
+            problems.append(f"第{n}条规则缺少核对字段（field）")
+            continue
+        lists = [check.get(k) for k in ("allowed", "forbidden") if check.get(k) is not None]
+        if len(lists) != 1 or not isinstance(lists[0], list) or not lists[0]:
+            problems.append(f"第{n}条规则须给出允许值（allowed）或禁止值（forbidden）之一")
+        if not isinstance(check.get("message"), str) or not check["message"].strip():
+            problems.append(f"第{n}条规则缺少提示（message）")
+    return problems
 
 
 class Bundle(models.Model):

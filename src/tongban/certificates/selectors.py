@@ -51,7 +51,12 @@ def public_facts(certificate: Certificate) -> dict[str, Any]:
         "holder_key": mask("id_number", certificate.holder_key)
         if person
         else certificate.holder_key,
-        "issuer": certificate.issuer.name,
+        # Issued in the name of the seal's holder (decision 47: 相对集中许可); the department
+        # that handled it is named beside it when it is another body.
+        "issuer": certificate.seal_holder,
+        "handled_by": certificate.issuer.name
+        if certificate.issuer.name != certificate.seal_holder
+        else "",
         "issued_on": certificate.issued_on,
         "valid_until": certificate.valid_until,
         "seal": certificate.seal_holder,

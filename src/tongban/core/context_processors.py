@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from tongban.core.permissions import rule_allows
+from tongban.core.uploads import upload_hint
 
 STAFF_ROLES = ("clerk", "reviewer", "hall_manager", "administrator")
 
@@ -25,6 +26,9 @@ def _unread(user: Any) -> Any:
     return count
 
 
+UPLOAD_HINT = upload_hint()
+
+
 def portal(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     has_role = getattr(user, "has_role", None)
@@ -32,6 +36,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
     return {
         "portal_name": settings.PORTAL_NAME,
         "city_name": settings.CITY_NAME,
+        "upload_hint": UPLOAD_HINT,
         "workbench": bool(has_role and has_role(*STAFF_ROLES)),
         # The navigation's permission checks go straight to the rules (`perms.*` in a template
         # would first load the user's model permissions from the database on every page).

@@ -124,3 +124,13 @@ def validate_region_code(value: str) -> None:
         raise ValidationError("行政区划代码应为6位数字", code="region_format")
     if not region_name(value):
         raise ValidationError(f"行政区划代码{value}不存在", code="region_unknown")
+
+
+def id_digest(value: str) -> str:
+    """A keyed digest of an ID number (HMAC-SHA256 under the installation's secret key): equal
+    numbers give equal digests, and without the key a digest cannot be turned back into the
+    number by trying every birth date and sequence."""
+    from django.utils.crypto import salted_hmac
+
+    number = normalize_id_number(value)
+    return salted_hmac("tongban.id_number", number, algorithm="sha256").hexdigest()

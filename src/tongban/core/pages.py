@@ -77,3 +77,19 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, Resolver404) or not str(exception):
         return refused_page(request, Http404("页面不存在"))
     return refused_page(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form posted from a page that has expired (or from elsewhere)."""
+    page = {"status": 403, "lines": ["页面已过期或来源不明，请返回上一页刷新后重试。"]}
+    return render(request, "refused.html", page, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a page of the platform that needs nothing that may have failed (no session,
+    no database, no context processors): the portal's name, the apology and the way back."""
+    from django.conf import settings
+    from django.template import loader
+
+    body = loader.get_template("500.html").render({"portal_name": settings.PORTAL_NAME})
+    return HttpResponse(body, status=500)

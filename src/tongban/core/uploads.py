@@ -17,6 +17,16 @@ SIGNATURES: list[tuple[bytes, str]] = [
 
 LABELS = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPG"}
 
+# The largest material a person may upload, and what the pages say next to each upload.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def upload_hint(kinds: tuple[str, ...] = ("PDF", "JPG", "PNG"), max_bytes: int = 0) -> str:
+    """'PDF、JPG或PNG，单个文件不超过20MB': the limits stated next to an upload."""
+    size = (max_bytes or MAX_UPLOAD_BYTES) // (1024 * 1024)
+    names = "、".join(kinds[:-1]) + ("或" if len(kinds) > 1 else "") + kinds[-1]
+    return f"{names}，单个文件不超过{size}MB"
+
 
 def sniff_type(head: bytes) -> str:
     """The MIME type of a PDF, PNG or JPEG from its magic bytes; '' for anything else."""

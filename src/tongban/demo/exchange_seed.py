@@ -22,7 +22,7 @@ from tongban.accounts.models import Department, Enterprise, EnterpriseMember, Ro
 from tongban.accounts.services import enterprise_register, user_create
 from tongban.cases.models import Case
 from tongban.cases.services.resolution import resources_for
-from tongban.cases.services.submission import case_save_draft, case_submit
+from tongban.cases.services.submission import case_save_draft, case_submit, form_material
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.certificates.services import demo_types_text, types_load
@@ -66,6 +66,11 @@ def _resources() -> int:
     return len(doc["resources"])
 
 
+# What a department needs in clear to fill in the applicant's form (性别, 住址 from 户籍): the
+# rest of each record stays masked as its fields say.
+CLEAR_FOR_FORMS = {"res.population": ("sex", "birth_date", "address")}
+
+
 def _grants(admin: User) -> int:
     """Each department gets the resources its published items obtain for applicants."""
     materials = list(
@@ -94,6 +99,7 @@ def _grants(admin: User) -> int:
             consumer=consumer,
             purpose=GRANT_PURPOSE,
             fields=list(resource.fields.values_list("code", flat=True)),
+            clear_fields=list(CLEAR_FOR_FORMS.get(resource.code, ())),
             valid_until=until,
         )
         if grant.state == AccessGrant.State.REQUESTED:
@@ -149,7 +155,9 @@ def _person_records(user: User, rng: random.Random, full: bool) -> None:
                 "owner": user.real_name,
                 "location": address,
                 "area": round(rng.uniform(45, 180), 2),
-                "use": "住宅" if rng.random() < 0.7 else "商业",
+                # The named demo people's homes are homes: an application that uses one as
+                # business premises shows the reviewer the mismatch (住改商).
+                "use": "住宅" if rng.random() < 0.7 or full else "商业",
                 "registered_on": dt.date(
                     2010 + rng.randint(0, 14), rng.randint(1, 12), 15
                 ).isoformat(),
@@ -274,7 +282,10 @@ def _apply(
         return False
     rows = {row.material_id: row.status for row in case.materials.all()}
     files = {}
+    by_form = form_material(version)
     for material in materials_for_choices(version, choices):
+        if material.name == by_form:
+            continue  # the application form is filled online below, not uploaded
         needs_file = material.source == Material.Source.APPLICANT or rows.get(material.pk) in (
             "unavailable",
             "to_resolve",

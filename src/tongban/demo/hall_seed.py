@@ -17,7 +17,7 @@ from tongban.accounts.services import user_create
 from tongban.catalog.models import ServiceItem
 from tongban.core import clock
 from tongban.hall import selectors
-from tongban.hall.models import Hall, Ticket, Window
+from tongban.hall.models import Hall, KioskPrinter, Ticket, Window
 from tongban.hall.selectors import working_day
 from tongban.hall.services.console import (
     ticket_call_next,
@@ -28,7 +28,7 @@ from tongban.hall.services.console import (
     window_sign_in,
     window_sign_out,
 )
-from tongban.hall.services.setup import hall_define, hall_device_place
+from tongban.hall.services.setup import hall_define, hall_device_place, kiosk_printer_set
 from tongban.hall.services.tickets import ticket_issue
 
 # Which departments' enterprise items each specialised category covers; 综合受理 (A) takes
@@ -100,6 +100,10 @@ def demo_hall_seed() -> Hall:
         device = DeviceIdentity.objects.filter(name=name).first()
         if device is not None:
             hall_device_place(device=device, hall=hall)
+            if device.kind == DeviceIdentity.Kind.KIOSK:
+                # The demo kiosk's printers are simulated: each print is a job in the admin.
+                kiosk_printer_set(device=device, role=KioskPrinter.Role.RECEIPT)
+                kiosk_printer_set(device=device, role=KioskPrinter.Role.A4)
     return hall
 
 

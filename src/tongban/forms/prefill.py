@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from tongban.core.ids import id_number_sex
 from tongban.core.registry import Registry
 from tongban.forms.idreader.reading import FIELD_LABELS
 
@@ -128,6 +129,13 @@ def prefill(
 # --- the sources this app provides ------------------------------------------------------------
 
 
+def _sex_of(number: str) -> str:
+    """性别 as forms write it, from a valid ID number's 17th digit; "" otherwise."""
+    if len(number) != 18 or not number[16].isdigit():
+        return ""
+    return "男" if id_number_sex(number) == "M" else "女"
+
+
 class ProfileSource:
     name = "profile"
     label = "实名账户"
@@ -135,6 +143,7 @@ class ProfileSource:
     provides = {
         "real_name": "姓名",
         "id_number": "公民身份号码",
+        "sex": "性别（由公民身份号码得出）",
         "phone": "手机号码",
         "email": "电子邮箱",
         "enterprise_name": "企业名称",
@@ -147,9 +156,11 @@ class ProfileSource:
     def fetch(self, ctx: PrefillContext, keys: set[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         if ctx.user is not None:
+            number = ctx.user.id_number or ""
             out |= {
                 "real_name": ctx.user.real_name,
-                "id_number": ctx.user.id_number or "",
+                "id_number": number,
+                "sex": _sex_of(number),
                 "phone": ctx.user.phone,
                 "email": ctx.user.email,
             }

@@ -83,6 +83,9 @@ class Field:
 class FormSchema:
     title: str
     sections: tuple[tuple[str, tuple[Field, ...]], ...]
+    # The application-form material (申请表/申请书) this form, filled online, stands for: it
+    # is never asked as an upload; the filled form is that material.
+    material: str = ""
 
     @property
     def fields(self) -> list[Field]:
@@ -196,7 +199,13 @@ def parse_schema(
         sections.append(
             (title, tuple(dataclasses.replace(f, section=title) for f in fields if f is not None))
         )
-    schema = FormSchema(title=str(raw.get("title", "")).strip(), sections=tuple(sections))
+    schema = FormSchema(
+        title=str(raw.get("title", "")).strip(),
+        sections=tuple(sections),
+        material=str(raw.get("material", "") or "").strip(),
+    )
+    if schema.material and materials is not None and schema.material not in materials:
+        problems.append(f"表单对应的申请材料“{schema.material}”不在该事项的材料中")
     keys = [f.key for f in schema.fields]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.append(f"字段键名“{key}”重复")

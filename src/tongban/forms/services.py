@@ -4,6 +4,7 @@ keeps a broken form from being published."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,12 +55,30 @@ def item_form(item: ServiceItem) -> FormSchema:
     return cached(key, lambda: parse_schema(item.form), ttl=3600)
 
 
+# What an application-form material is called (申请表/申请书/登记表/备案表).
+APPLICATION_FORM = re.compile("申请表|申请书|登记表|备案表")
+
+
 def form_item_check(item: ServiceItem) -> list[Finding]:
+    """The form definition is sound, and an item that asks for an application form offers it
+    online (never "print it, fill it in and upload it")."""
     try:
-        form_schema_check(item, item.form)
+        schema = form_schema_check(item, item.form)
     except SchemaError as exc:
         return [Finding("form", f"申请表单：{p}", blocking=True) for p in exc.problems]
-    return []
+    findings = []
+    for material in item.materials.all():
+        if material.source != material.Source.APPLICANT:
+            continue
+        if APPLICATION_FORM.search(material.name) and material.name != schema.material:
+            findings.append(
+                Finding(
+                    "form",
+                    f"材料“{material.name}”是申请表，应配置在线表单（表单的 material 指向它），"
+                    "而不是让申请人打印填写后上传",
+                )
+            )
+    return findings
 
 
 def form_validate(

@@ -11,6 +11,8 @@ from tongban.hall.models import (
     Hall,
     HallDevice,
     HallEvent,
+    KioskPrinter,
+    PrintJob,
     QueueCategory,
     Ticket,
     Window,
@@ -66,3 +68,15 @@ class AppointmentAdmin(ReadOnlyAdmin[Appointment]):
 class HallEventAdmin(ReadOnlyAdmin[HallEvent]):
     list_display = ("at", "hall", "kind", "ticket", "window")
     list_filter = ("hall", "kind")
+
+
+@admin.register(KioskPrinter)
+class KioskPrinterAdmin(AuditedModelAdmin[KioskPrinter]):
+    list_display = ("device", "role", "driver", "active")
+    list_filter = ("role", "driver", "active")
+
+
+@admin.register(PrintJob)
+class PrintJobAdmin(ReadOnlyAdmin[PrintJob]):
+    list_display = ("created_at", "printer", "kind", "title", "status", "error")
+    list_filter = ("kind", "status")

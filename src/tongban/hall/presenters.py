@@ -93,10 +93,12 @@ def ticket_out(ticket: Ticket) -> dict[str, Any]:
 def call_out(event: HallEvent) -> dict[str, Any]:
     return {
         "id": event.pk,
+        "ticket": event.ticket_id,
         "number": event.ticket.number,
         "window": event.window.label if event.window else "",
         "text": event.text,
         "kind": event.kind,
+        "recalled": event.kind == HallEvent.Kind.RECALLED,
         "at": event.at,
     }
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tongban.cases.models import Case, CaseState
+from tongban.cases.models import Case
 from tongban.core import clock
 from tongban.core.cache import cache_forget, cache_key, cached
 from tongban.core.calendar import CalendarDataMissing, is_working_day
@@ -65,6 +65,19 @@ def hall_open(hall: Hall, at: dt.datetime | None = None) -> bool:
 
 def hall_hours_text(hall: Hall) -> str:
     return f"工作日 {hall.opens_at:%H:%M}–{hall.closes_at:%H:%M}"
+
+
+def item_hours_in_halls(item_code: str) -> str:
+    """Where and when `item_code` is handled in person: each hall with a queue for it, and
+    its hours (the guide's 办理时间 when the catalogue leaves it empty)."""
+    places = []
+    for hall in Hall.objects.order_by("pk"):
+        category = category_for_item(hall, item_code)
+        if category is not None:
+            places.append(
+                f"{hall_hours_text(hall)}（{hall.name}，{category.letter} {category.name}）"
+            )
+    return "；".join(places[:3])
 
 
 # A hall's settings and where a device stands change rarely; kiosks ask on every ticket.
@@ -213,17 +226,24 @@ def queue_overview(hall: Hall, day: dt.date) -> list[dict[str, Any]]:
 
 
 def recent_calls(hall: Hall, *, limit: int = 8) -> list[HallEvent]:
-    """The board's list: today's latest calls and recalls, newest first."""
+    """The board's list: today's latest calls, newest first, each ticket once (its latest call
+    or recall: a recalled ticket keeps one row, marked as recalled)."""
     start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    return list(
+    events = (
         HallEvent.objects.select_related("ticket", "window")
         .filter(
             hall=hall,
             at__gte=start,
             kind__in=(HallEvent.Kind.CALLED, HallEvent.Kind.RECALLED),
         )
-        .order_by("-id")[:limit]
+        .order_by("-id")
     )
+    shown: dict[int, HallEvent] = {}
+    for event in events[: limit * 6]:
+        shown.setdefault(event.ticket_id, event)
+        if len(shown) == limit:
+            break
+    return list(shown.values())
 
 
 def events_after(hall: Hall, last_id: int, *, limit: int = 50) -> list[HallEvent]:
@@ -299,17 +319,25 @@ def case_by_ref(ref: str) -> Case | None:
     return case
 
 
-def cases_awaiting_acceptance(ticket_id: int) -> list[Case]:
-    """The ticket holder's submitted cases, offered at the window (none for anonymous
-    kiosk tickets)."""
+def caller_cases(ticket_id: int) -> list[Case]:
+    """The ticket holder's open cases (submitted, in correction, in review, results waiting),
+    newest first, for the window to pick without typing a number (none for an anonymous
+    kiosk ticket)."""
     applicant_id = Ticket.objects.filter(pk=ticket_id).values_list("applicant_id", flat=True)
     return list(
         Case.objects.select_related("item")
-        .filter(
-            applicant_id__in=applicant_id,
-            state__in=(CaseState.SUBMITTED, CaseState.PRE_REVIEW),
-        )
-        .order_by("-created_at")[:5]
+        .filter(applicant_id__in=applicant_id, in_queue=True)
+        .order_by("-created_at")[:10]
+    )
+
+
+def caller_appointments(ticket_id: int) -> list[Appointment]:
+    """The ticket holder's appointments from today on."""
+    applicant_id = Ticket.objects.filter(pk=ticket_id).values_list("applicant_id", flat=True)
+    return list(
+        Appointment.objects.select_related("slot__category", "slot__hall")
+        .filter(applicant_id__in=applicant_id, day__gte=clock.localdate())
+        .order_by("day", "slot__starts_at")[:5]
     )
 
 

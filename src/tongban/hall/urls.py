@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.hall.views import analysis, console, devices, kiosk_forms, people
+from tongban.hall.views import analysis, console, devices, kiosk_forms, people, printout
 
 app_name = "hall"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("hall/", people.halls, name="halls"),
     path("hall/device/", devices.device_sign_in, name="device"),
     path("hall/kiosk/", devices.kiosk, name="kiosk"),
+    path("hall/kiosk/start/", devices.kiosk_start, name="kiosk_start"),
+    path("hall/kiosk/language/", devices.kiosk_language, name="kiosk_language"),
+    path("hall/kiosk/printout.pdf", printout.kiosk_printout, name="kiosk_printout"),
     path("hall/kiosk/forms/", kiosk_forms.kiosk_forms, name="kiosk_forms"),
     path("hall/kiosk/forms/reset/", kiosk_forms.kiosk_form_reset, name="kiosk_form_reset"),
     path("hall/kiosk/forms/<str:code>/", kiosk_forms.kiosk_form, name="kiosk_form"),

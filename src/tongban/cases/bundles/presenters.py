@@ -6,10 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from tongban.cases.bundles.models import BundleCase
-from tongban.cases.bundles.services import bundle_case_form, bundle_case_guide
+from tongban.cases.bundles.services import (
+    bundle_case_form,
+    bundle_case_guide,
+    bundle_form_materials,
+)
 from tongban.cases.models import Case, CaseEvent, CaseMaterial
 from tongban.cases.panels import panels_for_bundle_draft
-from tongban.cases.presenters import ACTION_LABELS
+from tongban.cases.presenters import ACTION_LABELS, event_note
 from tongban.catalog.models import Material
 from tongban.forms.webform import form_rows
 
@@ -23,21 +27,38 @@ def bundle_children_list(parent: BundleCase) -> list[Case]:
 
 
 def bundle_timeline(parent: BundleCase) -> list[dict[str, Any]]:
-    """One timeline for every department's part."""
+    """One timeline for every department's part. The same step taken for several parts at
+    once (creating, submitting the bundle) is one line naming them all."""
     events = (
         CaseEvent.objects.filter(case__bundle_case=parent)
         .select_related("case__item")
         .order_by("at", "pk")
     )
-    return [
-        {
-            "at": e.at,
-            "item": e.case.item.name,
-            "label": str(ACTION_LABELS.get(e.action, e.action)),
-            "note": e.note,
-        }
-        for e in events
-    ]
+    lines: list[dict[str, Any]] = []
+    for e in events:
+        note = event_note(e.action, e.note)
+        last = lines[-1] if lines else None
+        if (
+            last is not None
+            and last["action"] == e.action
+            and last["note"] == note
+            and (e.at - last["at"]).total_seconds() < 60
+        ):
+            if e.case.item.name not in last["items"]:
+                last["items"].append(e.case.item.name)
+            continue
+        lines.append(
+            {
+                "at": e.at,
+                "action": e.action,
+                "items": [e.case.item.name],
+                "label": str(ACTION_LABELS.get(e.action, e.action)),
+                "note": note,
+            }
+        )
+    for line in lines:
+        line["item"] = "、".join(line["items"])
+    return lines
 
 
 def bundle_progress_page(parent: BundleCase) -> dict[str, Any]:
@@ -76,6 +97,7 @@ def bundle_draft_page(
         if row.status == CaseMaterial.Status.RESOLVED
     }
     waiting = {c.bundle_key for c in children if c.waiting_for}
+    by_form = bundle_form_materials(children, guide)
     materials = [
         {
             "index": i,
@@ -84,6 +106,7 @@ def bundle_draft_page(
             "later": set(m.items) <= waiting,
             "requirement": Material.Requirement(m.requirement).label,
             "obtained": obtained.get(m.name),
+            "by_form": m.name in by_form,
             "errors": errors.get(f"materials.{m.name}", []),
         }
         for i, m in enumerate(guide.materials)

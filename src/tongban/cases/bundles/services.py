@@ -29,6 +29,7 @@ from tongban.cases.services.submission import (
     _applicable,
     _attach_all,
     case_save_draft,
+    form_material,
     materials_check,
 )
 from tongban.catalog.bundles import item_choices
@@ -54,6 +55,17 @@ def bundle_case_guide(bundle_case: BundleCase) -> BundleGuide:
 def bundle_case_form(bundle_case: BundleCase, guide: BundleGuide | None = None) -> MergedForm:
     guide = guide or bundle_case_guide(bundle_case)
     return merge_forms([(i.key, item) for i, item in guide.items], bundle_case.bundle.name)
+
+
+def bundle_form_materials(children: list[Case], guide: BundleGuide) -> set[str]:
+    """The materials of the one list that the merged form stands for: an application form
+    every part using it fills online (`form_material`), never asked as an upload."""
+    by_form = {c.bundle_key: form_material(item_version(c.item_id)) for c in children}
+    return {
+        m.name
+        for m in guide.materials
+        if m.items and all(by_form.get(k) == m.name for k in m.items)
+    }
 
 
 def bundle_uploads(

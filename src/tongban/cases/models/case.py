@@ -271,6 +271,9 @@ class CaseMaterial(models.Model):
     provenance = models.JSONField("来源", default=dict, blank=True)
     data = models.JSONField("获取的数据", default=dict, blank=True)
     resolution_note = models.CharField("获取说明", max_length=300, blank=True)
+    # What in the fetched record contradicts the item's conditions (`Material.data_checks`),
+    # shown to the staff who review the case.
+    flags = models.JSONField("与事项条件不符之处", default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -134,6 +134,12 @@ class ClockStatus:
     calendar_missing_year: int | None = None
     # Due dates counted on a year whose holiday notice is not entered yet (see core.calendar).
     provisional_from: int | None = None
+    # The promise as the catalogue states it (14.5), what is left of it exactly (the due date
+    # rounds a half day up to the end of the day), and, once completed, whether it was kept.
+    promised: float = 0.0
+    left_exact: float = 0.0
+    completed: bool = False
+    within_promise: bool | None = None
 
 
 def clock_status_safe(case: Case, *, on: dt.date) -> ClockStatus:
@@ -161,6 +167,8 @@ def clock_status(
     elapsed = max(0, cal.working_days_between(case.accepted_on, end))
     used = max(0, elapsed - case.suspended_working_days - suspended_now)
     left = cal.working_days_between(end, case.promised_due) + suspended_now
+    promised = float(case.item.promised_limit_days or 0)
+    completed = case.completed_at is not None
     return ClockStatus(
         started=True,
         used=used,
@@ -170,6 +178,10 @@ def clock_status(
         running=open_suspension is None and not case.is_final,
         warning=warning_for(left, running=open_suspension is None),
         provisional_from=case.dues_provisional_from,
+        promised=promised,
+        left_exact=left - (math.ceil(promised) - promised),
+        completed=completed,
+        within_promise=(end <= case.promised_due) if completed else None,
     )
 
 

@@ -10,9 +10,11 @@ from django.db import transaction
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
+from tongban.cases.selectors import case_search
 from tongban.catalog.selectors import item_version
 from tongban.core.audit import audit_log
 from tongban.core.errors import PermissionDenied, ValidationError
+from tongban.core.ids import id_digest
 from tongban.forms.personal import personal_keys
 from tongban.forms.services import item_form
 
@@ -42,3 +44,31 @@ def case_personal_reveal(*, viewer: User, case: Case, reason: str) -> dict[str, 
     )
     applicant = case.applicant
     return {"id_number": applicant.id_number or "", "phone": applicant.phone}
+
+
+SEARCH_LIMIT = 50
+SEARCH_HINT = "请输入至少2个字的办件编号、姓名、身份证号、信用代码或事项名称"
+
+
+@transaction.atomic
+def case_find(*, viewer: User, query: str) -> list[Case]:
+    """The cases a staff member's search box finds (`selectors.case_search`), at most 50. A
+    search that looks a person up (an ID number or a name) is a reading of personal
+    information: it goes into the audit chain with what it found, never with the number."""
+    text = " ".join((query or "").split())
+    if len(text) < 2:
+        raise ValidationError(
+            {"q": ["请输入至少2个字的办件编号、姓名、身份证号、信用代码或事项名称"]}
+        )
+    found = list(case_search(viewer, text)[:SEARCH_LIMIT])
+    person = len(text) == 18 and any(c.isdigit() for c in text) or not text.isascii()
+    if person and found:
+        audit_log(
+            action="cases.search",
+            object_type="cases.case",
+            changes={
+                "query": [None, id_digest(text)[:16] if text.isascii() else "（姓名）"],
+                "found": [None, [c.pk for c in found]],
+            },
+        )
+    return found

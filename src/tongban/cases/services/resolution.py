@@ -162,6 +162,10 @@ def _resolve_all(case: Case, materials: list[Material]) -> dict[int, dict[str, A
         )
         for (material, resource), result in zip(asked, results, strict=True):
             outcome[material.pk] = _from_result(resource, result)
+    for material in materials:
+        fields = outcome.get(material.pk)
+        if fields is not None:
+            fields["flags"] = material.data_flags(fields.get("data") or {})
     return outcome
 
 

@@ -34,11 +34,11 @@ from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
 from tongban.core.ids import normalize_id_number
-from tongban.core.uploads import upload_problem
+from tongban.core.uploads import MAX_UPLOAD_BYTES, upload_problem
 from tongban.forms.services import form_validate, item_form
 
 MAX_FORM_BYTES = 64 * 1024
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = MAX_UPLOAD_BYTES
 
 
 def _check_acting_for(actor: User, applicant: User, item: ServiceItem, channel: str) -> Any:
@@ -92,7 +92,7 @@ def _validate_form(form_data: Any) -> dict[str, list[str]]:
 def _check_upload(material: Material, upload: UploadedFile) -> list[str]:
     errors = []
     if upload.size is not None and upload.size > MAX_FILE_BYTES:
-        errors.append("文件不得超过20MB")
+        errors.append(f"文件不得超过{MAX_FILE_BYTES // (1024 * 1024)}MB")
     elif problem := upload_problem(upload):  # the bytes decide, not the name or the type
         errors.append(problem)
     return errors
@@ -123,6 +123,21 @@ def _attach(case: Case, material: Material, upload: UploadedFile) -> CaseMateria
     return row
 
 
+# The row of the material the online form stands for: provided, its file the filled form (the
+# case's own form PDF, rendered from the stored data on request).
+FORM_PROVIDED: dict[str, Any] = {
+    "status": CaseMaterial.Status.PROVIDED,
+    "provenance": {"kind": "form"},
+    "data": {},
+    "resolution_note": "",
+}
+
+
+def form_material(item: ServiceItem) -> str:
+    """The name of the material the item's online form stands for, or ""."""
+    return item_form(item).material if item.form else ""
+
+
 def _attach_all(
     case: Case, applicable: list[Material], uploads: Mapping[int, UploadedFile]
 ) -> None:
@@ -130,6 +145,12 @@ def _attach_all(
     already has its row: resolution ran before the submission.)"""
     existing = {row.material_id: row for row in case.materials.all()}
     changes = [(m, _store(case, m, uploads[m.pk])) for m in applicable if m.pk in uploads]
+    by_form = form_material(case.item)
+    changes += [
+        (m, {**FORM_PROVIDED, "provenance": {"kind": "form"}})
+        for m in applicable
+        if by_form and m.name == by_form
+    ]
     material_rows_write(case, existing, changes)
 
 
@@ -150,10 +171,16 @@ def materials_check(
     applicable = _applicable(case)
     rows = {row.material_id: row.status for row in case.materials.all()}
     notes = {row.material_id: row.resolution_note for row in case.materials.all()}
+    by_form = form_material(case.item)
     for material in applicable:
         upload = uploads.get(material.pk)
         field = f"materials.{material.pk}"
         status = rows.get(material.pk)
+        if material.name == by_form:
+            # The application form filled online is this material: nothing to upload.
+            if upload is not None:
+                errors[field] = [f"“{material.name}”已在线填写，无需上传"]
+            continue
         from_applicant = material.source == Material.Source.APPLICANT or status in (
             CaseMaterial.Status.UNAVAILABLE,
             CaseMaterial.Status.NEEDS_CORRECTION,
@@ -239,7 +266,7 @@ def case_save_draft(
             )
     except IntegrityError:  # the same key raced in from a retry: return the first case
         return Case.objects.get(created_by=actor, idempotency_key=key)
-    case_event(case, actor=actor, action="draft", note="创建申请")
+    case_event(case, actor=actor, action="draft")
     if channel == Channel.WINDOW and actor.pk != applicant.pk:
         visit_once(case, purpose=Visit.Purpose.WINDOW_APPLICATION, actor=actor)
     # What the platform can obtain is fetched now, so the applicant is asked only for the rest.
@@ -365,7 +392,7 @@ def _submit(
     case.submitted_at = timezone.now()
     case.waiting_for = []  # a 一件事 child the applicant completed waits for nothing more
     case.save(update_fields=["state", "situations", "form_data", "submitted_at", "waiting_for"])
-    case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT, note="提交申请")
+    case_event(case, actor=actor, action="submit", from_state=CaseState.DRAFT)
     case_notify_applicant(case, "submit")
     # The audit head row is locked from here until commit, serialising every writer.
     audit_log(action="case.submit", obj=case, changes={"state": [CaseState.DRAFT, case.state]})

@@ -116,6 +116,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
             "source_ref": m.source_ref,
             "when": sorted(o.ref for o in m.applies_when.select_related("situation")),
             "note": m.note,
+            **({"data_checks": m.data_checks} if m.data_checks else {}),
         }
         for m in item.materials.prefetch_related("applies_when__situation")
     ]
@@ -238,6 +239,7 @@ def item_from_dict(
             ),
             source_ref=raw.get("source_ref") or "",
             note=raw.get("note") or "",
+            data_checks=raw.get("data_checks") or [],
         )
         try:
             material.full_clean(exclude=["item"])

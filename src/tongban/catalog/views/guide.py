@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tongban.catalog import selectors
+from tongban.catalog.hours import item_hours
 from tongban.catalog.models import ServiceItem
 from tongban.core.cache import cache_key, cached
 from tongban.core.downloads import pdf_response
@@ -57,6 +58,9 @@ def _context(request: HttpRequest, item: ServiceItem) -> dict[str, object]:
         "materials": materials,
         "platform_materials": [m for m in materials if m.source != m.Source.APPLICANT],
         "guide_url": guide_absolute_url(request, item.code),
+        "hours": item_hours(item.code, item.hours),
+        # The application form filled online is this material (forms' `material`).
+        "form_material": str((item.form or {}).get("material", "")) if item.form else "",
     }
 
 

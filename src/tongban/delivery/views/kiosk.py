@@ -12,15 +12,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
-from tongban.core.downloads import pdf_response
+from tongban.core.device_language import device_language
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.delivery.identity import read_identity
 from tongban.delivery.services.printing import certificate_kiosk_print, printable_certificates
 from tongban.hall.views.devices import kiosk_device
+from tongban.hall.views.printout import kiosk_pdf_print
 
 PRINT_SESSION_KEY = "kiosk_print"
 IDENTITY_SECONDS = 120
@@ -38,6 +40,7 @@ def _person(request: HttpRequest) -> tuple[User, float] | None:
     return (person, checked) if person is not None else None
 
 
+@device_language
 def kiosk_certificates(request: HttpRequest) -> HttpResponse:
     post = kiosk_device(request)
     if post is None:
@@ -65,12 +68,13 @@ def kiosk_certificates(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/kiosk_certificates.html", page)
 
 
+@device_language
 @require_POST
 def kiosk_certificate_print(request: HttpRequest) -> HttpResponse:
     post = kiosk_device(request)
     if post is None:
         return redirect("hall:device")
-    device, _hall = post
+    device, hall = post
     held = _person(request)
     # One identity check, one print: whatever happens next, it is used up.
     request.session.pop(PRINT_SESSION_KEY, None)
@@ -88,5 +92,11 @@ def kiosk_certificate_print(request: HttpRequest) -> HttpResponse:
     except PAGE_REFUSALS as exc:
         messages.error(request, refusal_text(exc))
         return redirect("delivery:kiosk_certificates")
-    response = pdf_response(bytes(certificate.pdf), f"{certificate.number}.pdf", attachment=False)
-    return response
+    return kiosk_pdf_print(
+        request,
+        (hall, device),
+        kind="certificate",
+        title=f"{certificate.type.name} {certificate.number}",
+        pdf=bytes(certificate.pdf),
+        back=reverse("delivery:kiosk_certificates"),
+    )

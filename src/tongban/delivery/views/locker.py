@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import DeviceIdentity
 from tongban.core.context import Actor, acting_as
+from tongban.core.device_language import device_language
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.delivery.drivers import SimulatorDriver, driver_for
 from tongban.delivery.identity import read_identity
@@ -176,6 +177,7 @@ def _page(request: HttpRequest, bank: LockerBank) -> dict[str, Any]:
     return page
 
 
+@device_language
 def locker(request: HttpRequest) -> HttpResponse:
     bank = locker_bank(request)
     if bank is None:
@@ -189,6 +191,7 @@ def locker(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/locker.html", _page(request, bank))
 
 
+@device_language
 def locker_door(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Polled while a door is open: its state now (closing it completes the cycle)."""
     bank = locker_bank(request)

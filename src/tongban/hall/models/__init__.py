@@ -2,6 +2,7 @@
 appointments."""
 
 from tongban.hall.models.appointments import Appointment, AppointmentSlot
+from tongban.hall.models.printing import KioskPrinter, PrintJob
 from tongban.hall.models.queue import (
     Hall,
     HallDevice,
@@ -20,6 +21,8 @@ __all__ = [
     "Hall",
     "HallDevice",
     "HallEvent",
+    "KioskPrinter",
+    "PrintJob",
     "QueueCategory",
     "Ticket",
     "TicketCase",

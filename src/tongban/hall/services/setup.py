@@ -12,7 +12,8 @@ from django.db import transaction
 from tongban.accounts.models import DeviceIdentity, User
 from tongban.core.audit import audit_log
 from tongban.core.cache import cache_forget, cache_key
-from tongban.hall.models import Hall, HallDevice, QueueCategory, Window
+from tongban.hall.models import Hall, HallDevice, KioskPrinter, QueueCategory, Window
+from tongban.hall.printers import print_drivers
 
 
 @transaction.atomic
@@ -80,3 +81,27 @@ def hall_device_place(*, device: DeviceIdentity, hall: Hall) -> HallDevice:
     cache_forget(cache_key("hall.device", device.pk))
     audit_log(action="hall.device.place", obj=device, changes={"hall": [None, hall.code]})
     return post
+
+
+@transaction.atomic
+def kiosk_printer_set(
+    *,
+    device: DeviceIdentity,
+    role: str,
+    driver: str = "simulator",
+    config: Mapping[str, Any] | None = None,
+) -> KioskPrinter:
+    """Give a kiosk a receipt or an A4 printer behind a print driver (`hall.printers`)."""
+    if device.kind != DeviceIdentity.Kind.KIOSK:
+        raise ValidationError({"device": ["只有自助机可以连接打印机"]})
+    if role not in KioskPrinter.Role.values:
+        raise ValidationError({"role": ["打印机用途应为小票（receipt）或A4（a4）"]})
+    if driver not in print_drivers.names():
+        raise ValidationError({"driver": [f"未知的打印驱动：{driver}"]})
+    printer, _ = KioskPrinter.objects.update_or_create(
+        device=device,
+        role=role,
+        defaults={"driver": driver, "driver_config": dict(config or {}), "active": True},
+    )
+    audit_log(action="hall.printer.set", obj=device, changes={role: [None, driver]})
+    return printer

@@ -44,7 +44,12 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "other_windows": hall.windows.filter(active=True).exclude(pk=session.window_id)
         if hall and session
         else [],
-        "open_cases": selectors.cases_awaiting_acceptance(current["id"]) if current else [],
+        "caller_cases": selectors.caller_cases(current["id"]) if current else [],
+        "caller_appointments": [
+            presenters.appointment_out(a) for a in selectors.caller_appointments(current["id"])
+        ]
+        if current
+        else [],
         **_kiosk_form(request, user),
     }
     return render(request, "hall/console.html", context)

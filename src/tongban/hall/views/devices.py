@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import DeviceIdentity
 from tongban.accounts.services import device_authenticate
+from tongban.core.device_language import (
+    device_language,
+    device_language_choose,
+    device_language_reset,
+)
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
 from tongban.hall.board_stream import board_stream
 from tongban.hall.models import Hall, QueueCategory, Ticket
 from tongban.hall.services import appointments
+from tongban.hall.services.printing import kiosk_print_ticket
 from tongban.hall.services.tickets import ticket_issue
 from tongban.hall.views.common import DEVICE_SESSION_KEY
+from tongban.hall.views.printout import printout_forget
 
 # --- devices: kiosk and display board ----------------------------------------------------------
 
@@ -37,6 +48,7 @@ def _device(request: HttpRequest, kind: str) -> tuple[DeviceIdentity, Hall] | No
     return (device, hall) if hall is not None else None
 
 
+@device_language
 def device_sign_in(request: HttpRequest) -> HttpResponse:
     """A kiosk or board is set up once with its key; its browser session then stands for it."""
     error = ""
@@ -93,31 +105,70 @@ def _kiosk_ticket(request: HttpRequest, hall: Hall, device: DeviceIdentity) -> T
     )
 
 
+def _print_ticket(
+    request: HttpRequest, device: DeviceIdentity, ticket: Ticket, shown: dict[str, Any]
+) -> str:
+    """The ticket on the kiosk's receipt printer: 'printer', 'browser' (the page prints
+    itself), or 'failed' (the ticket stands; the person follows it by the QR code)."""
+    follow = public_url(request, shown["follow_url"])
+    try:
+        job = kiosk_print_ticket(device, ticket, ahead=shown["ahead"], follow_url=follow)
+    except PAGE_REFUSALS as exc:
+        messages.warning(request, refusal_text(exc) + "；请用手机扫描屏幕上的二维码查看排队进度")
+        return "failed"
+    return "browser" if job is None else "printer"
+
+
+@device_language
 def kiosk(request: HttpRequest) -> HttpResponse:
     """The touch kiosk: a ticket by category, or an appointment checked in by its code."""
     post = kiosk_device(request)
     if post is None:
         return redirect("hall:device")
     device, hall = post
-    shown = None
+    shown, printed = None, None
     if request.method == "POST":
         take = _kiosk_check_in if request.POST.get("check_in_code") else _kiosk_ticket
         try:
-            shown = presenters.ticket_out(take(request, hall, device))
+            ticket = take(request, hall, device)
         except PAGE_REFUSALS as exc:
             messages.error(request, refusal_text(exc))
+        else:
+            shown = presenters.ticket_out(ticket)
+            printed = _print_ticket(request, device, ticket, shown)
     qr = presenters.qr_data_uri(public_url(request, shown["follow_url"])) if shown else ""
-    return render(
+    response = render(
         request,
         "hall/kiosk.html",
         {
             "hall": hall,
             "out": presenters.hall_out(hall),
             "ticket": shown,
+            "printed": printed,
             "qr": qr,
             "idempotency_key": uuid.uuid4().hex,
         },
     )
+    if shown:
+        device_language_reset(request)  # the next person starts in the hall's language
+    return response
+
+
+@require_POST
+def kiosk_language(request: HttpRequest) -> HttpResponse:
+    """One person switches a shared device's language; it resets when the kiosk starts over."""
+    device_language_choose(request, request.POST.get("language", ""))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("hall:kiosk")
+    return redirect(target)
+
+
+def kiosk_start(request: HttpRequest) -> HttpResponse:
+    """The kiosk starts over for the next person (after a minute without a touch, or 完成)."""
+    device_language_reset(request)
+    printout_forget(request)
+    return redirect("hall:kiosk")
 
 
 def _board_hall(request: HttpRequest) -> Hall | None:
@@ -132,6 +183,7 @@ def _board_hall(request: HttpRequest) -> Hall | None:
     return None
 
 
+@device_language
 def board(request: HttpRequest) -> HttpResponse:
     hall = _board_hall(request)
     if hall is None:
@@ -144,11 +196,13 @@ def board(request: HttpRequest) -> HttpResponse:
             "hall": hall,
             "calls": calls,
             "last_id": selectors.latest_event_id(hall),
+            "time_zone": settings.TIME_ZONE,
             "events_url": reverse("hall:board_events") + f"?hall={hall.code}",
         },
     )
 
 
+@device_language
 def board_events(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Server-sent events: every call and recall in the hall, in order. A reconnecting board
     sends Last-Event-ID (the browser does it) and gets what it missed first."""

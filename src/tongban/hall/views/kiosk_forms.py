@@ -17,7 +17,7 @@ from django.urls import reverse
 from tongban.accounts.models import DeviceIdentity
 from tongban.catalog import selectors as catalog
 from tongban.catalog.models import ServiceItem
-from tongban.core.downloads import pdf_response
+from tongban.core.device_language import device_language, device_language_reset
 from tongban.core.errors import ServiceBusy
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
@@ -33,6 +33,7 @@ from tongban.hall import kiosk_steps, presenters
 from tongban.hall.models import Hall
 from tongban.hall.services.kiosk_forms import kiosk_form_hand_in
 from tongban.hall.views.devices import kiosk_device
+from tongban.hall.views.printout import kiosk_pdf_print, printout_forget
 
 STATE_KEY = "kiosk_form"
 
@@ -50,6 +51,7 @@ def _wipe(request: HttpRequest) -> None:
     request.session.pop(STATE_KEY, None)
 
 
+@device_language
 def kiosk_forms(request: HttpRequest) -> HttpResponse:
     """The form templates. Arriving here starts over: the previous person's data is wiped."""
     post = kiosk_device(request)
@@ -97,7 +99,11 @@ def _read(request: HttpRequest, state: kiosk_steps.State) -> None:
 
 
 def _print(
-    request: HttpRequest, item: ServiceItem, state: kiosk_steps.State, cleaned: Any
+    request: HttpRequest,
+    at: tuple[Hall, DeviceIdentity],
+    item: ServiceItem,
+    state: kiosk_steps.State,
+    cleaned: Any,
 ) -> HttpResponse:
     pdf = form_pdf(
         item,
@@ -107,8 +113,8 @@ def _print(
         link_url=public_url(request, reverse("catalog:item_guide", args=[item.code])),
         link_label="扫码查看办事指南",
     )
-    response = pdf_response(pdf, "application-form.pdf", attachment=True)
-    return response
+    back = reverse("hall:kiosk_form", args=[item.code])
+    return kiosk_pdf_print(request, at, kind="form", title=item.name, pdf=pdf, back=back)
 
 
 def _hand_in(
@@ -169,6 +175,7 @@ def _page(
     )
 
 
+@device_language
 def kiosk_form(request: HttpRequest, code: str) -> HttpResponse:
     """One step of the kiosk form (`kiosk_steps`): choose situations, read a document, type,
     then print it or hand it in for the window with a ticket."""
@@ -194,13 +201,17 @@ def kiosk_form(request: HttpRequest, code: str) -> HttpResponse:
         cleaned, errors = clean_data(schema, state["data"], state["situations"])
         if not errors and action == "print":
             _save(request, state)
-            return _print(request, item, state, cleaned)
+            return _print(request, (hall, device), item, state, cleaned)
         done = None if errors else _hand_in(request, (hall, device), item, state, cleaned)
     if done is None and request.method == "POST":
         _save(request, state)
     return _page(request, hall, item, state, errors, done)
 
 
+@device_language
 def kiosk_form_reset(request: HttpRequest) -> HttpResponse:
+    """The next person: the form and the previous person's language are forgotten."""
     _wipe(request)
+    device_language_reset(request)
+    printout_forget(request)
     return redirect("hall:kiosk_forms")

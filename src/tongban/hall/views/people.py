@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.requests import request_user
+from tongban.catalog import selectors as catalog_selectors
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
@@ -84,6 +85,8 @@ def book_page(request: HttpRequest, code: str) -> HttpResponse:
         try:
             if slot is None:
                 raise ValidationError({"slot": ["请选择预约时段"]})
+            if request.POST.get("confirm") != "1":
+                return _book_confirm(request, hall, category, slot)
             appointments.appointment_book(
                 applicant=request_user(request),
                 slot=slot,
@@ -97,6 +100,20 @@ def book_page(request: HttpRequest, code: str) -> HttpResponse:
     days = presenters.slots_by_day(selectors.open_slots(hall, category.pk))
     page = {"hall": hall, "category": category, "days": days, "idempotency_key": uuid.uuid4().hex}
     return render(request, "hall/book.html", page)
+
+
+def _book_confirm(
+    request: HttpRequest, hall: Hall, category: QueueCategory, slot: AppointmentSlot
+) -> HttpResponse:
+    """The step before booking: the date, the time, the category and what to bring."""
+    page = {
+        "hall": hall,
+        "category": category,
+        "slot": slot,
+        "items": list(catalog_selectors.published_items().filter(code__in=category.item_codes)),
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+    }
+    return render(request, "hall/book_confirm.html", page)
 
 
 @login_required

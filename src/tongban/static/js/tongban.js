@@ -66,3 +66,31 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+/* The header's menu on a phone: the button opens and closes the links. */
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest ? event.target.closest(".menu-toggle") : null;
+  if (!toggle) return;
+  var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!nav) return;
+  var open = nav.classList.toggle("open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
+
+/* Tables on a phone: each row becomes a card and each cell carries its column's name (the CSS
+   shows it below the breakpoint). Tables marked .grid-keep stay tables. */
+function tongbanLabelCells(root) {
+  root.querySelectorAll("table:not(.grid-keep)").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) return;
+    table.classList.add("stack");
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        var head = heads[i];
+        if (head && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", head.textContent.trim());
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { tongbanLabelCells(document); });
+document.addEventListener("htmx:afterSwap", function (event) { tongbanLabelCells(event.target); });
