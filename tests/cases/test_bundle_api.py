@@ -91,8 +91,9 @@ def test_start_read_and_submit_once_through_the_api(demo_city: None) -> None:
     files = {
         f"m_{m['index']}": SimpleUploadedFile(f"{m['index']}.pdf", make_pdf("api"))
         for m in started["materials"]
-        if m["source"] == "applicant" and m["requirement"] != "optional"
+        if m["source"] == "applicant" and m["requirement"] != "optional" and not m["online_form"]
     }
+    assert sum(m["online_form"] for m in started["materials"]) == 3  # 3 application forms
     bad = client.post(f"/api/bundles/cases/{parent.pk}/submit", {"form_data": "[]"})
     assert bad.status_code == 400 and "form_data" in bad.json()["errors"]
     answer = client.post(

@@ -23,7 +23,7 @@ def test_a_child_whose_shared_data_is_refused_at_dispatch_waits_for_the_applican
     parent = _submitted()
     zhangsan = User.objects.get(username="zhangsan")
     publication = Case.objects.get(bundle_case=parent, bundle_key="publication")
-    head = publication.item.materials.get(name="负责人身份证明")
+    head = publication.item.materials.get(name="法定代表人（负责人）身份证明")
     # The culture department's grant for that data ends before the licence is issued.
     resource = resources_for([head])[head.pk]
     grants = AccessGrant.objects.filter(
@@ -47,7 +47,7 @@ def test_a_child_whose_shared_data_is_refused_at_dispatch_waits_for_the_applican
     assert {states[k] for k in ("food", "eia", "signboard")} == {CaseState.SUBMITTED}
     assert states["publication"] == CaseState.DRAFT
     wait = publication.events.get(action="bundle_wait")
-    assert "负责人身份证明" in wait.note
+    assert "法定代表人（负责人）身份证明" in wait.note
     assert "共享授权" in wait.note
     # What the platform could obtain is already on the row: the licence from the licence case.
     licence_row = publication.materials.get(material__name="营业执照")

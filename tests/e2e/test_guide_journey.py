@@ -50,7 +50,7 @@ def test_browse_to_the_food_licence_scan_its_qr_and_see_materials_change(
     assert materials.count() == before
 
     # Renting instead of owning swaps the property certificate for the lease.
-    assert page.get_by_text("经营场所租赁合同").count() == 0
+    assert page.get_by_text("场所租赁合同（租赁备案）").count() == 0
     page.get_by_label("租赁房屋").check()
-    page.get_by_text("经营场所租赁合同").wait_for()
-    assert page.get_by_text("经营场所产权证明").count() == 0
+    page.get_by_text("场所租赁合同（租赁备案）").wait_for()
+    assert page.get_by_text("场所产权证明（不动产权证书）").count() == 0

@@ -56,12 +56,16 @@ def test_a_material_the_exchange_could_not_fetch_counts_as_provided(client: Any)
         row.material_id: SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf")
         for row in case.materials.filter(status="unavailable")
     }
-    files[item.materials.get(name="出版物经营许可申请表").pk] = SimpleUploadedFile(
-        "表.pdf", PDF, content_type="application/pdf"
-    )
-    case_submit(case=case, actor=zhangsan, files=files)
+    # The application form is filled online: it is its material, provided by the applicant.
+    import random
+
+    from tongban.forms.services import item_form
+    from tongban.forms.synthetic import fill_form
+
+    form = fill_form(item_form(item), case.situations, {}, random.Random(1))  # noqa: S311
+    case_submit(case=case, actor=zhangsan, files=files, form_data=form)
     city = client.get("/api/analytics/materials").json()["city"]
-    # 营业执照 and 负责人身份证明 fetched; 产权证明 (resource off) and the form uploaded.
+    # 营业执照 and the ID fetched; 产权证明 (resource off) uploaded and the form filled.
     assert (city["resolved_by_platform"], city["provided_by_applicant"]) == (2, 2)
 
 

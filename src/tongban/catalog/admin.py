@@ -16,6 +16,7 @@ from tongban.catalog.models import (
     LegalBasis,
     LifeEvent,
     Material,
+    MaterialKind,
     ServiceItem,
     Situation,
     SituationOption,
@@ -142,3 +143,9 @@ class BundleAdmin(AuditedModelAdmin[Bundle]):
 
     form = BundleForm
     list_display = ["name", "code", "lead_department", "joint_review", "active"]
+
+
+@admin.register(MaterialKind)
+class MaterialKindAdmin(AuditedModelAdmin[MaterialKind]):
+    list_display = ["code", "name", "trust"]
+    search_fields = ["code", "name"]

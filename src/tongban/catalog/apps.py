@@ -8,5 +8,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.catalog import rules
+        from tongban.catalog.checks import item_checks
+        from tongban.catalog.services.dictionary import dictionary_check
 
         rules.register()
+        item_checks.register("catalog.dictionary", dictionary_check, replace=True)

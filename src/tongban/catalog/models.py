@@ -75,6 +75,33 @@ class LifeEvent(models.Model):
         return self.name
 
 
+class MaterialKind(models.Model):
+    """One kind of document in the material dictionary (材料字典): its one name, the other
+    names it goes by, and how far it can be trusted (国办函〔2016〕108号: A issued with the
+    authority's e-seal, B checked at a window, C uploaded by the applicant, D made under a
+    commitment). Items refer to it, so the same document is spelled one way everywhere."""
+
+    class Trust(models.TextChoices):
+        A = "A", _("A 权威部门签章的电子证照或数据")
+        B = "B", _("B 窗口人员核验")
+        C = "C", _("C 申请人上传，原件待核")
+        D = "D", _("D 告知承诺")
+
+    code = models.SlugField("编码", max_length=60, unique=True)
+    name = models.CharField("规范名称", max_length=200, unique=True)
+    aliases = models.JSONField("别称", default=list, blank=True)
+    trust = models.CharField("可信等级", max_length=1, choices=Trust.choices, default=Trust.C)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "材料字典条目"
+        verbose_name_plural = "材料字典"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def validate_half_days(value: Decimal) -> None:
     """Promised limits are whole or half working days, never negative."""
     if value < 0 or (value * 2) % 1 != 0:
@@ -317,6 +344,14 @@ class Material(models.Model):
     # [{"field": "用途", "forbidden": ["住宅"], "message": "…"}]: a record that contradicts
     # one is flagged to the reviewer (never refused by the platform on its own).
     data_checks = models.JSONField("数据核对规则", default=list, blank=True)
+    kind = models.ForeignKey(
+        MaterialKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="materials",
+        verbose_name="材料字典条目",
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

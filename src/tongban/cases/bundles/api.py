@@ -17,6 +17,7 @@ from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.selectors import access_bundle_case
 from tongban.cases.bundles.services import (
     bundle_case_guide,
+    bundle_form_materials,
     bundle_start,
     bundle_submit,
     bundle_uploads,
@@ -51,6 +52,8 @@ class BundleMaterialOut(Schema):
     requirement: str
     source: str
     items: list[str]
+    # The application form the merged form stands for: filled online, never uploaded.
+    online_form: bool = False
 
 
 class BundleCaseOut(Schema):
@@ -69,6 +72,8 @@ def _out(parent: BundleCase) -> dict[str, Any]:
     children = parent.children.select_related("item", "department").order_by("pk")
     materials = []
     if parent.state == "draft":
+        guide = bundle_case_guide(parent)
+        online = bundle_form_materials(list(children), guide)
         materials = [
             {
                 "index": i,
@@ -76,8 +81,9 @@ def _out(parent: BundleCase) -> dict[str, Any]:
                 "requirement": m.requirement,
                 "source": m.source,
                 "items": list(m.items),
+                "online_form": m.name in online,
             }
-            for i, m in enumerate(bundle_case_guide(parent).materials)
+            for i, m in enumerate(guide.materials)
         ]
     return {
         "id": parent.pk,

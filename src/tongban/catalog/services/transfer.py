@@ -28,6 +28,11 @@ from tongban.catalog.models import (
     Situation,
     SituationOption,
 )
+from tongban.catalog.services.dictionary import (
+    material_kind_by_code,
+    material_kinds_export,
+    material_kinds_upsert,
+)
 from tongban.core.audit import audit_log
 
 ITEM_FIELDS = (
@@ -117,6 +122,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
             "when": sorted(o.ref for o in m.applies_when.select_related("situation")),
             "note": m.note,
             **({"data_checks": m.data_checks} if m.data_checks else {}),
+            **({"kind": m.kind.code} if m.kind_id and m.kind else {}),
         }
         for m in item.materials.prefetch_related("applies_when__situation")
     ]
@@ -137,6 +143,7 @@ def catalog_export(*, states: tuple[str, ...] = (ServiceItem.State.PUBLISHED,)) 
             {"code": e.code, "name": e.name, "audience": e.audience, "order": e.order}
             for e in LifeEvent.objects.all()
         ],
+        "material_kinds": material_kinds_export(),
         "items": [item_to_dict(item) for item in items],
     }
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
@@ -240,7 +247,12 @@ def item_from_dict(
             source_ref=raw.get("source_ref") or "",
             note=raw.get("note") or "",
             data_checks=raw.get("data_checks") or [],
+            kind=material_kind_by_code(str(raw.get("kind") or "")),
         )
+        if raw.get("kind") and material.kind is None:
+            raise ValidationError(
+                {f"materials[{order + 1}]": [f"材料字典中没有条目“{raw.get('kind')}”"]}
+            )
         try:
             material.full_clean(exclude=["item"])
         except ValidationError as exc:
@@ -304,6 +316,7 @@ def catalog_import(*, text: str, publish: bool = True) -> ImportReport:
     state = ServiceItem.State.PUBLISHED if publish else ServiceItem.State.DRAFT
     with transaction.atomic():
         _upsert_life_events(document.get("life_events") or [], errors)
+        material_kinds_upsert(document.get("material_kinds") or [], errors)
         seen: set[str] = set()
         for index, raw in enumerate(document["items"], start=1):
             where = (
