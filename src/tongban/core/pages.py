@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import (
     Conflict,
@@ -75,13 +76,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: the reason, on a page of the portal (an unknown address names nothing of
     the URL patterns it was tried against)."""
     if isinstance(exception, Resolver404) or not str(exception):
-        return refused_page(request, Http404("页面不存在"))
+        return refused_page(request, Http404(_("页面不存在")))
     return refused_page(request, exception)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form posted from a page that has expired (or from elsewhere)."""
-    page = {"status": 403, "lines": ["页面已过期或来源不明，请返回上一页刷新后重试。"]}
+    page = {"status": 403, "lines": [_("页面已过期或来源不明，请返回上一页刷新后重试。")]}
     return render(request, "refused.html", page, status=403)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.certificates.models import Certificate
 from tongban.certificates.signers import run_coroutine, seal_signers
@@ -39,18 +40,20 @@ def certificate_status(certificate: Certificate, on: dt.date | None = None) -> V
         when = timezone.localtime(certificate.revoked_at) if certificate.revoked_at else None
         return Verification(
             "revoked",
-            f"该证照已于{when:%Y年%-m月%-d日}撤销：{certificate.revoked_reason}"
+            _("该证照已于%(date)s撤销：%(reason)s")
+            % {"date": f"{when:%Y-%m-%d}", "reason": certificate.revoked_reason}
             if when
-            else "该证照已撤销",
+            else _("该证照已撤销"),
             certificate,
         )
     if certificate.expired_on(day):
         return Verification(
             "expired",
-            f"该证照已过有效期（有效期至{certificate.valid_until:%Y年%-m月%-d日}）",
+            _("该证照已过有效期（有效期至%(date)s）")
+            % {"date": f"{certificate.valid_until:%Y-%m-%d}"},
             certificate,
         )
-    return Verification("valid", "证照真实有效", certificate)
+    return Verification("valid", _("证照真实有效"), certificate)
 
 
 def _trust_roots() -> list[Any]:
@@ -69,16 +72,16 @@ def certificate_verify(data: bytes) -> Verification:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    tampered = Verification("tampered", "文件已被篡改或损坏：内容与签章时不一致")
+    tampered = Verification("tampered", _("文件已被篡改或损坏：内容与签章时不一致"))
     if not data.startswith(b"%PDF-"):
-        return Verification("unsigned", "不是PDF文件")
+        return Verification("unsigned", _("不是PDF文件"))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
     except Exception:  # noqa: BLE001 — any parse failure of a signed file means it was changed
         return tampered
     if not signatures:
-        return Verification("unsigned", "文件中没有电子印章，无法核验")
+        return Verification("unsigned", _("文件中没有电子印章，无法核验"))
     try:
         context = ValidationContext(trust_roots=_trust_roots())
         status = run_coroutine(lambda: async_validate_pdf_signature(signatures[-1], context))
@@ -91,13 +94,13 @@ def certificate_verify(data: bytes) -> Verification:
     signed_by = status.signing_cert.subject.native.get("common_name", "")
     if not status.trusted:
         return Verification(
-            "untrusted", "电子印章完好，但不是由本平台信任的机构签发", signed_by=signed_by
+            "untrusted", _("电子印章完好，但不是由本平台信任的机构签发"), signed_by=signed_by
         )
     digest = hashlib.sha256(data).hexdigest()
     certificate = Certificate.objects.select_related("type", "issuer").filter(sha256=digest).first()
     if certificate is None:
         return Verification(
-            "unknown", "电子印章有效，但本平台没有这份证照的记录", signed_by=signed_by
+            "unknown", _("电子印章有效，但本平台没有这份证照的记录"), signed_by=signed_by
         )
     found = certificate_status(certificate)
     return Verification(
@@ -108,8 +111,8 @@ def certificate_verify(data: bytes) -> Verification:
 def read_upload(upload: UploadedFile | None) -> tuple[bytes | None, str]:
     """The uploaded file's bytes, never more than the limit in memory; or why not."""
     if upload is None:
-        return None, "请选择要核验的证照文件（PDF）"
+        return None, _("请选择要核验的证照文件（PDF）")
     data = upload.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        return None, "文件超过20MB，不是本平台签发的证照"
+        return None, _("文件超过20MB，不是本平台签发的证照")
     return data, ""
