@@ -149,3 +149,60 @@ def test_an_appointment_is_booked_only_after_confirming_what_and_when(
     page.wait_for_url(f"{base}/hall/appointments/")
     assert when.split("–")[0] in page.content()
     context.close()
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_console_lists_the_callers_cases_for_one_click_acceptance(
+    browser: Any, live_server: Any, live_demo_city: None, size: tuple[int, int]
+) -> None:
+    """Issue 19, part 4: after calling a ticket, the window sees the caller's open cases and
+    appointments, and accepts one without typing its number."""
+    import random
+
+    from tongban.cases.models import Case
+    from tongban.cases.services.submission import case_save_draft, case_submit
+    from tongban.catalog.models import ServiceItem
+    from tongban.forms.services import item_form
+    from tongban.forms.synthetic import fill_form
+    from tongban.hall.models import Ticket
+    from tongban.hall.services.tickets import ticket_issue
+
+    base = live_server.url
+    zhangsan = User.objects.get(username="zhangsan")
+    item = ServiceItem.objects.get(state="published", name__startswith="出版物零售单位设立审批")
+    draft = case_save_draft(
+        actor=zhangsan,
+        code=item.code,
+        applicant=zhangsan,
+        enterprise=zhangsan.enterprises.first(),
+        idempotency_key="console-caller",
+        situations={"premises": "own"},
+    )
+    form = fill_form(item_form(item), draft.situations, {}, random.Random(4))  # noqa: S311
+    case = case_submit(case=draft, actor=zhangsan, form_data=form, files={})
+    hall = Hall.objects.get(code="xa-civic")
+    ticket_issue(
+        hall=hall,
+        category=hall.categories.get(letter="B"),
+        source=Ticket.Source.REMOTE,
+        applicant=zhangsan,
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _sign_in(page, base, "clerk")
+    page.goto(f"{base}/hall/console/")
+    page.get_by_test_id("console-window").select_option(
+        label="西安市政务服务中心 · 4号窗口（企业开办）"
+    )
+    page.get_by_role("button", name="签到").click()
+    page.get_by_test_id("console-call").click()
+    caller = page.get_by_test_id("caller")
+    assert item.name in caller.inner_text()
+    page.get_by_role("button", name="开始办理").click()
+    page.get_by_test_id("caller-accept").first.click()
+    assert page.get_by_text("已受理并关联本号").is_visible()
+    assert Case.objects.get(pk=case.pk).state == "accepted"
+    assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+    context.close()
