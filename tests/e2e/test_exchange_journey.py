@@ -33,7 +33,8 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
     asked = page.locator("[data-testid=material-row][data-resolved=no]")
     # The application form is filled online (it is that material): nothing is asked.
     assert rows.count() == 4 and resolved.count() == 4 and asked.count() == 0
-    assert "出版物经营许可申请表" in page.get_by_test_id("by-form").locator("..").inner_text()
+    by_form = page.locator("[data-testid=material-row]", has=page.get_by_test_id("by-form"))
+    assert "出版物经营许可申请表" in by_form.inner_text()
     provenance = resolved.get_by_test_id("provenance").all_inner_texts()
     assert any("西安市市场监督管理局“营业执照登记信息”" in p for p in provenance)
     assert any("西安市自然资源和规划局“不动产登记信息”" in p for p in provenance)
@@ -46,9 +47,11 @@ def test_publication_permit_asks_only_for_what_sharing_cannot_provide(
 
     # Who used my (and my enterprise's) data, and why.
     page.get_by_role("link", name="谁查看了我的数据").click()
+    page.wait_for_url(f"{base}/me/data-access/")
+    page.get_by_test_id("access-row").first.wait_for()
     accesses = page.get_by_test_id("access-row").all_inner_texts()
     mine = [a for a in accesses if case_label in a]
-    assert len(mine) == 3
+    assert len(mine) == 3, (case_label, accesses[:5])
     assert all("西安市文化和旅游局（新闻出版）" in a for a in mine)
     assert all("办理“出版物零售单位设立审批" in a for a in mine)
     assert any("营业执照登记信息" in a for a in mine)
