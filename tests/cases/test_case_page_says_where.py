@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from tests.cases.test_lifecycle import _accepted
 from tongban.accounts.models import Enterprise, User
 from tongban.cases.models import Case, CaseState
-from tongban.cases.presenters import case_steps, event_note, working_days_text
+from tongban.cases.presenters import event_note
 from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.clock import clock_status
+from tongban.cases.where import case_steps, working_days_text
 from tongban.catalog.models import ServiceItem
 from tongban.core.synthetic import make_uscc
 
