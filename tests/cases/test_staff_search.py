@@ -138,3 +138,13 @@ def test_data_checks_are_validated_where_they_are_written() -> None:
     material = Material(data_checks=[{"field": "用途", "allowed": ["商业"], "message": "须为商业"}])
     assert material.data_flags({"用途": "住宅"}) == ["用途为“住宅”：须为商业"]
     assert material.data_flags({"用途": "商业"}) == [] and material.data_flags({}) == []
+
+
+def test_only_a_person_looked_up_is_an_audited_reading(
+    submitted: Case, clerk: User, zhangsan: User
+) -> None:
+    _search(clerk, "食品经营")  # an item's name: nobody's personal information
+    assert not AuditRecord.objects.filter(action="cases.search").exists()
+    _search(clerk, zhangsan.real_name)
+    record = AuditRecord.objects.filter(action="cases.search").get()
+    assert record.changes["found"][1] == [submitted.pk]

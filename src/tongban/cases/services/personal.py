@@ -61,8 +61,11 @@ def case_find(*, viewer: User, query: str) -> list[Case]:
             {"q": ["请输入至少2个字的办件编号、姓名、身份证号、信用代码或事项名称"]}
         )
     found = list(case_search(viewer, text)[:SEARCH_LIMIT])
-    person = len(text) == 18 and any(c.isdigit() for c in text) or not text.isascii()
-    if person and found:
+    # A person looked up: by an ID number, or by the name of an applicant it found (an item's
+    # name or a case number reads nobody's personal information).
+    by_number = len(text) == 18 and text.isascii() and text[:17].isdigit()
+    by_name = any(c.applicant.real_name == text for c in found)
+    if found and (by_number or by_name):
         audit_log(
             action="cases.search",
             object_type="cases.case",
