@@ -25,6 +25,7 @@ from tongban.cases.services.clock import clock_status_safe, today
 from tongban.cases.where import case_steps, clock_texts
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import default_choices, item_version, materials_for_choices
+from tongban.core.ids import looks_like_id_number
 from tongban.core.masking import mask_id_number, mask_name
 from tongban.forms.personal import form_data_masked
 from tongban.forms.services import item_form
@@ -327,7 +328,7 @@ def worklist_filters(query: QueryDict) -> WorklistFilter:
         return WorklistFilter.model_validate({k: v for k, v in values.items() if k not in bad})
 
 
-def worklist_page(user: User, page: Page[Case], query: QueryDict) -> dict[str, Any]:
+def worklist_page(user: User, page: Page[Case] | list[Case], query: QueryDict) -> dict[str, Any]:
     # One reverse for the page, not one per row.
     case_url = reverse("cases:case", args=[0]).replace("/0/", "/{}/")
     return {
@@ -345,15 +346,11 @@ def worklist_page(user: User, page: Page[Case], query: QueryDict) -> dict[str, A
 def search_page(user: User, found: list[Case], query: str) -> dict[str, Any]:
     """The work list showing what the search box found. An ID number typed is not echoed into
     the page (a shared screen, a cached page): it is shown masked."""
-    case_url = reverse("cases:case", args=[0]).replace("/0/", "/{}/")
     text = query.strip()
-    id_like = len(text) == 18 and text.isascii() and text[:17].isdigit()
+    id_like = looks_like_id_number(text)
     return {
+        **worklist_page(user, found, QueryDict()),
         "page": None,
-        "rows": [{**case_summary(c, user), "url": case_url.format(c.pk)} for c in found],
-        "states": CaseState.choices,
-        "warnings": [w for w in Warning.choices if w[0]],
-        "filters": {},
         "searched": True,
         "query": "" if id_like else query,
         "query_shown": mask_id_number(text) if id_like else text,

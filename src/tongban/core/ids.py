@@ -126,6 +126,12 @@ def validate_region_code(value: str) -> None:
         raise ValidationError(f"行政区划代码{value}不存在", code="region_unknown")
 
 
+def looks_like_id_number(text: str) -> bool:
+    """Typed text shaped like a resident ID number (17 digits and a check character)."""
+    text = text.strip()
+    return len(text) == 18 and text.isascii() and text[:17].isdigit()
+
+
 def id_digest(value: str) -> str:
     """A keyed digest of an ID number (HMAC-SHA256 under the installation's secret key): equal
     numbers give equal digests, and without the key a digest cannot be turned back into the

@@ -14,7 +14,7 @@ from tongban.cases.selectors import case_search
 from tongban.catalog.selectors import item_version
 from tongban.core.audit import audit_log
 from tongban.core.errors import PermissionDenied, ValidationError
-from tongban.core.ids import id_digest
+from tongban.core.ids import id_digest, looks_like_id_number
 from tongban.forms.personal import personal_keys
 from tongban.forms.services import item_form
 
@@ -63,7 +63,7 @@ def case_find(*, viewer: User, query: str) -> list[Case]:
     found = list(case_search(viewer, text)[:SEARCH_LIMIT])
     # A person looked up: by an ID number, or by the name of an applicant it found (an item's
     # name or a case number reads nobody's personal information).
-    by_number = len(text) == 18 and text.isascii() and text[:17].isdigit()
+    by_number = looks_like_id_number(text)
     by_name = any(c.applicant.real_name == text for c in found)
     if found and (by_number or by_name):
         audit_log(
