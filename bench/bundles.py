@@ -52,13 +52,14 @@ def child() -> None:
     from tongban.cases.services.submission import case_save_draft, case_submit, form_material
     from tongban.catalog.models import Bundle, ServiceItem
     from tongban.catalog.selectors import materials_for_choices
+    from tongban.demo.exchange_seed import NEW_COMPANY_NAME
     from tongban.demo.seed import demo_seed
     from tongban.forms.services import item_form
     from tongban.forms.synthetic import fill_form
 
     demo_seed(with_cases=False)
     zhangsan = User.objects.get(username="zhangsan")
-    enterprise = zhangsan.enterprises.first()
+    enterprise = zhangsan.enterprises.get(name=NEW_COMPANY_NAME)
     bundle = Bundle.objects.get(code="open-bookstore")
     food = ServiceItem.objects.get(basic_code="000105013000", state="published")
     rng = random.Random(11)  # noqa: S311 — synthetic data

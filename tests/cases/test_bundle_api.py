@@ -17,6 +17,7 @@ from tongban.api import api
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.services import bundle_case_form
 from tongban.core.synthetic import make_pdf
+from tongban.demo.exchange_seed import NEW_COMPANY_NAME
 from tongban.forms.synthetic import fill_form
 
 PERSONAS = ("anonymous", "owner", "other_applicant", "clerk", "admin")
@@ -54,7 +55,7 @@ def _client(persona: str) -> Client:
 def test_authorisation_matrix(route: tuple[str, str], persona: str, demo_city: None) -> None:
     parent = start()
     zhangsan = User.objects.get(username="zhangsan")
-    uscc = zhangsan.enterprises.first().uscc  # type: ignore[union-attr]
+    uscc = zhangsan.enterprises.get(name=NEW_COMPANY_NAME).uscc
     method, path = route
     url = path.replace("{code}", "open-bookstore").replace("{bundle_case_id}", str(parent.pk))
     client = _client(persona)
@@ -76,7 +77,7 @@ def test_authorisation_matrix(route: tuple[str, str], persona: str, demo_city: N
 def test_start_read_and_submit_once_through_the_api(demo_city: None) -> None:
     client = _client("owner")
     zhangsan = User.objects.get(username="zhangsan")
-    uscc = zhangsan.enterprises.first().uscc  # type: ignore[union-attr]
+    uscc = zhangsan.enterprises.get(name=NEW_COMPANY_NAME).uscc
     body = {"idempotency_key": "api-2", "enterprise_uscc": uscc, "choices": {"drinks": "no"}}
     started = client.post(
         "/api/bundles/open-bookstore/start", json.dumps(body), content_type="application/json"

@@ -22,6 +22,7 @@ from tongban.cases.models import Case, CaseState
 from tongban.cases.services import lifecycle as lc
 from tongban.catalog.models import Bundle
 from tongban.core.synthetic import make_pdf
+from tongban.demo.exchange_seed import NEW_COMPANY_NAME
 from tongban.forms.synthetic import fill_form
 
 
@@ -35,7 +36,7 @@ def start(key: str = "b1", drinks: str = "yes") -> BundleCase:
         actor=zhangsan,
         bundle=Bundle.objects.get(code="open-bookstore"),
         applicant=zhangsan,
-        enterprise=zhangsan.enterprises.first(),
+        enterprise=zhangsan.enterprises.get(name=NEW_COMPANY_NAME),
         choices={"drinks": drinks},
         idempotency_key=key,
     )
@@ -178,7 +179,7 @@ def test_bad_choices_and_unknown_fields_are_named(demo_city: None) -> None:
             actor=zhangsan,
             bundle=Bundle.objects.get(code="open-bookstore"),
             applicant=zhangsan,
-            enterprise=zhangsan.enterprises.first(),
+            enterprise=zhangsan.enterprises.get(name=NEW_COMPANY_NAME),
             choices={"drinks": "maybe"},
             idempotency_key="bad",
         )

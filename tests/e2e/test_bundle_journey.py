@@ -22,6 +22,7 @@ from tongban.cases.bundles.services import bundle_case_form
 from tongban.cases.models import Case
 from tongban.cases.services import lifecycle as lc
 from tongban.core.synthetic import make_pdf
+from tongban.demo.exchange_seed import NEW_COMPANY_NAME
 from tongban.forms.synthetic import fill_form
 
 pytestmark = pytest.mark.e2e
@@ -67,6 +68,8 @@ def test_the_bookstore_bundle_applied_once_and_dispatched(
     assert page.get_by_test_id("serial-days").inner_text() == "45.5"
     assert page.get_by_test_id("bundle-days").inner_text() == "15"
     assert page.get_by_test_id("visits").inner_text() == "5 → 1"
+    # The company being set up: the registry holds nothing of it, so every item applies.
+    page.get_by_label("申请企业").select_option(label=NEW_COMPANY_NAME)
     page.get_by_role("button", name="按所选情形一次申请").click()
 
     # One form, one material list, one submission.

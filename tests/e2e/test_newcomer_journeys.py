@@ -2,7 +2,8 @@
 (390×844): 张三 applies for the publication permit and is never asked to upload the form he
 fills online; the guide offers the blank form and a sample, says 无需提交 and the hall's hours;
 the case page shows the steps and a timeline without repeated labels; /me/ is his home; a clerk
-finds the case by typing his ID number; errors are the portal's own pages."""
+finds the case by typing his ID number; errors are the portal's own pages; the bookstore
+bundle, started for his registered company, does not register it again."""
 
 from __future__ import annotations
 
@@ -111,3 +112,25 @@ def test_errors_are_the_portals_own_pages(
     icon = page.request.get(f"{base}/favicon.ico")
     assert icon.status == 200 and "svg" in icon.headers["content-type"]
     page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["desktop", "phone"])
+def test_a_registered_company_starts_the_bundle_without_registering_again(
+    browser: Any, live_server: Any, live_demo_city: None, size: tuple[int, int]
+) -> None:
+    base = live_server.url
+    page = _page(browser, size)
+    _sign_in(page, base, "zhangsan")
+    page.goto(f"{base}/guide/bundles/open-bookstore/?s_drinks=yes")
+    page.get_by_label("申请企业").select_option(label="西安某某书店有限公司")
+    page.get_by_role("button", name="按所选情形一次申请").click()
+    page.get_by_role("button", name="一次提交").wait_for()
+    assert page.get_by_test_id("bundle-child").count() == 4
+    held = page.get_by_test_id("bundle-held")
+    assert held.count() == 1 and "已持有，无需再办" in held.inner_text()
+    assert "企业设立登记" in held.inner_text()
+    # The licence the other items need is fetched, not asked: no upload row for it.
+    rows = page.get_by_test_id("bundle-material-row")
+    licence = rows.filter(has_text="营业执照")
+    assert licence.count() == 1 and licence.locator("input[type=file]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= size[0]

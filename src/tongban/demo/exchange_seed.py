@@ -23,8 +23,9 @@ from tongban.accounts.services import enterprise_register, user_create
 from tongban.cases.models import Case
 from tongban.cases.services.resolution import resources_for
 from tongban.cases.services.submission import case_save_draft, case_submit, form_material
-from tongban.catalog.models import Audience, Material, ServiceItem
+from tongban.catalog.models import Audience, Bundle, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
+from tongban.catalog.services.bundles import bundle_items
 from tongban.certificates.services import demo_types_text, types_load
 from tongban.core.synthetic import make_id_number, make_pdf, make_uscc
 from tongban.demo.delivery_seed import demo_delivery_choice
@@ -33,6 +34,9 @@ from tongban.exchange.services.grants import grant_decide, grant_request, resour
 from tongban.forms.prefill import PrefillContext, prefill
 from tongban.forms.services import item_form
 from tongban.forms.synthetic import fill_form
+
+# zhangsan's second company: being set up, so the registry holds nothing of it yet.
+NEW_COMPANY_NAME = "西安某某书咖文化有限公司"
 
 GRANT_PURPOSE = "办理本部门政务服务事项时核验信息，申请人免于提交相应材料"
 STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -84,6 +88,11 @@ def _grants(admin: User) -> int:
         resource = resources.get(material.pk)
         if resource is not None and resource.sharing_class != SharingClass.NOT_SHARED:
             wanted.add((material.item.department_id, resource.pk))
+    # A 一件事's lead department checks which results the applicant already holds.
+    for bundle in Bundle.objects.filter(active=True):
+        for resource in DataResource.objects.filter(issued_by_item__in=bundle_items(bundle)):
+            if resource.sharing_class != SharingClass.NOT_SHARED:
+                wanted.add((bundle.lead_department_id, resource.pk))
     made = 0
     until = timezone.localdate() + dt.timedelta(days=730)
     for consumer_id, resource_id in sorted(wanted):
@@ -346,7 +355,9 @@ def demo_exchange_seed(*, with_cases: bool = True) -> ExchangeSeedReport:
     report.grants = _grants(admin)
     for username in ("zhangsan", "lisi", "wangwu"):
         _person_records(User.objects.get(username=username), rng, full=True)
-    for enterprise in Enterprise.objects.filter(members__username="zhangsan"):
+    for enterprise in Enterprise.objects.filter(members__username="zhangsan").exclude(
+        name=NEW_COMPANY_NAME
+    ):
         _enterprise_records(enterprise, rng, full=True)
     people, enterprises = _people(rng)
     for person in people:

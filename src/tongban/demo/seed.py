@@ -26,7 +26,7 @@ from tongban.catalog.services.bundles import bundle_define
 from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
-from tongban.demo.exchange_seed import ExchangeSeedReport, demo_exchange_seed
+from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 
 REGION = "610100"  # 西安市
@@ -153,16 +153,23 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
         )
         report.people.append(person)
     zhangsan = User.objects.get(username="zhangsan")
-    if not zhangsan.enterprises.exists():
-        enterprise_register(
-            name="西安某某书店有限公司",
-            uscc=make_uscc("91", "610102", 31415926),
-            legal_representative="张三",
-            region_code="610102",
-            address="陕西省西安市新城区示例路1号",
-            handler=zhangsan,
-            capacity=EnterpriseMember.Capacity.LEGAL_REPRESENTATIVE,
-        )
+    # The registered bookstore, and a second company being set up: its name reported and its
+    # code given, not yet registered (the registry has no record), so that the 开书店一件事
+    # applies every item for it and skips the business licence for the first.
+    for name, serial, address in [
+        ("西安某某书店有限公司", 31415926, "陕西省西安市新城区示例路1号"),
+        (NEW_COMPANY_NAME, 27182818, "陕西省西安市新城区示例路8号"),
+    ]:
+        if not zhangsan.enterprises.filter(name=name).exists():
+            enterprise_register(
+                name=name,
+                uscc=make_uscc("91", "610102", serial),
+                legal_representative="张三",
+                region_code="610102",
+                address=address,
+                handler=zhangsan,
+                capacity=EnterpriseMember.Capacity.LEGAL_REPRESENTATIVE,
+            )
     for kind, name in [
         (DeviceIdentity.Kind.KIOSK, "市民中心自助机01"),
         (DeviceIdentity.Kind.DISPLAY, "市民中心叫号屏01"),

@@ -56,6 +56,15 @@ class BundleMaterialOut(Schema):
     online_form: bool = False
 
 
+class HeldOut(Schema):
+    """An item skipped because the applicant already held its result."""
+
+    item: str
+    result: str
+    provider: str
+    found_in: str  # "case": an earlier case here; "exchange": the registry or certificate
+
+
 class BundleCaseOut(Schema):
     id: int
     number: str | None
@@ -65,6 +74,7 @@ class BundleCaseOut(Schema):
     serial_days: float
     critical_days: float
     children: list[ChildOut]
+    held: list[HeldOut]
     materials: list[BundleMaterialOut]
 
 
@@ -93,6 +103,15 @@ def _out(parent: BundleCase) -> dict[str, Any]:
         "choices": parent.choices,
         "serial_days": float(parent.serial_days),
         "critical_days": float(parent.critical_days),
+        "held": [
+            {
+                "item": h.get("item", code),
+                "result": h.get("result", ""),
+                "provider": h.get("provider", ""),
+                "found_in": h.get("kind", ""),
+            }
+            for code, h in parent.held.items()
+        ],
         "children": [
             {
                 "key": c.bundle_key,

@@ -42,6 +42,9 @@ class BundleCase(models.Model):
     )
     choices = models.JSONField("所选情形", default=dict, blank=True)
     form_data = models.JSONField("合并表单数据", default=dict, blank=True)
+    # The items skipped because the applicant already held their result when starting:
+    # basic code → where it was found (an earlier case, or the registry through the exchange).
+    held = models.JSONField("已持有的办理结果", default=dict, blank=True)
     serial_days = models.DecimalField("串联承诺时限", max_digits=6, decimal_places=1, default=0)
     critical_days = models.DecimalField("一件事承诺时限", max_digits=6, decimal_places=1, default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

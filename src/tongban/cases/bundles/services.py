@@ -25,6 +25,7 @@ from tongban.cases.bundles.progress import bundle_children, bundle_dispatch
 from tongban.cases.models import Case, Channel
 from tongban.cases.services.events import case_event
 from tongban.cases.services.followers import case_transition_publish
+from tongban.cases.services.resolution import results_held
 from tongban.cases.services.submission import (
     _applicable,
     _attach_all,
@@ -35,7 +36,7 @@ from tongban.cases.services.submission import (
 from tongban.catalog.bundles import item_choices
 from tongban.catalog.models import Bundle, Material
 from tongban.catalog.selectors import item_version
-from tongban.catalog.services.bundles import BundleGuide, bundle_guide
+from tongban.catalog.services.bundles import BundleGuide, bundle_guide, bundle_items
 from tongban.core.audit import audit_log
 from tongban.forms.schema import SchemaError
 
@@ -49,7 +50,21 @@ def _number_next(day: dt.date) -> str:
 
 
 def bundle_case_guide(bundle_case: BundleCase) -> BundleGuide:
-    return bundle_guide(bundle_case.bundle, bundle_case.choices)
+    return bundle_guide(bundle_case.bundle, bundle_case.choices, bundle_case.held)
+
+
+def bundle_held(
+    bundle: Bundle, applicant: User, enterprise: Enterprise | None
+) -> dict[str, dict[str, Any]]:
+    """The bundle's items whose result the applicant (or the enterprise) already holds,
+    asked in the lead department's name."""
+    return results_held(
+        codes=bundle_items(bundle),
+        applicant=applicant,
+        enterprise=enterprise,
+        consumer=bundle.lead_department,
+        purpose=f"申请“{bundle.name}”：核验申请人已持有的办理结果，免于重复办理",
+    )
 
 
 def bundle_case_form(bundle_case: BundleCase, guide: BundleGuide | None = None) -> MergedForm:
@@ -116,9 +131,12 @@ def bundle_start(
     if not bundle.active:
         raise ValidationError({"bundle": ["该一件事已停用"]})
     chosen = dict(choices or {})
-    guide = bundle_guide(bundle, chosen)
-    if errors := _check_choices(guide, chosen):
+    if errors := _check_choices(bundle_guide(bundle, chosen), chosen):
         raise ValidationError(errors)
+    held = bundle_held(bundle, applicant, enterprise)
+    guide = bundle_guide(bundle, chosen, held)
+    if not guide.items:
+        raise ValidationError({"bundle": ["您已持有该一件事全部事项的办理结果，无需再申请"]})
     try:
         with transaction.atomic():
             parent = BundleCase.objects.create(
@@ -129,6 +147,7 @@ def bundle_start(
                 channel=channel,
                 idempotency_key=key,
                 choices=guide.choices,
+                held={i.item: {**found, "item": item.name} for i, item, found in guide.skipped},
                 serial_days=guide.plan.serial_days,
                 critical_days=guide.plan.critical_days,
             )
@@ -151,7 +170,11 @@ def bundle_start(
     audit_log(
         action="bundle_case.start",
         obj=parent,
-        changes={"bundle": bundle.code, "items": [s.key for s, _ in guide.items]},
+        changes={
+            "bundle": bundle.code,
+            "items": [s.key for s, _ in guide.items],
+            "held": [s.key for s, _, _ in guide.skipped],
+        },
     )
     return parent
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tongban.accounts.models import Department, Enterprise, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Decision
 from tongban.catalog.models import Material
 from tongban.exchange.models import DataResource, SubjectKind
@@ -232,3 +233,71 @@ def _obtain(case: Case, existing: dict[int, CaseMaterial], todo: list[Material])
     outcome = _resolve_all(case, todo)
     material_rows_write(case, existing, [(m, outcome[m.pk]) for m in todo])
     return sum(1 for f in outcome.values() if f["status"] == Status.RESOLVED)
+
+
+# A registry or certificate record that no longer stands (the status words the providers use).
+LAPSED_STATUS = {"注销", "吊销", "撤销", "撤回", "失效", "已注销", "已吊销", "已撤销", "已失效"}
+
+
+def record_in_force(record: dict[str, Any]) -> bool:
+    """A fetched record still stands: not struck off, revoked or expired."""
+    if str(record.get("status", "")).strip() in LAPSED_STATUS:
+        return False
+    until = str(record.get("valid_until", "")).strip()
+    return not (until[:10] and until[:10] < timezone.localdate().isoformat())
+
+
+def results_held(
+    *,
+    codes: list[str],
+    applicant: User,
+    enterprise: Enterprise | None,
+    consumer: Department,
+    purpose: str,
+) -> dict[str, dict[str, Any]]:
+    """Which of the items (by basic code) the subject already holds a result of that is in
+    force: a granted earlier case on this platform, or a record of the certificate or
+    registry the item issues, asked through the exchange (a logged access, `purpose` told).
+    Each with where it was found; an exchange that cannot answer holds nothing."""
+    held: dict[str, dict[str, Any]] = {}
+    earlier = Case.objects.filter(
+        item__basic_code__in=codes, state__in=RESULT_STATES, decision=Decision.GRANT
+    )
+    if enterprise is not None:
+        earlier = earlier.filter(enterprise=enterprise)
+    else:
+        earlier = earlier.filter(applicant=applicant, enterprise__isnull=True)
+    for case in earlier.select_related("item", "department").order_by("pk"):
+        held[case.item.basic_code] = {
+            "kind": "case",
+            "result": case.item.result_name,
+            "case": case.number,
+            "provider": case.department.name,
+        }
+    resources = DataResource.objects.filter(
+        issued_by_item__in=[c for c in codes if c not in held], active=True
+    ).select_related("provider")
+    asked: list[tuple[DataResource, str]] = []
+    for resource in resources:
+        if resource.subject_kind == SubjectKind.ENTERPRISE:
+            key = enterprise.uscc if enterprise is not None else ""
+        else:
+            key = applicant.id_number if enterprise is None else ""
+        if key:
+            asked.append((resource, key))
+    if not asked:
+        return held
+    results = exchange_query_many(
+        consumer=consumer,
+        requests=[QueryRequest(resource, key, purpose) for resource, key in asked],
+    )
+    for (resource, _), result in zip(asked, results, strict=True):
+        if result.ok and record_in_force(result.record):
+            held[resource.issued_by_item] = {
+                "kind": "exchange",
+                "result": resource.name,
+                "resource": resource.code,
+                "provider": resource.provider.name,
+                "access_id": result.log_id,
+            }
+    return held

@@ -105,9 +105,26 @@ class BundleGuide:
     materials: list[MergedMaterial]
     visits_before: int  # every department at least once, as when applying item by item
     visits_after: int  # one window for the whole bundle, if anything needs a visit at all
+    # Items that apply but whose result the applicant already holds: not applied for again,
+    # their result used where the others need it. Each with what was found (see `held`).
+    skipped: list[tuple[BundleItemSpec, ServiceItem, dict[str, Any]]] = dataclasses.field(
+        default_factory=list
+    )
 
 
-def bundle_guide(bundle: Bundle, choices: Mapping[str, str]) -> BundleGuide:
+def bundle_items(bundle: Bundle) -> list[str]:
+    """The basic codes of every item the bundle may apply (in any situation)."""
+    return [i.item for i in parse_bundle(bundle.definition).items]
+
+
+def bundle_guide(
+    bundle: Bundle,
+    choices: Mapping[str, str],
+    held: Mapping[str, Mapping[str, Any]] | None = None,
+) -> BundleGuide:
+    """What applies for these choices. `held` (basic code → where it was found) names the
+    results the applicant already holds: those items are skipped, and nothing waits for
+    them."""
     spec = parse_bundle(bundle.definition)
     loaded = _loaded(list(spec.items))
     situations = merged_situations(spec, loaded)
@@ -115,7 +132,15 @@ def bundle_guide(bundle: Bundle, choices: Mapping[str, str]) -> BundleGuide:
     for code, _, options in situations:
         if choices.get(code) in {o for o, _ in options}:
             chosen[code] = choices[code]
+    held = held or {}
     items = applicable(spec, chosen)
+    skipped = [(i, loaded[i.key], dict(held[i.item])) for i in items if i.item in held]
+    gone = {i.key for i, _, _ in skipped}
+    items = [
+        dataclasses.replace(i, requires=tuple(r for r in i.requires if r not in gone))
+        for i in items
+        if i.key not in gone
+    ]
     # Ask only what the items that apply ask (the bundle's own questions always).
     applying = dataclasses.replace(spec, items=tuple(items))
     situations = merged_situations(applying, loaded)
@@ -130,4 +155,5 @@ def bundle_guide(bundle: Bundle, choices: Mapping[str, str]) -> BundleGuide:
         materials=merged_materials(items, loaded, chosen),
         visits_before=sum(max(1, v) for v in visits),
         visits_after=min(1, max(visits, default=0)),
+        skipped=skipped,
     )

@@ -59,7 +59,9 @@ class Command(BaseCommand):
             "zhangsan 可在 /hall/xa-civic/ 远程取号。"
         )
         self.stdout.write(
-            "一件事：zhangsan 在 /guide/bundles/open-bookstore/ 一次申请开书店（45.5→15个工作日），"
+            "一件事：zhangsan 在 /guide/bundles/open-bookstore/ 一次申请开书店（45.5→15个工作日）："
+            "以设立中的“西安某某书咖文化有限公司”申请，五个事项全部办理；"
+            "以已登记的“西安某某书店有限公司”申请，已持有营业执照，设立登记自动免办；"
             "clerk 与各部门审查人员（reviewer、reviewer_whlv、reviewer_sthj、"
             "reviewer_cgj）在工作台办理；"
             "reviewer 可对审查中的事项发起联合审查；制作结果即签发电子证照，"
