@@ -14,6 +14,7 @@ from tongban.core.ids import (
     validate_region_code,
     validate_uscc,
 )
+from tongban.core.models import EnglishNamed
 
 
 class Role(models.TextChoices):
@@ -31,7 +32,7 @@ ROLES_NEEDING_PERSONAL_INFO = frozenset({Role.CLERK, Role.REVIEWER, Role.ADMINIS
 STAFF_ROLES = frozenset(set(Role) - {Role.APPLICANT})
 
 
-class Department(models.Model):
+class Department(EnglishNamed):
     code = models.SlugField("部门编码", max_length=40, unique=True)
     name = models.CharField("部门全称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30)
@@ -47,6 +48,12 @@ class Department(models.Model):
         verbose_name = "部门"
         verbose_name_plural = "部门"
         ordering = ["order", "code"]
+
+    @property
+    def local_short_name(self) -> str:
+        """The short name; in English, the English name (there is no short English one)."""
+        english = self.local_name
+        return english if english != self.name else self.short_name
 
     def __str__(self) -> str:
         return self.name

@@ -39,6 +39,7 @@ def department_create(
     name: str,
     short_name: str,
     region_code: str,
+    name_en: str = "",
     credit_code: str = "",
     address: str = "",
     phone: str = "",
@@ -47,6 +48,7 @@ def department_create(
     department = Department(
         code=code,
         name=name,
+        name_en=name_en,
         short_name=short_name,
         region_code=region_code,
         credit_code=normalize_uscc(credit_code) if credit_code else "",

@@ -112,6 +112,9 @@ def case_summary(case: Case, viewer: User) -> dict[str, Any]:
         "item_code": case.item.code,
         "item_name": case.item.name,
         "department": case.department.name,
+        # For pages: in the reader's language (the API keeps the catalogue's Chinese names).
+        "item_title": case.item.local_name,
+        "department_title": case.department.local_name,
         "state": case.state,
         "state_label": str(CaseState(case.state).label),
         "channel": case.channel,
@@ -201,7 +204,7 @@ def case_full(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, 
         "materials": [
             {
                 "material_id": row.material_id,
-                "name": row.material.name,
+                "name": row.material.local_name,
                 "status": row.status,
                 "status_label": str(row.get_status_display()),
                 "file_name": row.file_name,

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
+
 from tongban.catalog.selectors import default_choices, materials_for_choices
 
 if TYPE_CHECKING:
@@ -223,6 +225,12 @@ class MergedMaterial:
     source: str  # the Material.Source of the first item asking; "bundle" when made inside it
     items: tuple[str, ...]  # the bundle keys that need it
     produced_by: str = ""  # the bundle key whose result it is
+    name_en: str = ""
+
+    @property
+    def local_name(self) -> str:
+        english = (translation.get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 def merged_materials(
@@ -242,6 +250,7 @@ def merged_materials(
             if seen is None:
                 merged[m.name] = MergedMaterial(
                     name=m.name,
+                    name_en=m.name_en,
                     requirement=m.requirement,
                     source="bundle" if producer else m.source,
                     items=(bundle_item.key,),

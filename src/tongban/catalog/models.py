@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
+from tongban.core.models import EnglishNamed
 
 
 class ItemType(models.TextChoices):
@@ -58,7 +59,7 @@ class ResultType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class LifeEvent(models.Model):
+class LifeEvent(EnglishNamed):
     """A life or business event (出生、就业、开办企业…) under which items are browsed."""
 
     code = models.SlugField("编码", max_length=40, unique=True)
@@ -75,7 +76,7 @@ class LifeEvent(models.Model):
         return self.name
 
 
-class MaterialKind(models.Model):
+class MaterialKind(EnglishNamed):
     """One kind of document in the material dictionary (材料字典): its one name, the other
     names it goes by, and how far it can be trusted (国办函〔2016〕108号: A issued with the
     authority's e-seal, B checked at a window, C uploaded by the applicant, D made under a
@@ -108,7 +109,7 @@ def validate_half_days(value: Decimal) -> None:
         raise ValidationError("承诺办结时限应为0或半个工作日的整数倍（如 0.5、1、14.5）")
 
 
-class ServiceItem(models.Model):
+class ServiceItem(EnglishNamed):
     """One version of a service item. A published version is never edited: editing makes a new
     draft, and cases keep pointing at the version they were created under."""
 
@@ -308,7 +309,7 @@ class SituationOption(models.Model):
         return f"{self.situation.code}.{self.code}"
 
 
-class Material(models.Model):
+class Material(EnglishNamed):
     """A material the item requires, and where the platform may obtain it instead (免提交)."""
 
     class Requirement(models.TextChoices):
@@ -400,7 +401,7 @@ def data_checks_problems(checks: Any) -> list[str]:
     return problems
 
 
-class Bundle(models.Model):
+class Bundle(EnglishNamed):
     """一件事 / 办事套餐: several items applied for once, their departments working in parallel.
     Its definition (items by basic code, dependencies, situations) is checked by
     `catalog.bundles.parse_bundle`; see `catalog.services.bundles.bundle_define`."""

@@ -16,7 +16,7 @@ def bundle_guide_page(guide: BundleGuide) -> dict[str, Any]:
     """A bundle's guide: each item's start and finish day, its wave and whether it is on the
     critical path, the situations asked once, one material list."""
     critical = set(guide.plan.critical_path)
-    names = {spec.key: item.name for spec, item in guide.items}
+    names = {spec.key: item.local_name for spec, item in guide.items}
     rows = [
         {
             "spec": spec,
@@ -47,9 +47,9 @@ def browse_heading(
     if query:
         return _("“%(query)s”的查询结果") % {"query": query}
     if department:
-        return department.name
+        return department.local_name
     if event:
-        return event.name
+        return event.local_name
     if audience:
         return str(Audience(audience).label)
     return _("全部事项")
@@ -61,6 +61,7 @@ def item_summary_out(item: ServiceItem) -> dict[str, object]:
         "code": item.code,
         "version": item.version,
         "name": item.name,
+        "name_en": item.name_en,
         "department": item.department.name,
         "item_type": item.item_type,
         "item_type_label": str(ItemType(item.item_type).label),

@@ -20,6 +20,7 @@ class ItemSummaryOut(Schema):
     code: str
     version: int
     name: str
+    name_en: str = ""  # the English name, where the catalogue gives one
     department: str
     item_type: str
     item_type_label: str

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import translation
 
 
 class AuditRecord(models.Model):
@@ -106,3 +107,20 @@ class Holiday(models.Model):
 
         if self.date and self.calendar_year_id and self.date.year != self.calendar_year_id:
             raise ValidationError({"date": "日期不在所选年度内"})
+
+
+class EnglishNamed(models.Model):
+    """A name shown in Chinese, with an optional English name (英文名称) that English pages
+    show instead (`local_name`); where none is given, the Chinese name stands."""
+
+    name_en = models.CharField("英文名称", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local_name(self) -> str:
+        name: str = getattr(self, "name", "")
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
+        return name

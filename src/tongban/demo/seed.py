@@ -32,20 +32,55 @@ from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 REGION = "610100"  # 西安市
 
 DEPARTMENTS = [
-    ("scjg", "西安市市场监督管理局", "市场监管"),
-    ("whlv", "西安市文化和旅游局（新闻出版）", "文化和旅游"),
-    ("sthj", "西安市生态环境局", "生态环境"),
-    ("cgj", "西安市城市管理和综合执法局", "城市管理"),
-    ("zjj", "西安市住房和城乡建设局", "住房和城乡建设"),
-    ("zrzy", "西安市自然资源和规划局", "自然资源和规划"),
-    ("fgw", "西安市发展和改革委员会", "发展和改革"),
-    ("wjw", "西安市卫生健康委员会", "卫生健康"),
-    ("ybj", "西安市医疗保障局", "医疗保障"),
-    ("gaj", "西安市公安局", "公安"),
-    ("rsj", "西安市人力资源和社会保障局", "人力资源和社会保障"),
-    ("swj", "国家税务总局西安市税务局", "税务"),
-    ("gjj", "西安住房公积金管理中心", "住房公积金"),
-    ("mzj", "西安市民政局", "民政"),
+    ("scjg", "西安市市场监督管理局", "市场监管", "Xi'an Administration for Market Regulation"),
+    (
+        "whlv",
+        "西安市文化和旅游局（新闻出版）",
+        "文化和旅游",
+        "Xi'an Bureau of Culture and Tourism (Press and Publication)",
+    ),
+    ("sthj", "西安市生态环境局", "生态环境", "Xi'an Bureau of Ecology and Environment"),
+    (
+        "cgj",
+        "西安市城市管理和综合执法局",
+        "城市管理",
+        "Xi'an Bureau of Urban Management and Law Enforcement",
+    ),
+    (
+        "zjj",
+        "西安市住房和城乡建设局",
+        "住房和城乡建设",
+        "Xi'an Bureau of Housing and Urban-Rural Development",
+    ),
+    (
+        "zrzy",
+        "西安市自然资源和规划局",
+        "自然资源和规划",
+        "Xi'an Bureau of Natural Resources and Planning",
+    ),
+    ("fgw", "西安市发展和改革委员会", "发展和改革", "Xi'an Development and Reform Commission"),
+    ("wjw", "西安市卫生健康委员会", "卫生健康", "Xi'an Health Commission"),
+    ("ybj", "西安市医疗保障局", "医疗保障", "Xi'an Healthcare Security Administration"),
+    ("gaj", "西安市公安局", "公安", "Xi'an Public Security Bureau"),
+    (
+        "rsj",
+        "西安市人力资源和社会保障局",
+        "人力资源和社会保障",
+        "Xi'an Bureau of Human Resources and Social Security",
+    ),
+    (
+        "swj",
+        "国家税务总局西安市税务局",
+        "税务",
+        "Xi'an Municipal Tax Service, State Taxation Administration",
+    ),
+    (
+        "gjj",
+        "西安住房公积金管理中心",
+        "住房公积金",
+        "Xi'an Housing Provident Fund Management Centre",
+    ),
+    ("mzj", "西安市民政局", "民政", "Xi'an Civil Affairs Bureau"),
 ]
 
 # Demo logins only: printed by `make demo`, never used outside a demo database.
@@ -109,6 +144,7 @@ def demo_bundles_seed() -> list[Bundle]:
         bundle_define(
             code=b["code"],
             name=b["name"],
+            name_en=b.get("name_en", ""),
             summary=b.get("summary", ""),
             audience=b["audience"],
             lead_department=Department.objects.get(code=b["lead_department"]),
@@ -126,11 +162,12 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
     report = SeedReport()
     # Normally loaded by the migrations; a flushed database (tests) gets it back here.
     calendar_seed_from_package()
-    for order, (code, name, short) in enumerate(DEPARTMENTS, start=1):
+    for order, (code, name, short, english) in enumerate(DEPARTMENTS, start=1):
         if not Department.objects.filter(code=code).exists():
             department_create(
                 code=code,
                 name=name,
+                name_en=english,
                 short_name=short,
                 region_code=REGION,
                 credit_code=make_uscc("11", REGION, 70000000 + order),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import translation
+
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.bundles.services import (
     bundle_case_form,
@@ -44,20 +46,22 @@ def bundle_timeline(parent: BundleCase) -> list[dict[str, Any]]:
             and last["note"] == note
             and (e.at - last["at"]).total_seconds() < 60
         ):
-            if e.case.item.name not in last["items"]:
-                last["items"].append(e.case.item.name)
+            if e.case.item.local_name not in last["items"]:
+                last["items"].append(e.case.item.local_name)
             continue
         lines.append(
             {
                 "at": e.at,
                 "action": e.action,
-                "items": [e.case.item.name],
+                "items": [e.case.item.local_name],
                 "label": str(ACTION_LABELS.get(e.action, e.action)),
                 "note": note,
             }
         )
     for line in lines:
-        line["item"] = "、".join(line["items"])
+        line["item"] = (
+            "、" if not (translation.get_language() or "").startswith("en") else "; "
+        ).join(line["items"])
     return lines
 
 

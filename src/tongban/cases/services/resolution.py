@@ -282,7 +282,7 @@ def results_held(
         if resource.subject_kind == SubjectKind.ENTERPRISE:
             key = enterprise.uscc if enterprise is not None else ""
         else:
-            key = applicant.id_number if enterprise is None else ""
+            key = (applicant.id_number or "") if enterprise is None else ""
         if key:
             asked.append((resource, key))
     if not asked:

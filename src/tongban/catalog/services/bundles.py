@@ -60,6 +60,7 @@ def bundle_define(
     definition: Mapping[str, Any],
     summary: str = "",
     joint_review: bool = False,
+    name_en: str = "",
 ) -> Bundle:
     """Create or replace a bundle. Refused, naming each fault: an item that does not exist
     or is not published, a dependency cycle (spelled out), an item that needs another's
@@ -75,6 +76,7 @@ def bundle_define(
         code=code,
         defaults={
             "name": name,
+            "name_en": name_en,
             "summary": summary,
             "audience": audience,
             "lead_department": lead_department,

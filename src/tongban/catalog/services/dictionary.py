@@ -29,6 +29,7 @@ def material_kinds_upsert(raw_kinds: Any, errors: list[str]) -> None:
             code=raw["code"]
         )
         kind.name = str(raw["name"])
+        kind.name_en = str(raw.get("name_en") or "")
         kind.aliases = aliases
         kind.trust = str(raw.get("trust") or MaterialKind.Trust.C)
         kind.note = str(raw.get("note") or "")
@@ -42,7 +43,14 @@ def material_kinds_upsert(raw_kinds: Any, errors: list[str]) -> None:
 
 def material_kinds_export() -> list[dict[str, Any]]:
     return [
-        {"code": k.code, "name": k.name, "aliases": k.aliases, "trust": k.trust, "note": k.note}
+        {
+            "code": k.code,
+            "name": k.name,
+            **({"name_en": k.name_en} if k.name_en else {}),
+            "aliases": k.aliases,
+            "trust": k.trust,
+            "note": k.note,
+        }
         for k in MaterialKind.objects.all()
     ]
 

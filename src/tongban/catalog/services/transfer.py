@@ -39,6 +39,7 @@ ITEM_FIELDS = (
     "code",
     "basic_code",
     "name",
+    "name_en",
     "summary",
     "item_type",
     "audience",
@@ -113,6 +114,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
     data["materials"] = [
         {
             "name": m.name,
+            **({"name_en": m.name_en} if m.name_en else {}),
             "requirement": m.requirement,
             "originals": m.originals,
             "copies": m.copies,
@@ -140,7 +142,13 @@ def catalog_export(*, states: tuple[str, ...] = (ServiceItem.State.PUBLISHED,)) 
         "format": CATALOG_FORMAT,
         "exported_at": timezone.now().isoformat(),
         "life_events": [
-            {"code": e.code, "name": e.name, "audience": e.audience, "order": e.order}
+            {
+                "code": e.code,
+                "name": e.name,
+                **({"name_en": e.name_en} if e.name_en else {}),
+                "audience": e.audience,
+                "order": e.order,
+            }
             for e in LifeEvent.objects.all()
         ],
         "material_kinds": material_kinds_export(),
@@ -242,7 +250,7 @@ def item_from_dict(
             order=order,
             **_pick(
                 raw,
-                ("name", "requirement", "originals", "copies", "electronic", "source"),
+                ("name", "name_en", "requirement", "originals", "copies", "electronic", "source"),
             ),
             source_ref=raw.get("source_ref") or "",
             note=raw.get("note") or "",
@@ -294,7 +302,12 @@ def _upsert_life_events(raw_events: Any, errors: list[str]) -> None:
             continue
         LifeEvent.objects.update_or_create(
             code=raw["code"],
-            defaults={"name": raw["name"], "audience": audience, "order": raw.get("order", 0)},
+            defaults={
+                "name": raw["name"],
+                "name_en": str(raw.get("name_en") or ""),
+                "audience": audience,
+                "order": raw.get("order", 0),
+            },
         )
 
 
