@@ -61,3 +61,14 @@ def test_the_food_licence_form_is_its_application_material(demo_city: None) -> N
     assert row.status == CaseMaterial.Status.PROVIDED and row.provenance == {"kind": "form"}
     page = client.get(f"/my/cases/{case.pk}/").content.decode()
     assert "在线填写的申请表即为此材料" in page
+    # The filled form standing for the material is a signed document: the platform's seal
+    # over the PDF the applicant and the departments download.
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    answer = client.get(f"/my/cases/{case.pk}/form.pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    signatures = PdfFileReader(BytesIO(answer.content)).embedded_signatures
+    assert len(signatures) == 1
+    assert signatures[0].sig_object["/Reason"] == f"申请表 {case.number or case.pk}"

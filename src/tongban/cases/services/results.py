@@ -30,3 +30,17 @@ joint_decision_makers: Registry[JointMaker] = Registry("joint decision maker")
 def joint_decision_make(review: Any, actor: User) -> None:
     for name in joint_decision_makers.names():
         joint_decision_makers.get(name)(review, actor)
+
+
+# Who seals a submitted application form's PDF: the application form filled online stands for
+# its material (申请表), so the copy the applicant and the departments download is a signed
+# document. Apps above cases (the certificate library's seal) register; unsigned without one.
+FormSealer = Callable[[bytes, str], bytes]
+
+form_sealers: Registry[FormSealer] = Registry("form sealer")
+
+
+def form_seal(pdf: bytes, reason: str) -> bytes:
+    for name in form_sealers.names():
+        pdf = form_sealers.get(name)(pdf, reason)
+    return pdf

@@ -26,6 +26,7 @@ from tongban.cases.presenters import (
     enterprise_chosen,
 )
 from tongban.cases.services import lifecycle as lc
+from tongban.cases.services.results import form_seal
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.cases.views.common import run_step
 from tongban.catalog import selectors as catalog
@@ -161,5 +162,7 @@ def mine_form_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
         link_url=public_url(request, reverse("cases:mine_detail", args=[case.pk])),
         link_label="扫码查看办件进度",
     )
+    # Signed: the form filled online stands for the application-form material.
+    pdf = form_seal(pdf, f"申请表 {case.number or case.pk}")
     response = pdf_response(pdf, f"form-{case.pk}.pdf", attachment=False)
     return response
