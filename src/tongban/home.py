@@ -35,7 +35,7 @@ def me_home(request: HttpRequest) -> HttpResponse:
         "done_count": cases.filter(state__in=FINAL_STATES).count(),
         "bundles": case_selectors.bundle_cases_for_applicant(user.pk)[:5],
         "certificates": [(c, certificate_status(c)) for c in certificates],
-        "messages": list(inbox(user)[:5]),
+        "inbox_messages": list(inbox(user)[:5]),  # not "messages": the flash messages
         "unread": unread_count(user),
         "appointments": [hall_presenters.appointment_out(a) for a in appointments[:5]],
     }

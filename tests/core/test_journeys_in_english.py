@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import pytest
 import yaml
@@ -44,8 +45,9 @@ def _granted(case: Case) -> Case:
     return lc.case_produce_result(case=case, actor=reviewer)
 
 
-@pytest.mark.slow
-def test_the_journey_pages_name_the_catalogue_in_english(demo_city: None) -> None:
+def _journey_pages() -> tuple[dict[str, str], list[Case]]:
+    """Every page of 张三's journeys, in English: a granted publication permit, the bookstore
+    bundle (its draft, then submitted), his home, certificates, messages, appointments."""
     zhangsan = User.objects.get(username="zhangsan")
     item = ServiceItem.objects.get(state="published", name__startswith="出版物零售单位设立审批")
     draft = case_save_draft(
@@ -72,6 +74,14 @@ def test_the_journey_pages_name_the_catalogue_in_english(demo_city: None) -> Non
     pages = {"bundle draft": client.get(f"/my/bundles/{parent.pk}/").content.decode()}
     parent = bundle_submit(parent=parent, actor=zhangsan, data=data, files=files)
     food = ServiceItem.objects.get(state="published", name="食品经营许可")
+    food_draft = case_save_draft(
+        actor=zhangsan,
+        code=food.code,
+        applicant=zhangsan,
+        enterprise=zhangsan.enterprises.first(),
+        idempotency_key="english-food",
+        situations={"business": "sale", "premises": "rent"},
+    )
     paths = {
         "home": "/",
         "browse": "/guide/",
@@ -84,16 +94,29 @@ def test_the_journey_pages_name_the_catalogue_in_english(demo_city: None) -> Non
         "case": f"/my/cases/{case.pk}/",
         "bundle": f"/my/bundles/{parent.pk}/",
         "me": "/me/",
+        "certificates": "/my/certificates/",
+        "messages": "/messages/",
+        "appointments": "/hall/appointments/",
+        "data access": "/me/data-access/",
+        "continue": f"/my/cases/{food_draft.pk}/continue/",
+        "take a ticket": "/hall/xa-civic/",
+        "verify": "/certificates/verify/",
     }
     for name, path in paths.items():
         answer = client.get(path)
         assert answer.status_code == 200, (name, path, answer.status_code)
         pages[name] = answer.content.decode()
+    return pages, [case, *Case.objects.filter(bundle_case=parent)]
+
+
+@pytest.mark.slow
+def test_the_journey_pages_name_the_catalogue_in_english(demo_city: None) -> None:
+    pages, _ = _journey_pages()
     published = list(ServiceItem.objects.filter(state="published"))
     for name, page in pages.items():
         text = _main(page)
         shown = [i for i in published if i.name_en in text]
-        assert shown or name in {"home", "bundles"}, name
+        assert shown or name in {"home", "bundles", "appointments", "certificates"}, name
         for i in shown:  # the Chinese name is not shown on its own (only inside other text)
             alone = rf"(?<![\u4e00-\u9fff（）]){re.escape(i.name)}(?![\u4e00-\u9fff（）])"
             assert not re.search(alone, text), (name, i.name)
@@ -135,3 +158,66 @@ def test_without_an_english_name_the_chinese_one_stands(demo_city: None) -> None
         assert item.local_name == "Something"
     with translation.override("zh-hans"):
         assert item.local_name == item.name
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for v in value.values() for s in _strings(v)}
+    if isinstance(value, list | tuple):
+        return {s for v in value for s in _strings(v)}
+    return set()
+
+
+def _content(cases: list[Case]) -> set[str]:
+    """What the pages show as content, not interface: the catalogue's own texts (summaries,
+    conditions, laws, situations, form labels: the city's to translate), what the applicant
+    and the registries gave, and the names of places (halls, lockers, districts)."""
+    from tongban.certificates.models import Certificate
+    from tongban.delivery.models import LockerBank
+    from tongban.delivery.terms import city_districts
+    from tongban.hall.models import Hall
+
+    zhangsan = User.objects.get(username="zhangsan")
+    words = {zhangsan.real_name}
+    for enterprise in zhangsan.enterprises.all():
+        words |= {enterprise.name, enterprise.address, enterprise.legal_representative}
+    exported = yaml.safe_load(catalog_export())
+    for item in exported["items"]:
+        item.pop("name_en", None)
+        for m in item["materials"]:
+            m.pop("name", None)  # named in English
+        words |= _strings({k: v for k, v in item.items() if k != "name"})
+    for bundle in Bundle.objects.all():
+        words |= _strings(bundle.definition) | {bundle.summary}
+    for case in cases:
+        words |= _strings(case.form_data) | {case.number or ""}
+        for row in case.materials.all():
+            words |= _strings(row.data)
+    for hall in Hall.objects.all():
+        words |= {hall.name, hall.address}
+        words |= {w for c in hall.categories.all() for w in (c.name, c.description)}
+    for bank in LockerBank.objects.all():
+        words |= {bank.name, bank.place}
+    words |= {name for _, name in city_districts()}
+    for certificate in Certificate.objects.all():  # its number, and the seal's holder
+        words |= {certificate.number, certificate.seal_holder}
+    return {w for w in words if w and CJK.search(w)}
+
+
+@pytest.mark.slow
+def test_no_interface_string_is_left_in_chinese(demo_city: None) -> None:
+    pages, cases = _journey_pages()
+    content = sorted(_content(cases), key=len, reverse=True)
+    leftovers = {}
+    for name, page in pages.items():
+        text = _main(page)
+        for word in content:
+            text = text.replace(word, " ")
+        if found := CJK.findall(text):
+            leftovers[name] = found
+    assert not leftovers, leftovers

@@ -47,7 +47,7 @@ def test_a_material_the_exchange_could_not_fetch_counts_as_provided(client: Any)
         code=item.code,
         applicant=zhangsan,
         idempotency_key="k",
-        enterprise=zhangsan.enterprises.get(),
+        enterprise=zhangsan.enterprises.first(),
         situations={"premises": "own"},
     )
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_noop
+
 from tongban.cases.models import Case, CaseState
+from tongban.core.texts import said
 from tongban.exchange.models import DataResource
 from tongban.exchange.services.query import QueryRequest, exchange_query_many
 from tongban.forms.prefill import PrefillContext, prefill_sources
@@ -27,7 +30,7 @@ def _ask(ctx: PrefillContext, asks: list[tuple[str, str, list[str]]]) -> dict[st
             "fields"
         )
     }
-    purpose = f"预填“{ctx.item.name}”申请表"
+    purpose = said(gettext_noop("预填“{item}”申请表"), item=ctx.item)
     requests = [
         QueryRequest(resources[code], subject, purpose, fields)
         for code, subject, fields in wanted
@@ -38,7 +41,7 @@ def _ask(ctx: PrefillContext, asks: list[tuple[str, str, list[str]]]) -> dict[st
     results = exchange_query_many(
         consumer=ctx.item.department,
         requests=requests,
-        actor_label="申请表预填",
+        actor_label=said(gettext_noop("申请表预填")),
         case_id=ctx.case_id,
     )
     # A masked value is for reading, not for filling a form.
@@ -61,7 +64,7 @@ def _enterprise(ctx: PrefillContext) -> str:
 
 class ExchangeSource:
     name = "exchange"
-    label = "数据共享"
+    label = gettext_noop("数据共享")
     needs = (
         "事项所属部门对户籍信息（res.population）或营业执照登记信息（res.business_license）"
         "的有效共享授权，以及申请人的公民身份号码或企业的统一社会信用代码"
@@ -101,7 +104,7 @@ class CertificateSource:
     `certificates.health.certificate_no` from `cert.health`."""
 
     name = "certificates"
-    label = "电子证照"
+    label = gettext_noop("电子证照")
     needs = "事项所属部门对该证照（cert.*）的有效共享授权，以及持证人的身份号码或信用代码"
 
     @property
@@ -141,7 +144,7 @@ class CertificateSource:
 
 class EarlierCasesSource:
     name = "cases"
-    label = "以往办件"
+    label = gettext_noop("以往办件")
     needs = "已登录的申请人；取其最近一次提交过的办件中同名字段的值"
     provides = {
         "phone": "联系电话",

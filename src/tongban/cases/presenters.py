@@ -27,6 +27,7 @@ from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import default_choices, item_version, materials_for_choices
 from tongban.core.ids import looks_like_id_number
 from tongban.core.masking import mask_id_number, mask_name
+from tongban.core.texts import in_language
 from tongban.forms.personal import form_data_masked
 from tongban.forms.services import item_form
 from tongban.forms.webform import form_rows
@@ -79,15 +80,18 @@ NEXT_STEP: dict[CaseState, StrOrPromise] = {
 }
 
 
-def event_note(action: str, note: str) -> str:
-    """An event's note, only when it says more than the event's own label (older events
-    repeat the label as their note: 创建申请 … / 创建申请)."""
+def event_note(action: str, note: str, data: Mapping[str, Any] | None = None) -> str:
+    """An event's note in the reader's language (where the platform wrote it with `said`),
+    only when it says more than the event's own label (older events repeat the label as
+    their note: 创建申请 … / 创建申请)."""
     note = (note or "").strip()
     if not note:
         return ""
     with translation.override(settings.LANGUAGE_CODE):
         label = str(ACTION_LABELS.get(action, action))
-    return "" if note == label else note
+    if note == label:
+        return ""
+    return in_language(note, (data or {}).get("note_i18n"))
 
 
 def applicant_label(case: Case, viewer: User) -> str:
@@ -131,18 +135,32 @@ def case_summary(case: Case, viewer: User) -> dict[str, Any]:
 
 
 def provenance_label(provenance: dict[str, Any]) -> str:
-    """Where a material the platform obtained came from, in one line."""
+    """Where a material the platform obtained came from, in one line, in the reader's
+    language (the names as the provenance recorded them)."""
     if not provenance:
         return ""
+    english = (translation.get_language() or "").startswith("en")
+
+    def name(key: str) -> str:
+        return str((english and provenance.get(f"{key}_en")) or provenance.get(key, ""))
+
     when = ""
     if provenance.get("fetched_at"):
         fetched = dt.datetime.fromisoformat(provenance["fetched_at"])
-        when = f"，{timezone.localtime(fetched):%Y-%m-%d %H:%M}"
+        when = _("，%(at)s") % {"at": f"{timezone.localtime(fetched):%Y-%m-%d %H:%M}"}
     if provenance.get("kind") == "form":
         return str(_("在线填写的申请表即为此材料"))
     if provenance.get("kind") == "case":
-        return f"取自本平台办件{provenance['case']}（{provenance['item']}）{when}"
-    return f"已从{provenance['provider']}“{provenance['resource_name']}”获取{when}"
+        return _("取自本平台办件%(case)s（%(item)s）%(when)s") % {
+            "case": provenance["case"],
+            "item": name("item"),
+            "when": when,
+        }
+    return _("已从%(provider)s“%(resource)s”获取%(when)s") % {
+        "provider": name("provider"),
+        "resource": name("resource_name"),
+        "when": when,
+    }
 
 
 def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -223,7 +241,7 @@ def case_full(case: Case, viewer: User, *, revealed: bool = False) -> dict[str, 
                 "action": event.action,
                 "label": str(ACTION_LABELS.get(event.action, event.action)),
                 "to_state": event.to_state,
-                "note": event_note(event.action, event.note),
+                "note": event_note(event.action, event.note, event.data),
                 "actor": _actor_label(event.actor, case, viewer),
             }
             for event in case.events.all()
@@ -243,7 +261,7 @@ def _actor_label(actor: User | None, case: Case, viewer: User) -> str | None:
     if actor.pk in (case.applicant_id, case.created_by_id):
         return applicant_label(case, viewer) if actor.pk == case.applicant_id else actor.username
     # Staff appear by role and department, not by name, to the public.
-    return actor.department.short_name if actor.department else "工作人员"
+    return actor.department.local_short_name if actor.department else str(_("工作人员"))
 
 
 def chosen_situations(item: ServiceItem, given: Mapping[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
+from tongban.core.models import EnglishNamed
 
 
 class Template(models.TextChoices):
@@ -25,7 +26,7 @@ class HolderKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("法人")
 
 
-class CertificateType(models.Model):
+class CertificateType(EnglishNamed):
     """A kind of certificate: its template, numbering rule, validity and printed fields.
 
     `fields` is a list of {code, label, source}; a source is `enterprise.<attr>`,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from tongban.core.permissions import rule_allows
 from tongban.core.uploads import upload_hint
@@ -26,9 +27,6 @@ def _unread(user: Any) -> Any:
     return count
 
 
-UPLOAD_HINT = upload_hint()
-
-
 def portal(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     has_role = getattr(user, "has_role", None)
@@ -36,7 +34,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
     return {
         "portal_name": settings.PORTAL_NAME,
         "city_name": settings.CITY_NAME,
-        "upload_hint": UPLOAD_HINT,
+        "upload_hint": SimpleLazyObject(upload_hint),  # in the page's language, when shown
         "workbench": bool(has_role and has_role(*STAFF_ROLES)),
         # The navigation's permission checks go straight to the rules (`perms.*` in a template
         # would first load the user's model permissions from the database on every page).

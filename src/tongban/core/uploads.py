@@ -8,6 +8,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 
 SIGNATURES: list[tuple[bytes, str]] = [
     (b"%PDF-", "application/pdf"),
@@ -24,8 +25,11 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 def upload_hint(kinds: tuple[str, ...] = ("PDF", "JPG", "PNG"), max_bytes: int = 0) -> str:
     """'PDF、JPG或PNG，单个文件不超过20MB': the limits stated next to an upload."""
     size = (max_bytes or MAX_UPLOAD_BYTES) // (1024 * 1024)
-    names = "、".join(kinds[:-1]) + ("或" if len(kinds) > 1 else "") + kinds[-1]
-    return f"{names}，单个文件不超过{size}MB"
+    if len(kinds) == 1:
+        names = kinds[0]
+    else:  # "PDF、JPG或PNG" / "PDF, JPG or PNG"
+        names = _("%(some)s或%(last)s") % {"some": _("、").join(kinds[:-1]), "last": kinds[-1]}
+    return _("%(kinds)s，单个文件不超过%(size)sMB") % {"kinds": names, "size": size}
 
 
 def sniff_type(head: bytes) -> str:

@@ -48,7 +48,10 @@ def delivery_out(case: Case, viewer: User) -> dict[str, Any]:
         "where_label": str(d.get_where_display()) if d else "尚未制作",
         "where_note": d.where_note if d else "",
         "options": [
-            {k: o[k] for k in ("mode", "label", "cost", "time", "visit")}
+            {
+                **{k: o[k] for k in ("mode", "visit")},
+                **{k: str(o[k]) for k in ("label", "cost", "time")},
+            }
             for o in mode_options(modes, "")
         ],
         "may_change": may_change(case, viewer),

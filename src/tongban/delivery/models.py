@@ -4,6 +4,8 @@ credentials), courier shipments with their tracking, and door-delivery hand-over
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.accounts.models import DeviceIdentity
 from tongban.cases.models import Case
 from tongban.catalog.models import DeliveryMode
+from tongban.core.texts import Said, in_language, translations_of
 
 
 class Where(models.TextChoices):
@@ -325,6 +328,8 @@ class Delivery(models.Model):
         "结果所在", max_length=12, choices=Where.choices, default=Where.AWAITING
     )
     where_note = models.CharField("位置说明", max_length=200, blank=True)
+    # The note in the portal's other languages, where the platform wrote it with `said`.
+    where_note_i18n = models.JSONField(default=dict, blank=True)
     parcel = models.ForeignKey(
         LockerParcel, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
@@ -345,6 +350,18 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.get_mode_display()} · {self.get_where_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if isinstance(self.where_note, Said) or (fields is not None and "where_note" in fields):
+            self.where_note_i18n = translations_of(self.where_note)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "where_note_i18n"}
+        super().save(*args, **kwargs)
+
+    @property
+    def where_note_shown(self) -> str:
+        return in_language(self.where_note, self.where_note_i18n)
 
 
 class SimulatedDoor(models.Model):
@@ -368,3 +385,8 @@ class SimulatedDoor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank_code}/{self.board}/{self.lock}"
+
+
+def where_noted(note: str) -> dict[str, Any]:
+    """`where_note` and its other languages, for a queryset's update()."""
+    return {"where_note": str(note)[:200], "where_note_i18n": translations_of(note)}

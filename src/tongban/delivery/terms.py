@@ -8,6 +8,8 @@ import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from tongban.catalog.models import DeliveryMode
 from tongban.core.ids import region_is_current, region_name
@@ -15,25 +17,29 @@ from tongban.core.ids import region_is_current, region_name
 
 @dataclass(frozen=True)
 class Terms:
-    cost: str
-    time: str
+    cost: str | Promise  # the defaults are lazy translations: said in the page's language
+    time: str | Promise
     visit: bool  # does the applicant have to come in person?
 
 
 DEFAULT_TERMS = {
-    DeliveryMode.WINDOW: Terms("免费", "结果制作完成后，工作日到窗口领取（需到现场一次）", True),
-    DeliveryMode.LOCKER: Terms(
-        "免费", "结果制作后1个工作日内存入，凭取件码和身份证24小时自取，7天内有效", False
+    DeliveryMode.WINDOW: Terms(
+        _("免费"), _("结果制作完成后，工作日到窗口领取（需到现场一次）"), True
     ),
-    DeliveryMode.MAIL: Terms("免费（政府付费邮寄）", "寄出后市内1–2天、省内2–3天送达", False),
-    DeliveryMode.DOOR: Terms("免费", "结果制作后3个工作日内由工作人员送到指定地址", False),
-    DeliveryMode.ELECTRONIC: Terms("免费", "结果制作后即可在“我的证照”下载签章版电子证照", False),
+    DeliveryMode.LOCKER: Terms(
+        _("免费"), _("结果制作后1个工作日内存入，凭取件码和身份证24小时自取，7天内有效"), False
+    ),
+    DeliveryMode.MAIL: Terms(_("免费（政府付费邮寄）"), _("寄出后市内1–2天、省内2–3天送达"), False),
+    DeliveryMode.DOOR: Terms(_("免费"), _("结果制作后3个工作日内由工作人员送到指定地址"), False),
+    DeliveryMode.ELECTRONIC: Terms(
+        _("免费"), _("结果制作后即可在“我的证照”下载签章版电子证照"), False
+    ),
 }
 
 DEFAULT_DOOR_GROUPS = {
-    "elderly": "老年人（年满65周岁）",
-    "disabled": "残疾人（持残疾人证）",
-    "key_project": "重点项目企业",
+    "elderly": _("老年人（年满65周岁）"),
+    "disabled": _("残疾人（持残疾人证）"),
+    "key_project": _("重点项目企业"),
 }
 
 
@@ -45,7 +51,7 @@ def terms_for(mode: str) -> Terms:
     return DEFAULT_TERMS[DeliveryMode(mode)]
 
 
-def door_groups() -> dict[str, str]:
+def door_groups() -> dict[str, str | Promise]:
     return dict(getattr(settings, "DOOR_GROUPS", None) or DEFAULT_DOOR_GROUPS)
 
 

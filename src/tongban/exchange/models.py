@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
+from tongban.core.models import EnglishNamed
+from tongban.core.texts import in_language
 
 
 class SharingClass(models.TextChoices):
@@ -52,7 +54,7 @@ class MaskKind(models.TextChoices):
     HIDDEN = "hidden", _("完全隐藏")
 
 
-class DataResource(models.Model):
+class DataResource(EnglishNamed):
     """A data resource a provider department publishes in the resource catalog."""
 
     class Kind(models.TextChoices):
@@ -236,6 +238,8 @@ class AccessLog(models.Model):
     )
     grant = models.ForeignKey(AccessGrant, on_delete=models.PROTECT, null=True, blank=True)
     purpose = models.CharField("目的", max_length=300)
+    # Purpose and reader's label in the portal's other languages: {"en": {"purpose": …, …}}.
+    i18n = models.JSONField(default=dict, blank=True)
     case_id = models.BigIntegerField("关联办件", null=True, blank=True)
     case_label = models.CharField("办件编号", max_length=40, blank=True)
     subject_digest = models.CharField(max_length=64, db_index=True)
@@ -252,3 +256,18 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}"
+
+    @property
+    def purpose_shown(self) -> str:
+        return in_language(self.purpose, {k: v["purpose"] for k, v in self.i18n.items()})
+
+    @property
+    def case_label_shown(self) -> str:
+        """The case's number, or "申请12" for an application not yet numbered."""
+        if self.case_label.startswith("申请") and self.case_label[2:].isdigit():
+            return str(_("申请%(n)s") % {"n": self.case_label[2:]})
+        return self.case_label
+
+    @property
+    def actor_label_shown(self) -> str:
+        return in_language(self.actor_label, {k: v["actor_label"] for k, v in self.i18n.items()})

@@ -13,6 +13,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from django.utils.translation import gettext_noop
+
 from tongban.core.ids import id_number_sex
 from tongban.core.registry import Registry
 from tongban.forms.idreader.reading import FIELD_LABELS
@@ -138,7 +140,7 @@ def _sex_of(number: str) -> str:
 
 class ProfileSource:
     name = "profile"
-    label = "实名账户"
+    label = gettext_noop("实名账户")
     needs = "已登录的实名账户（以企业名义申请时，还有所选企业）"
     provides = {
         "real_name": "姓名",
@@ -178,7 +180,7 @@ class ProfileSource:
 
 class IdDocumentSource:
     name = "id_document"
-    label = "证件识别"
+    label = gettext_noop("证件识别")
     needs = "在自助机或页面上读取的身份证件（读卡器或拍照识别），仅取校验通过的字段"
     provides = FIELD_LABELS  # every field a reader may deliver, once it passed validation
 

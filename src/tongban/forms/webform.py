@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from tongban.forms.schema import Field, FormSchema, is_visible
 from tongban.forms.values import display_value
@@ -88,7 +89,8 @@ def form_rows(
                 field=f,
                 value=data.get(f.key, ""),
                 errors=list(errors.get(f"form.{f.key}", [])),
-                source_label=str(source.get("label", "")),
+                # Stored as the source's Chinese label, which is its message id.
+                source_label=gettext(str(source["label"])) if source.get("label") else "",
                 locked=bool(source) and not source.get("editable", True),
                 depends=f"{cond['field']}={'|'.join(map(str, cond['in']))}"
                 if "field" in cond

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tongban.cases.models import Case
 from tongban.core import clock
@@ -64,7 +65,10 @@ def hall_open(hall: Hall, at: dt.datetime | None = None) -> bool:
 
 
 def hall_hours_text(hall: Hall) -> str:
-    return f"工作日 {hall.opens_at:%H:%M}–{hall.closes_at:%H:%M}"
+    return _("工作日 %(opens)s–%(closes)s") % {
+        "opens": f"{hall.opens_at:%H:%M}",
+        "closes": f"{hall.closes_at:%H:%M}",
+    }
 
 
 def item_hours_in_halls(item_code: str) -> str:
@@ -77,11 +81,19 @@ def item_hours_in_halls(item_code: str) -> str:
         for hall in Hall.objects.order_by("pk"):
             category = category_for_item(hall, item_code)
             if category is not None:
-                where = f"{hall.name}，{category.letter} {category.name}"
-                found.append(f"{hall_hours_text(hall)}（{where}）")
-        return "；".join(found[:3])
+                found.append(
+                    _("%(hours)s（%(hall)s，%(letter)s %(category)s）")
+                    % {
+                        "hours": hall_hours_text(hall),
+                        "hall": hall.name,
+                        "letter": category.letter,
+                        "category": category.name,
+                    }
+                )
+        return _("；").join(found[:3])
 
-    return cached(cache_key("hall.item_hours", item_code), places, HALL_TTL)
+    key = cache_key("hall.item_hours", item_code, translation.get_language())
+    return cached(key, places, HALL_TTL)
 
 
 # A hall's settings and where a device stands change rarely; kiosks ask on every ticket.

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.texts import in_language
+
 
 class Notification(models.Model):
     class Status(models.TextChoices):
@@ -20,6 +22,9 @@ class Notification(models.Model):
     channel = models.CharField("渠道", max_length=20)
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
+    # Subject and body in the portal's other languages, where written with `said`:
+    # {"en": {"subject": …, "body": …}}.
+    i18n = models.JSONField(default=dict, blank=True)
     ref = models.CharField("关联对象", max_length=100, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
@@ -40,3 +45,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}→{self.recipient_id}: {self.subject}"
+
+    @property
+    def subject_shown(self) -> str:
+        return in_language(self.subject, {k: v["subject"] for k, v in self.i18n.items()})
+
+    @property
+    def body_shown(self) -> str:
+        return in_language(self.body, {k: v["body"] for k, v in self.i18n.items()})

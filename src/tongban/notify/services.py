@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongban.accounts.models import User
+from tongban.core.texts import translations_of
 from tongban.notify.channels import channels
 from tongban.notify.delivery import BACKOFF_SECONDS, claim_timeout, notification_send
 from tongban.notify.models import Notification
@@ -35,6 +36,11 @@ def notify(
     notification lands in the person's message centre first, whatever else carries it."""
     now = timezone.now()
     channel_names = ["inbox", *[name for name in channel_names if name != "inbox"]]
+    subjects, bodies = translations_of(subject), translations_of(body)
+    i18n = {
+        code: {"subject": subjects.get(code, str(subject)), "body": bodies.get(code, str(body))}
+        for code in {*subjects, *bodies}
+    }
     created = []
     for recipient in {r.pk: r for r in recipients}.values():
         for name in channel_names:
@@ -43,8 +49,9 @@ def notify(
                 Notification(
                     recipient=recipient,
                     channel=name,
-                    subject=subject[:200],
-                    body=body,
+                    subject=str(subject)[:200],
+                    body=str(body),
+                    i18n=i18n,
                     ref=ref[:100],
                     status=Notification.Status.SENT if immediate else Notification.Status.PENDING,
                     sent_at=now if immediate else None,

@@ -38,7 +38,7 @@ def bundle_timeline(parent: BundleCase) -> list[dict[str, Any]]:
     )
     lines: list[dict[str, Any]] = []
     for e in events:
-        note = event_note(e.action, e.note)
+        note = event_note(e.action, e.note, e.data)
         last = lines[-1] if lines else None
         if (
             last is not None

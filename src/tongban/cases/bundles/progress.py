@@ -5,9 +5,12 @@ and is done when every child is; every result is handed over in one pickup."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.bundles.models import BundleCase, BundleCaseState
@@ -20,6 +23,7 @@ from tongban.cases.services.resolution import RESULT_STATES, materials_resolve
 from tongban.cases.services.submission import _applicable, materials_check
 from tongban.catalog.selectors import item_version
 from tongban.core.audit import audit_log
+from tongban.core.texts import Said, said
 
 # The cause of the transitions the 一件事 makes itself (dispatching or ending a child).
 BUNDLE_CAUSE = "bundle"
@@ -55,8 +59,10 @@ def _dispatch(child: Case, parent: BundleCase, note: str) -> bool:
                 child,
                 actor=None,
                 action="bundle_wait",
-                note="暂不能分送，需申请人补充："
-                + "；".join(m for ms in problems.values() for m in ms),
+                note=said(
+                    gettext_noop("暂不能分送，需申请人补充：{problems}"),
+                    problems="；".join(m for ms in problems.values() for m in ms),
+                ),
             )
             return False
         child.submit()
@@ -98,14 +104,22 @@ def bundle_dispatch(parent: BundleCase) -> list[str]:
             or c.decision == Decision.DENY
         ]
         if failed:
-            _end(child, f"前置事项“{failed[0].item.name}”未获准予，本事项无法办理")
+            _end(
+                child,
+                said(gettext_noop("前置事项“{item}”未获准予，本事项无法办理"), item=failed[0].item),
+            )
             continue
         if all(c.state in RESULT_STATES and c.decision == Decision.GRANT for c in needed):
-            waited = "、".join(f"“{c.item.name}”" for c in needed)
             note = (
-                f"前置事项{waited}已出结果，自动分送{child.department.name}"
+                said(
+                    gettext_noop("前置事项{items}已出结果，自动分送{department}"),
+                    items=_quoted([c.item for c in needed]),
+                    department=child.department,
+                )
                 if needed
-                else f"一件事提交，同步分送{child.department.name}"
+                else said(
+                    gettext_noop("一件事提交，同步分送{department}"), department=child.department
+                )
             )
             if _dispatch(child, parent, note):
                 sent.append(key)
@@ -200,3 +214,12 @@ def bundle_deliver(
         changes={"mode": mode, "cases": [c.pk for c in delivered], "in_person": in_person},
     )
     return delivered
+
+
+def _quoted(items: list[Any]) -> Said:
+    """“甲”、“乙” in Chinese, and in each other language its own way."""
+    parts = [said(gettext_noop("“{item}”"), item=i) for i in items]
+    joined: dict[str, str] = {}
+    for code in parts[0].translations if parts else {}:
+        joined[code] = ", ".join(p.translations.get(code, p) for p in parts)
+    return Said("、".join(parts), joined)

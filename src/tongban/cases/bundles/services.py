@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import Enterprise, User
 from tongban.cases.bundles.forms import MergedForm, merge_forms
@@ -38,6 +39,7 @@ from tongban.catalog.models import Bundle, Material
 from tongban.catalog.selectors import item_version
 from tongban.catalog.services.bundles import BundleGuide, bundle_guide, bundle_items
 from tongban.core.audit import audit_log
+from tongban.core.texts import said
 from tongban.forms.schema import SchemaError
 
 
@@ -63,7 +65,10 @@ def bundle_held(
         applicant=applicant,
         enterprise=enterprise,
         consumer=bundle.lead_department,
-        purpose=f"申请“{bundle.name}”：核验申请人已持有的办理结果，免于重复办理",
+        purpose=said(
+            gettext_noop("申请“{bundle}”：核验申请人已持有的办理结果，免于重复办理"),
+            bundle=bundle,
+        ),
     )
 
 
@@ -267,7 +272,11 @@ def bundle_submit(
             child.form_data = split.get(key, {})
             _attach_all(child, _applicable(child), uploads.get(key, {}))
             child.save(update_fields=["form_data"])
-            note = f"随“{parent.bundle.name}”（{parent.number}）一并提交"
+            note = said(
+                gettext_noop("随“{bundle}”（{number}）一并提交"),
+                bundle=parent.bundle,
+                number=parent.number,
+            )
             case_event(child, actor=actor, action="bundle_submit", note=note)
             # Not a change of state: the followers learn what came with the submission.
             case_transition_publish(

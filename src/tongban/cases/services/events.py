@@ -6,6 +6,7 @@ from typing import Any
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseEvent
+from tongban.core.texts import translations_of
 
 
 def case_event(
@@ -17,12 +18,15 @@ def case_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
+    data = dict(data or {})
+    if other := translations_of(note):  # a note made with `said`: its other languages too
+        data["note_i18n"] = other
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
         action=action,
         from_state=from_state,
         to_state=case.state,
-        note=note,
-        data=data or {},
+        note=str(note),
+        data=data,
     )

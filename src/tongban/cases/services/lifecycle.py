@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.joint.models import JointReview, JointReviewState
@@ -28,6 +29,7 @@ from tongban.cases.services.procedures import case_extend, case_resume, case_sus
 from tongban.cases.services.results import results_make
 from tongban.cases.services.steps import CaseConflict, _locked, _required_text, _step
 from tongban.cases.services.visits import visit_once
+from tongban.core.texts import said
 
 
 @transaction.atomic
@@ -137,7 +139,13 @@ def case_decide(
         transition=Case.decide,
         action="decide",
         label="作出决定",
-        note=f"{Decision(decision).label}{'：' + text if text else ''}",
+        note=(
+            said(
+                gettext_noop("{decision}：{reason}"), decision=Decision(decision).label, reason=text
+            )
+            if text
+            else said(gettext_noop("{decision}"), decision=Decision(decision).label)
+        ),
         data={"decision": decision},
         before=record,
     )

@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from tongban.accounts.models import Role, User
 from tongban.cases.models import Case
+from tongban.core.texts import said
 from tongban.notify.services import notify
 
 APPLICANT_NOTICES = {
-    "submit": ("申请已提交", "您的“{item}”申请已提交，请留意受理结果。"),
-    "request_correction": (
-        "请补正材料",
-        "您的“{item}”申请需要补正：{note}。请登录后在办件页面重新提交。",
+    "submit": (
+        gettext_noop("申请已提交"),
+        gettext_noop("您的“{item}”申请已提交，请留意受理结果。"),
     ),
-    "reject": ("申请不予受理", "您的“{item}”申请不予受理，原因：{note}。"),
-    "accept": ("申请已受理", "您的“{item}”申请已受理，办件编号{number}，承诺{due}前办结。"),
-    "suspend": ("办件进入特别程序", "您的“{item}”办件进入特别程序（{note}），期间不计入办理时限。"),
-    "extend": ("办理期限延长", "您的“{item}”办件经批准延期：{note}，新的承诺期限为{due}。"),
-    "dues_remap": ("办结期限已按放假安排调整", "您的“{item}”办件{note}。"),
-    "decide": ("办件已作出决定", "您的“{item}”办件已作出决定：{note}。"),
-    "produce_result": ("办理结果已制作", "您的“{item}”办理结果已制作，将按您选择的方式送达。"),
-    "deliver": ("办理结果已送达", "您的“{item}”办理结果已送达。"),
-    "complete": ("办件已办结", "您的“{item}”办件已办结，欢迎对本次服务作出评价。"),
-    "terminate": ("办件已终止", "您的“{item}”办件已终止办理，原因：{note}。"),
+    "request_correction": (
+        gettext_noop("请补正材料"),
+        gettext_noop("您的“{item}”申请需要补正：{note}。请登录后在办件页面重新提交。"),
+    ),
+    "reject": (
+        gettext_noop("申请不予受理"),
+        gettext_noop("您的“{item}”申请不予受理，原因：{note}。"),
+    ),
+    "accept": (
+        gettext_noop("申请已受理"),
+        gettext_noop("您的“{item}”申请已受理，办件编号{number}，承诺{due}前办结。"),
+    ),
+    "suspend": (
+        gettext_noop("办件进入特别程序"),
+        gettext_noop("您的“{item}”办件进入特别程序（{note}），期间不计入办理时限。"),
+    ),
+    "extend": (
+        gettext_noop("办理期限延长"),
+        gettext_noop("您的“{item}”办件经批准延期：{note}，新的承诺期限为{due}。"),
+    ),
+    "dues_remap": (
+        gettext_noop("办结期限已按放假安排调整"),
+        gettext_noop("您的“{item}”办件{note}。"),
+    ),
+    "decide": (
+        gettext_noop("办件已作出决定"),
+        gettext_noop("您的“{item}”办件已作出决定：{note}。"),
+    ),
+    "produce_result": (
+        gettext_noop("办理结果已制作"),
+        gettext_noop("您的“{item}”办理结果已制作，将按您选择的方式送达。"),
+    ),
+    "deliver": (gettext_noop("办理结果已送达"), gettext_noop("您的“{item}”办理结果已送达。")),
+    "complete": (
+        gettext_noop("办件已办结"),
+        gettext_noop("您的“{item}”办件已办结，欢迎对本次服务作出评价。"),
+    ),
+    "terminate": (
+        gettext_noop("办件已终止"),
+        gettext_noop("您的“{item}”办件已终止办理，原因：{note}。"),
+    ),
 }
 
 
@@ -35,9 +68,10 @@ def case_notify_applicant(case: Case, action: str, note: str = "") -> None:
         recipients.add(case.created_by)  # the authorised agent follows the case too
     notify(
         recipients=recipients,
-        subject=subject,
-        body=body.format(
-            item=case.item.name,
+        subject=said(subject),
+        body=said(
+            body,
+            item=case.item,
             note=note or "",
             number=case.number or "",
             due=case.promised_due.isoformat() if case.promised_due else "",

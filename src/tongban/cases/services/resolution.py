@@ -15,10 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import Department, Enterprise, User
 from tongban.cases.models import Case, CaseMaterial, CaseState, Decision
 from tongban.catalog.models import Material
+from tongban.core.texts import said
 from tongban.exchange.models import DataResource, SubjectKind
 from tongban.exchange.services.query import QueryRequest, QueryResult, exchange_query_many
 
@@ -82,7 +84,9 @@ def _from_earlier_case(earlier: Case) -> dict[str, Any]:
             "kind": "case",
             "case": earlier.number,
             "item": earlier.item.name,
+            "item_en": earlier.item.name_en,
             "provider": earlier.department.name,
+            "provider_en": earlier.department.name_en,
             "fetched_at": timezone.now().isoformat(),
         },
         "data": {"办理结果": earlier.item.result_name, "办件编号": earlier.number},
@@ -98,7 +102,9 @@ def _from_result(resource: DataResource, result: QueryResult) -> dict[str, Any]:
                 "kind": "exchange",
                 "resource": resource.code,
                 "resource_name": resource.name,
+                "resource_name_en": resource.name_en,
                 "provider": resource.provider.name,
+                "provider_en": resource.provider.name_en,
                 "fetched_at": timezone.now().isoformat(),
                 "access_id": result.log_id,
             },
@@ -154,7 +160,11 @@ def _resolve_all(case: Case, materials: list[Material]) -> dict[int, dict[str, A
                 QueryRequest(
                     resource,
                     str(_subject_key(case, resource)),
-                    f"办理“{case.item.name}”免提交“{material.name}”",
+                    said(
+                        gettext_noop("办理“{item}”免提交“{material}”"),
+                        item=case.item,
+                        material=material,
+                    ),
                 )
                 for material, resource in asked
             ],

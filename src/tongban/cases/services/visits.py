@@ -7,11 +7,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState, Visit
 from tongban.cases.services.events import case_event
 from tongban.core.audit import audit_log
+from tongban.core.texts import said
 
 
 def visit_purpose_for(case: Case) -> str:
@@ -48,7 +50,12 @@ def case_visit_record(*, case: Case, actor: User, since: dt.datetime) -> Visit:
     if existing is not None:
         return existing
     visit = Visit.objects.create(case=case, purpose=visit_purpose_for(case), recorded_by=actor)
-    case_event(case, actor=actor, action="visit", note=f"到现场：{visit.get_purpose_display()}")
+    case_event(
+        case,
+        actor=actor,
+        action="visit",
+        note=said(gettext_noop("到现场：{purpose}"), purpose=Visit.Purpose(visit.purpose).label),
+    )
     audit_log(
         action="case.visit",
         obj=case,

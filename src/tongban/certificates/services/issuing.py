@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import Department, User
 from tongban.cases.joint.models import JointReview
@@ -25,6 +26,7 @@ from tongban.certificates.render import certificate_pdf
 from tongban.certificates.signers import seal_signer
 from tongban.core import clock
 from tongban.core.audit import audit_log
+from tongban.core.texts import said
 from tongban.forms.services import item_form
 from tongban.forms.values import display_value
 
@@ -158,9 +160,11 @@ def _on_timeline(certificate: Certificate, cases: list[Case], actor: User | None
             case,
             actor=actor,
             action="issue_certificate",
-            note=(
-                f"签发{certificate.type.name}（编号 {certificate.number}），"
-                f"加盖{certificate.seal_holder}电子印章"
+            note=said(
+                gettext_noop("签发{kind}（编号 {number}），加盖{holder}电子印章"),
+                kind=certificate.type,
+                number=certificate.number,
+                holder=certificate.seal_holder,
             ),
             data={"certificate": certificate.number},
         )

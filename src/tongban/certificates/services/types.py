@@ -104,6 +104,7 @@ def _publish(kind: CertificateType, provider: Department) -> DataResource:
         if DataResource.objects.filter(code=kind.resource_code).exists()
         else {
             "name": kind.name,
+            "name_en": kind.name_en,
             "description": f"本平台签发的{kind.name}（电子证照库）",
         }
     )

@@ -121,7 +121,7 @@ def delivery_check(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
         groups = door_groups()
         if reason not in groups:
             errors["delivery_door_reason"] = [
-                f"送证上门仅面向：{'、'.join(groups.values())}，请选择适用情形"
+                f"送证上门仅面向：{'、'.join(map(str, groups.values()))}，请选择适用情形"
             ]
         elif reason == "elderly":
             age = _age(case.applicant, dt.date.today())  # noqa: DTZ011 — a calendar date

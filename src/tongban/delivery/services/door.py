@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
@@ -22,8 +23,9 @@ from tongban.catalog.models import DeliveryMode
 from tongban.core.audit import audit_log
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict
+from tongban.core.texts import said
 from tongban.core.uploads import upload_problem
-from tongban.delivery.models import Delivery, DoorHandover, Where
+from tongban.delivery.models import Delivery, DoorHandover, Where, where_noted
 from tongban.notify.services import notify
 
 CAUSE = "delivery.door"
@@ -49,7 +51,11 @@ def door_schedule(case: Case) -> DoorHandover | None:
     day = add_working_days(timezone.localdate(), 1)
     handover = DoorHandover.objects.create(case=case, day=day)
     Delivery.objects.filter(pk__in=[d.pk for d in together]).update(
-        handover=handover, where=Where.OUT_FOR_DOOR, where_note=f"已安排{day:%m月%d日}送证上门"
+        handover=handover,
+        where=Where.OUT_FOR_DOOR,
+        **where_noted(
+            said(gettext_noop("已安排{month}月{day}日送证上门"), month=day.month, day=day.day)
+        ),
     )
     notify(
         recipients=[case.applicant],
@@ -116,7 +122,7 @@ def door_handover_done(
     for delivery in handover.deliveries.select_related("case"):
         Delivery.objects.filter(pk=delivery.pk).update(
             where=Where.DELIVERED,
-            where_note="已送证上门，收件人签收",
+            **where_noted(said(gettext_noop("已送证上门，收件人签收"))),
             delivered_at=handover.done_at,
         )
         if delivery.case.state == CaseState.RESULT_READY:
@@ -124,7 +130,7 @@ def door_handover_done(
                 case=delivery.case,
                 mode=DeliveryMode.DOOR,
                 cause=CAUSE,
-                note="送证上门，收件人已签收",
+                note=said(gettext_noop("送证上门，收件人已签收")),
             )
     audit_log(
         action="delivery.door_handover",
@@ -152,12 +158,26 @@ def door_handover_failed(*, handover_id: int, actor: User, reason: str) -> DoorH
     handover.done_at = timezone.now()
     handover.save()
     case = handover.case
-    counter = f"{case.department.name}窗口"
+    counter = said(gettext_noop("{department}窗口"), department=case.department)
     Delivery.objects.filter(handover=handover).update(
-        where=Where.AT_COUNTER, where_note=f"送证上门未成功（{text}），已带回{counter}"
+        where=Where.AT_COUNTER,
+        **where_noted(
+            said(
+                gettext_noop("送证上门未成功（{reason}），已带回{counter}"),
+                reason=text,
+                counter=counter,
+            )
+        ),
     )
     case_event(
-        case, actor=actor, action="door_failed", note=f"送证上门未成功：{text}，结果已带回{counter}"
+        case,
+        actor=actor,
+        action="door_failed",
+        note=said(
+            gettext_noop("送证上门未成功：{reason}，结果已带回{counter}"),
+            reason=text,
+            counter=counter,
+        ),
     )
     notify(
         recipients=[case.applicant],

@@ -6,13 +6,15 @@ sheet; a locker, a waybill or the counter wait for staff)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services.followers import Transition
 from tongban.cases.services.lifecycle import case_delivery_confirm
 from tongban.catalog.models import DeliveryMode
-from tongban.delivery.models import Compartment, Delivery, LockerParcel, Where
+from tongban.core.texts import said
+from tongban.delivery.models import Compartment, Delivery, LockerParcel, Where, where_noted
 from tongban.delivery.services.choice import delivery_default, delivery_save
 from tongban.delivery.services.door import door_schedule
 
@@ -45,30 +47,34 @@ def delivery_follow(transition: Transition, case: Case, actor: User | None) -> N
 
 def _result_made(case: Case) -> None:
     delivery = delivery_default(case)
-    counter = f"{case.department.name}窗口"
+    counter = said(gettext_noop("{department}窗口"), department=case.department)
     if delivery.mode == DeliveryMode.ELECTRONIC:
         delivery.where = Where.DELIVERED
-        delivery.where_note = "电子证照已生成，可在“我的证照”下载"
+        delivery.where_note = said(gettext_noop("电子证照已生成，可在“我的证照”下载"))
         delivery.delivered_at = timezone.now()
         delivery.save(update_fields=["where", "where_note", "delivered_at"])
         confirmed = case_delivery_confirm(
             case=case,
             mode=DeliveryMode.ELECTRONIC,
             cause=f"{CAUSE}.electronic",
-            note="电子证照已生成，申请人可在线下载",
+            note=said(gettext_noop("电子证照已生成，申请人可在线下载")),
         )
         case.state = confirmed.state
         case.completed_at = confirmed.completed_at
         return
-    bank = delivery.bank.name if delivery.bank else "信包箱"
+    bank = delivery.bank.name if delivery.bank else said(gettext_noop("信包箱"))
     notes: dict[str, str] = {
-        DeliveryMode.WINDOW: f"在{counter}待领取",
-        DeliveryMode.LOCKER: f"在{counter}，待存入{bank}",
-        DeliveryMode.MAIL: f"在{counter}，待寄出",
-        DeliveryMode.DOOR: f"在{counter}，待安排送证上门",
+        DeliveryMode.WINDOW: said(gettext_noop("在{counter}待领取"), counter=counter),
+        DeliveryMode.LOCKER: said(
+            gettext_noop("在{counter}，待存入{bank}"), counter=counter, bank=bank
+        ),
+        DeliveryMode.MAIL: said(gettext_noop("在{counter}，待寄出"), counter=counter),
+        DeliveryMode.DOOR: said(gettext_noop("在{counter}，待安排送证上门"), counter=counter),
     }
     delivery.where = Where.AT_COUNTER
-    delivery.where_note = notes.get(delivery.mode, f"在{counter}")
+    delivery.where_note = notes.get(
+        delivery.mode, said(gettext_noop("在{counter}"), counter=counter)
+    )
     delivery.save(update_fields=["where", "where_note"])
     if delivery.mode == DeliveryMode.DOOR:
         door_schedule(case)
@@ -80,7 +86,9 @@ def _delivered_by_hand(case: Case, mode: str) -> None:
     delivery.mode = mode or delivery.mode
     delivery.where = Where.DELIVERED
     delivery.where_note = (
-        "已在窗口当面交付" if mode == DeliveryMode.WINDOW else "工作人员登记已送达"
+        said(gettext_noop("已在窗口当面交付"))
+        if mode == DeliveryMode.WINDOW
+        else said(gettext_noop("工作人员登记已送达"))
     )
     delivery.delivered_at = timezone.now()
     delivery.save(update_fields=["mode", "where", "where_note", "delivered_at"])
@@ -92,4 +100,6 @@ def _release(case: Case) -> None:
         LockerParcel.objects.filter(pk=parcel.pk).update(state=LockerParcel.State.CANCELLED)
         Compartment.objects.filter(pk=parcel.compartment_id).update(state=Compartment.State.FREE)
     if case.state in (CaseState.WITHDRAWN, CaseState.TERMINATED, CaseState.REJECTED):
-        Delivery.objects.filter(case=case).update(where_note="办件已结束，无办理结果")
+        Delivery.objects.filter(case=case).update(
+            **where_noted(said(gettext_noop("办件已结束，无办理结果")))
+        )

@@ -9,12 +9,14 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services.events import case_event
 from tongban.core.audit import audit_log
 from tongban.core.errors import Conflict
+from tongban.core.texts import said
 from tongban.delivery.models import (
     Compartment,
     Delivery,
@@ -23,6 +25,7 @@ from tongban.delivery.models import (
     LockerCredential,
     LockerParcel,
     Where,
+    where_noted,
 )
 from tongban.delivery.services.codes import receipt_new, screen_check, screen_failed
 from tongban.delivery.services.doors import door_open, staff_alert
@@ -80,7 +83,11 @@ def drop_off_closed(cycle: DoorCycle) -> None:
         case,
         actor=None,
         action="locker_drop_off",
-        note=f"申请人在{label}投递材料，回执{parcel.receipt}",
+        note=said(
+            gettext_noop("申请人在{place}投递材料，回执{receipt}"),
+            place=label,
+            receipt=parcel.receipt,
+        ),
     )
     notify(
         recipients=[case.applicant],
@@ -138,15 +145,22 @@ def collect_closed(cycle: DoorCycle) -> None:
             case,
             actor=holder,
             action="locker_collect",
-            note=f"工作人员已取出投递材料（回执{parcel.receipt}）",
+            note=said(
+                gettext_noop("工作人员已取出投递材料（回执{receipt}）"), receipt=parcel.receipt
+            ),
         )
         return
-    counter = f"{case.department.name}窗口"
+    counter = said(gettext_noop("{department}窗口"), department=case.department)
     Delivery.objects.filter(parcel=parcel).update(
-        where=Where.AT_COUNTER, where_note=f"取件码过期，已退回{counter}", parcel=None
+        where=Where.AT_COUNTER,
+        **where_noted(said(gettext_noop("取件码过期，已退回{counter}"), counter=counter)),
+        parcel=None,
     )
     case_event(
-        case, actor=holder, action="locker_return", note=f"信包箱取件码过期，结果已退回{counter}"
+        case,
+        actor=holder,
+        action="locker_return",
+        note=said(gettext_noop("信包箱取件码过期，结果已退回{counter}"), counter=counter),
     )
     notify(
         recipients=[case.applicant],
@@ -194,9 +208,18 @@ def lockers_sweep(now: dt.datetime | None = None) -> str:
             ):
                 continue
             bank = parcel.compartment.bank
-            counter = f"{parcel.case.department.name}窗口"
+            counter = said(gettext_noop("{department}窗口"), department=parcel.case.department)
             Delivery.objects.filter(parcel=parcel).update(
-                where_note=f"取件码已过期，仍在{bank.name}{parcel.compartment.label}格，待工作人员退回{counter}"
+                **where_noted(
+                    said(
+                        gettext_noop(
+                            "取件码已过期，仍在{bank}{compartment}格，待工作人员退回{counter}"
+                        ),
+                        bank=bank.name,
+                        compartment=parcel.compartment.label,
+                        counter=counter,
+                    )
+                )
             )
             notify(
                 recipients=[parcel.case.applicant],

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
@@ -20,6 +21,7 @@ from tongban.cases.services.lifecycle import case_delivery_confirm
 from tongban.catalog.models import DeliveryMode
 from tongban.core.audit import audit_log
 from tongban.core.errors import Conflict
+from tongban.core.texts import said
 from tongban.delivery.models import (
     Compartment,
     Delivery,
@@ -28,6 +30,7 @@ from tongban.delivery.models import (
     LockerCredential,
     LockerParcel,
     Where,
+    where_noted,
 )
 from tongban.delivery.services.codes import (
     code_digest,
@@ -154,7 +157,13 @@ def locker_reserve(
         Delivery.objects.filter(pk=d.pk).update(
             parcel=parcel,
             bank=bank,
-            where_note=f"已预留{bank.name}{compartment.label}格，待工作人员存入",
+            **where_noted(
+                said(
+                    gettext_noop("已预留{bank}{compartment}格，待工作人员存入"),
+                    bank=bank.name,
+                    compartment=compartment.label,
+                )
+            ),
         )
     audit_log(
         action="locker.reserve",
@@ -224,13 +233,18 @@ def deposit_closed(cycle: DoorCycle) -> None:
     label = f"{bank.name}{cycle.compartment.label}格"
     deliveries = list(parcel.deliveries.select_related("case__item", "case__applicant"))
     Delivery.objects.filter(parcel=parcel).update(
-        where=Where.IN_LOCKER, where_note=f"已存入{label}"
+        where=Where.IN_LOCKER, **where_noted(said(gettext_noop("已存入{place}"), place=label))
     )
     expires = timezone.localtime(parcel.code_expires_at).strftime("%Y-%m-%d %H:%M")
     case = parcel.case
     names = "、".join(f"“{d.case.item.name}”" for d in deliveries) or f"“{case.item.name}”"
     for d in deliveries:
-        case_event(d.case, actor=None, action="locker_deposit", note=f"结果已存入{label}")
+        case_event(
+            d.case,
+            actor=None,
+            action="locker_deposit",
+            note=said(gettext_noop("结果已存入{place}"), place=label),
+        )
     notify(
         recipients=[case.applicant],
         subject=f"取件码{code}：办理结果已存入{bank.name}",
@@ -311,9 +325,14 @@ def pickup_closed(cycle: DoorCycle) -> None:
     label = f"{cycle.compartment.bank.name}{cycle.compartment.label}格"
     for d in parcel.deliveries.select_related("case"):
         Delivery.objects.filter(pk=d.pk).update(
-            where=Where.DELIVERED, where_note=f"已从{label}取件", delivered_at=now
+            where=Where.DELIVERED,
+            **where_noted(said(gettext_noop("已从{place}取件"), place=label)),
+            delivered_at=now,
         )
         if d.case.state == CaseState.RESULT_READY:
             case_delivery_confirm(
-                case=d.case, mode=DeliveryMode.LOCKER, cause=CAUSE, note=f"申请人已从{label}取件"
+                case=d.case,
+                mode=DeliveryMode.LOCKER,
+                cause=CAUSE,
+                note=said(gettext_noop("申请人已从{place}取件"), place=label),
             )

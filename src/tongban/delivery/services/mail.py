@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
@@ -19,6 +20,7 @@ from tongban.catalog.models import DeliveryMode
 from tongban.core.audit import audit_log
 from tongban.core.context import Actor, acting_as
 from tongban.core.errors import Conflict, ServiceBusy
+from tongban.core.texts import said
 from tongban.delivery.couriers import (
     BadWebhook,
     CourierUnavailable,
@@ -27,7 +29,7 @@ from tongban.delivery.couriers import (
     courier_default,
     couriers,
 )
-from tongban.delivery.models import Delivery, Shipment, TrackingEvent, Where
+from tongban.delivery.models import Delivery, Shipment, TrackingEvent, Where, where_noted
 from tongban.notify.services import notify
 
 CAUSE = "delivery.mail"
@@ -94,11 +96,24 @@ def mail_ship(*, case: Case, actor: User) -> Shipment:
         Delivery.objects.filter(pk__in=[d.pk for d in together]).update(
             shipment=shipment,
             where=Where.WITH_COURIER,
-            where_note=f"已交{courier.label}寄出，运单号{waybill}",
+            **where_noted(
+                said(
+                    gettext_noop("已交{courier}寄出，运单号{waybill}"),
+                    courier=courier.label,
+                    waybill=waybill,
+                )
+            ),
         )
         for d in together:
             case_event(
-                d.case, actor=actor, action="mail_ship", note=f"已寄出：{courier.label} {waybill}"
+                d.case,
+                actor=actor,
+                action="mail_ship",
+                note=said(
+                    gettext_noop("已寄出：{courier} {waybill}"),
+                    courier=courier.label,
+                    waybill=waybill,
+                ),
             )
         notify(
             recipients=[case.applicant],
@@ -171,7 +186,9 @@ def _signed(shipment: Shipment, at: dt.datetime) -> None:
     for delivery in shipment.deliveries.select_related("case"):
         Delivery.objects.filter(pk=delivery.pk).update(
             where=Where.DELIVERED,
-            where_note=f"快件已签收（运单号{shipment.waybill}）",
+            **where_noted(
+                said(gettext_noop("快件已签收（运单号{waybill}）"), waybill=shipment.waybill)
+            ),
             delivered_at=at,
         )
         if delivery.case.state == CaseState.RESULT_READY:
@@ -179,21 +196,35 @@ def _signed(shipment: Shipment, at: dt.datetime) -> None:
                 case=delivery.case,
                 mode=DeliveryMode.MAIL,
                 cause=CAUSE,
-                note=f"邮寄送达，运单号{shipment.waybill}已签收",
+                note=said(
+                    gettext_noop("邮寄送达，运单号{waybill}已签收"), waybill=shipment.waybill
+                ),
             )
 
 
 def _returned(shipment: Shipment, text: str) -> None:
     case = shipment.case
-    counter = f"{case.department.name}窗口"
+    counter = said(gettext_noop("{department}窗口"), department=case.department)
     Delivery.objects.filter(shipment=shipment).update(
-        where=Where.AT_COUNTER, where_note=f"快件无法投递（{text}），已退回{counter}", shipment=None
+        where=Where.AT_COUNTER,
+        **where_noted(
+            said(
+                gettext_noop("快件无法投递（{reason}），已退回{counter}"),
+                reason=text,
+                counter=counter,
+            )
+        ),
+        shipment=None,
     )
     case_event(
         case,
         actor=None,
         action="mail_returned",
-        note=f"快件{shipment.waybill}无法投递，结果已退回{counter}",
+        note=said(
+            gettext_noop("快件{waybill}无法投递，结果已退回{counter}"),
+            waybill=shipment.waybill,
+            counter=counter,
+        ),
     )
     notify(
         recipients=[case.applicant],

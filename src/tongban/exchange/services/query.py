@@ -15,11 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import Department, User
 from tongban.core.audit import audit_log
 from tongban.core.ids import normalize_id_number, normalize_uscc, validate_id_number, validate_uscc
 from tongban.core.masking import mask
+from tongban.core.texts import said, translations_of
 from tongban.exchange.models import (
     AccessGrant,
     AccessLog,
@@ -139,11 +141,12 @@ def _record_accesses(
     entries = [
         AccessLog(
             actor=actor,
-            actor_label=actor_label[:100],
+            actor_label=str(actor_label)[:100],
             consumer=consumer,
             resource=p.request.resource,
             grant=p.grant,
-            purpose=p.request.purpose[:300],
+            purpose=str(p.request.purpose)[:300],
+            i18n=_access_i18n(p.request.purpose, actor_label),
             case_id=case_id,
             case_label=case_label[:40],
             subject_digest=subject_digest(p.key),
@@ -230,9 +233,13 @@ def exchange_query_many(
     if actor is not None and not actor.has_perm("exchange.query", consumer):
         raise PermissionDenied("只能以本人所在部门的名义查询共享数据")
     label = actor_label or (
-        f"{actor.real_name or actor.username}（{consumer.short_name}）"
+        said(
+            gettext_noop("{name}（{department}）"),
+            name=actor.real_name or actor.username,
+            department=consumer,
+        )
         if actor
-        else f"系统自动获取（{consumer.short_name}）"
+        else said(gettext_noop("系统自动获取（{department}）"), department=consumer)
     )
     grants = _grants_of(consumer, [r.resource for r in requests if r.resource.active])
     _prefetch(requests, grants)
@@ -326,3 +333,15 @@ def exchange_query(
     if result.result == Result.DENIED:
         raise AccessDenied(result.detail)
     return result
+
+
+def _access_i18n(purpose: str, actor_label: str) -> dict[str, dict[str, str]]:
+    """The purpose and the reader's label in the portal's other languages, where said."""
+    purposes, labels = translations_of(purpose), translations_of(actor_label)
+    return {
+        code: {
+            "purpose": purposes.get(code, str(purpose)),
+            "actor_label": labels.get(code, str(actor_label)),
+        }
+        for code in {*purposes, *labels}
+    }
