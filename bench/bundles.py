@@ -59,7 +59,10 @@ def child() -> None:
 
     demo_seed(with_cases=False)
     zhangsan = User.objects.get(username="zhangsan")
+    # The bundle is for the company being set up (every item applies); the one item for the
+    # registered bookstore, whose licence and lease the platform fetches.
     enterprise = zhangsan.enterprises.get(name=NEW_COMPANY_NAME)
+    registered = zhangsan.enterprises.get(name="西安某某书店有限公司")
     bundle = Bundle.objects.get(code="open-bookstore")
     food = ServiceItem.objects.get(basic_code="000105013000", state="published")
     rng = random.Random(11)  # noqa: S311 — synthetic data
@@ -71,7 +74,7 @@ def child() -> None:
             actor=zhangsan,
             code=food.code,
             applicant=zhangsan,
-            enterprise=enterprise,
+            enterprise=registered,
             idempotency_key=f"single-{n}",
             situations=situations,
         )

@@ -103,7 +103,7 @@ def bundle_uploads(
 def _check_choices(guide: BundleGuide, choices: Mapping[str, str]) -> dict[str, list[str]]:
     """Every chosen situation must be one the bundle asks (for the items these choices make
     apply), with one of its options."""
-    known = {code: {o for o, _ in options} for code, _, options in guide.situations}
+    known = {code: {o for o, _ in options} for code, _, options in guide.asked}
     errors: dict[str, list[str]] = {}
     for code, option in choices.items():
         if code not in known:
@@ -136,10 +136,10 @@ def bundle_start(
     if not bundle.active:
         raise ValidationError({"bundle": ["该一件事已停用"]})
     chosen = dict(choices or {})
-    if errors := _check_choices(bundle_guide(bundle, chosen), chosen):
-        raise ValidationError(errors)
     held = bundle_held(bundle, applicant, enterprise)
     guide = bundle_guide(bundle, chosen, held)
+    if errors := _check_choices(guide, chosen):
+        raise ValidationError(errors)
     if not guide.items:
         raise ValidationError({"bundle": ["您已持有该一件事全部事项的办理结果，无需再申请"]})
     try:

@@ -112,6 +112,9 @@ class BundleGuide:
     skipped: list[tuple[BundleItemSpec, ServiceItem, dict[str, Any]]] = dataclasses.field(
         default_factory=list
     )
+    # The situations asked of the applicant's choices, the skipped items' included: what a
+    # choice is checked against.
+    asked: list[tuple[str, str, list[tuple[str, str]]]] = dataclasses.field(default_factory=list)
 
 
 def bundle_items(bundle: Bundle) -> list[str]:
@@ -136,6 +139,7 @@ def bundle_guide(
             chosen[code] = choices[code]
     held = held or {}
     items = applicable(spec, chosen)
+    asked = merged_situations(dataclasses.replace(spec, items=tuple(items)), loaded)
     skipped = [(i, loaded[i.key], dict(held[i.item])) for i in items if i.item in held]
     gone = {i.key for i, _, _ in skipped}
     items = [
@@ -158,4 +162,5 @@ def bundle_guide(
         visits_before=sum(max(1, v) for v in visits),
         visits_after=min(1, max(visits, default=0)),
         skipped=skipped,
+        asked=asked,
     )
