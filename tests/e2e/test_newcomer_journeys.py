@@ -134,3 +134,24 @@ def test_a_registered_company_starts_the_bundle_without_registering_again(
     licence = rows.filter(has_text="营业执照")
     assert licence.count() == 1 and licence.locator("input[type=file]").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["desktop", "phone"])
+def test_an_english_browser_reads_the_portal_in_english(
+    browser: Any, live_server: Any, live_demo_city: None, size: tuple[int, int]
+) -> None:
+    base = live_server.url
+    context = browser.new_context(locale="en-US", viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Opening a shop (bookstore, catering)" in page.locator("main").inner_text()
+    food = ServiceItem.objects.get(state="published", name="食品经营许可")
+    page.goto(f"{base}/guide/items/{food.code}/")
+    assert page.locator("h1").inner_text() == "Food business licence"
+    assert "Xi'an Administration for Market Regulation" in page.locator("main").inner_text()
+    page.goto(f"{base}/guide/bundles/open-bookstore/")
+    assert page.locator("h1").inner_text() == "Open a bookstore — one application"
+    assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+    context.close()
