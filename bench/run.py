@@ -74,7 +74,7 @@ session.save()
 item = ServiceItem.objects.get(name="单位住房公积金缴存登记", state="published")
 print("SEED=" + json.dumps({{"codes": codes, "session": session.session_key,
       "item": item.code, "material": item.materials.get(source="applicant").pk,
-      "enterprise": applicant.enterprises.get().uscc}}))
+      "enterprise": applicant.enterprises.get(name="西安某某书店有限公司").uscc}}))
 """.replace("import yaml", "import json, yaml", 1)
 
 DRAFT_IDS = """
