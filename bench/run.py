@@ -71,7 +71,9 @@ session[SESSION_KEY] = str(applicant.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = applicant.get_session_auth_hash()
 session.save()
-item = ServiceItem.objects.get(name="单位住房公积金缴存登记", state="published")
+# An item with one upload and its licence fetched, and no online form (a form would be its
+# own material, not an upload).
+item = ServiceItem.objects.get(name="企业投资项目备案", state="published")
 print("SEED=" + json.dumps({{"codes": codes, "session": session.session_key,
       "item": item.code, "material": item.materials.get(source="applicant").pk,
       "enterprise": applicant.enterprises.get(name="西安某某书店有限公司").uscc}}))
