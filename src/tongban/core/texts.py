@@ -67,3 +67,20 @@ def in_language(text: str, translations: Mapping[str, str] | None) -> str:
             if language == code or language.startswith(f"{code}-"):
                 return value
     return text
+
+
+def translations_by_field(**texts: str) -> dict[str, dict[str, str]]:
+    """Several texts of one row (a message's subject and body, say) in the portal's other
+    languages, for one JSON column: {"en": {"subject": …, "body": …}}. A field said in no
+    other language stands as written."""
+    per_field = {name: translations_of(text) for name, text in texts.items()}
+    languages = {code for found in per_field.values() for code in found}
+    return {
+        code: {name: per_field[name].get(code, str(text)) for name, text in texts.items()}
+        for code in languages
+    }
+
+
+def field_in_language(text: str, i18n: Mapping[str, Mapping[str, str]], field: str) -> str:
+    """One field of a row stored with `translations_by_field`, in the reader's language."""
+    return in_language(text, {code: row[field] for code, row in i18n.items() if field in row})

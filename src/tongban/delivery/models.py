@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.accounts.models import DeviceIdentity
 from tongban.cases.models import Case
 from tongban.catalog.models import DeliveryMode
-from tongban.core.texts import Said, in_language, translations_of
+from tongban.core.texts import in_language, translations_of
 
 
 class Where(models.TextChoices):
@@ -328,7 +328,8 @@ class Delivery(models.Model):
         "结果所在", max_length=12, choices=Where.choices, default=Where.AWAITING
     )
     where_note = models.CharField("位置说明", max_length=200, blank=True)
-    # The note in the portal's other languages, where the platform wrote it with `said`.
+    # The note in the portal's other languages, where the platform wrote it with `said`:
+    # written together with the note (`where_noted`).
     where_note_i18n = models.JSONField(default=dict, blank=True)
     parcel = models.ForeignKey(
         LockerParcel, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
@@ -350,14 +351,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.get_mode_display()} · {self.get_where_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        fields = kwargs.get("update_fields")
-        if isinstance(self.where_note, Said) or (fields is not None and "where_note" in fields):
-            self.where_note_i18n = translations_of(self.where_note)
-            if fields is not None:
-                kwargs["update_fields"] = {*fields, "where_note_i18n"}
-        super().save(*args, **kwargs)
 
     @property
     def where_note_shown(self) -> str:

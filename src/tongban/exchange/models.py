@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
 from tongban.core.models import EnglishNamed
-from tongban.core.texts import in_language
+from tongban.core.texts import field_in_language
 
 
 class SharingClass(models.TextChoices):
@@ -238,7 +238,7 @@ class AccessLog(models.Model):
     )
     grant = models.ForeignKey(AccessGrant, on_delete=models.PROTECT, null=True, blank=True)
     purpose = models.CharField("目的", max_length=300)
-    # Purpose and reader's label in the portal's other languages: {"en": {"purpose": …, …}}.
+    # Purpose, reader and case label in the portal's other languages (`translations_by_field`).
     i18n = models.JSONField(default=dict, blank=True)
     case_id = models.BigIntegerField("关联办件", null=True, blank=True)
     case_label = models.CharField("办件编号", max_length=40, blank=True)
@@ -259,15 +259,12 @@ class AccessLog(models.Model):
 
     @property
     def purpose_shown(self) -> str:
-        return in_language(self.purpose, {k: v["purpose"] for k, v in self.i18n.items()})
+        return field_in_language(self.purpose, self.i18n, "purpose")
 
     @property
     def case_label_shown(self) -> str:
-        """The case's number, or "申请12" for an application not yet numbered."""
-        if self.case_label.startswith("申请") and self.case_label[2:].isdigit():
-            return str(_("申请%(n)s") % {"n": self.case_label[2:]})
-        return self.case_label
+        return field_in_language(self.case_label, self.i18n, "case_label")
 
     @property
     def actor_label_shown(self) -> str:
-        return in_language(self.actor_label, {k: v["actor_label"] for k, v in self.i18n.items()})
+        return field_in_language(self.actor_label, self.i18n, "actor_label")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.texts import in_language
+from tongban.core.texts import field_in_language
 
 
 class Notification(models.Model):
@@ -48,8 +48,8 @@ class Notification(models.Model):
 
     @property
     def subject_shown(self) -> str:
-        return in_language(self.subject, {k: v["subject"] for k, v in self.i18n.items()})
+        return field_in_language(self.subject, self.i18n, "subject")
 
     @property
     def body_shown(self) -> str:
-        return in_language(self.body, {k: v["body"] for k, v in self.i18n.items()})
+        return field_in_language(self.body, self.i18n, "body")

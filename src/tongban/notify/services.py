@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.core.texts import translations_of
+from tongban.core.texts import translations_by_field
 from tongban.notify.channels import channels
 from tongban.notify.delivery import BACKOFF_SECONDS, claim_timeout, notification_send
 from tongban.notify.models import Notification
@@ -36,11 +36,7 @@ def notify(
     notification lands in the person's message centre first, whatever else carries it."""
     now = timezone.now()
     channel_names = ["inbox", *[name for name in channel_names if name != "inbox"]]
-    subjects, bodies = translations_of(subject), translations_of(body)
-    i18n = {
-        code: {"subject": subjects.get(code, str(subject)), "body": bodies.get(code, str(body))}
-        for code in {*subjects, *bodies}
-    }
+    i18n = translations_by_field(subject=subject, body=body)
     created = []
     for recipient in {r.pk: r for r in recipients}.values():
         for name in channel_names:

@@ -78,6 +78,18 @@ class BundleCaseOut(Schema):
     materials: list[BundleMaterialOut]
 
 
+def _held_out(parent: BundleCase) -> list[dict[str, str]]:
+    return [
+        {
+            "item": h.get("item", code),
+            "result": h.get("result", ""),
+            "provider": h.get("provider", ""),
+            "found_in": h.get("kind", ""),
+        }
+        for code, h in parent.held.items()
+    ]
+
+
 def _out(parent: BundleCase) -> dict[str, Any]:
     children = parent.children.select_related("item", "department").order_by("pk")
     materials = []
@@ -103,15 +115,7 @@ def _out(parent: BundleCase) -> dict[str, Any]:
         "choices": parent.choices,
         "serial_days": float(parent.serial_days),
         "critical_days": float(parent.critical_days),
-        "held": [
-            {
-                "item": h.get("item", code),
-                "result": h.get("result", ""),
-                "provider": h.get("provider", ""),
-                "found_in": h.get("kind", ""),
-            }
-            for code, h in parent.held.items()
-        ],
+        "held": _held_out(parent),
         "children": [
             {
                 "key": c.bundle_key,

@@ -30,7 +30,8 @@ RESULT_STATES = [CaseState.RESULT_READY, CaseState.DELIVERED, CaseState.COMPLETE
 
 
 def case_label(case: Case) -> str:
-    return case.number or f"申请{case.pk}"
+    """The case's number, or "申请12" (said in each language) before it has one."""
+    return case.number or said(gettext_noop("申请{n}"), n=case.pk)
 
 
 def _subject_key(case: Case, resource: DataResource) -> str | None:

@@ -49,10 +49,11 @@ def _result_made(case: Case) -> None:
     delivery = delivery_default(case)
     counter = said(gettext_noop("{department}窗口"), department=case.department)
     if delivery.mode == DeliveryMode.ELECTRONIC:
-        delivery.where = Where.DELIVERED
-        delivery.where_note = said(gettext_noop("电子证照已生成，可在“我的证照”下载"))
-        delivery.delivered_at = timezone.now()
-        delivery.save(update_fields=["where", "where_note", "delivered_at"])
+        Delivery.objects.filter(pk=delivery.pk).update(
+            where=Where.DELIVERED,
+            delivered_at=timezone.now(),
+            **where_noted(said(gettext_noop("电子证照已生成，可在“我的证照”下载"))),
+        )
         confirmed = case_delivery_confirm(
             case=case,
             mode=DeliveryMode.ELECTRONIC,
@@ -71,11 +72,8 @@ def _result_made(case: Case) -> None:
         DeliveryMode.MAIL: said(gettext_noop("在{counter}，待寄出"), counter=counter),
         DeliveryMode.DOOR: said(gettext_noop("在{counter}，待安排送证上门"), counter=counter),
     }
-    delivery.where = Where.AT_COUNTER
-    delivery.where_note = notes.get(
-        delivery.mode, said(gettext_noop("在{counter}"), counter=counter)
-    )
-    delivery.save(update_fields=["where", "where_note"])
+    note = notes.get(delivery.mode, said(gettext_noop("在{counter}"), counter=counter))
+    Delivery.objects.filter(pk=delivery.pk).update(where=Where.AT_COUNTER, **where_noted(note))
     if delivery.mode == DeliveryMode.DOOR:
         door_schedule(case)
 
@@ -83,15 +81,17 @@ def _result_made(case: Case) -> None:
 def _delivered_by_hand(case: Case, mode: str) -> None:
     """Staff recorded a delivery themselves (at the window): what really happened is kept."""
     delivery = delivery_default(case)
-    delivery.mode = mode or delivery.mode
-    delivery.where = Where.DELIVERED
-    delivery.where_note = (
+    note = (
         said(gettext_noop("已在窗口当面交付"))
         if mode == DeliveryMode.WINDOW
         else said(gettext_noop("工作人员登记已送达"))
     )
-    delivery.delivered_at = timezone.now()
-    delivery.save(update_fields=["mode", "where", "where_note", "delivered_at"])
+    Delivery.objects.filter(pk=delivery.pk).update(
+        mode=mode or delivery.mode,
+        where=Where.DELIVERED,
+        delivered_at=timezone.now(),
+        **where_noted(note),
+    )
 
 
 def _release(case: Case) -> None:

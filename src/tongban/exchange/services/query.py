@@ -21,7 +21,7 @@ from tongban.accounts.models import Department, User
 from tongban.core.audit import audit_log
 from tongban.core.ids import normalize_id_number, normalize_uscc, validate_id_number, validate_uscc
 from tongban.core.masking import mask
-from tongban.core.texts import said, translations_of
+from tongban.core.texts import said, translations_by_field
 from tongban.exchange.models import (
     AccessGrant,
     AccessLog,
@@ -146,9 +146,11 @@ def _record_accesses(
             resource=p.request.resource,
             grant=p.grant,
             purpose=str(p.request.purpose)[:300],
-            i18n=_access_i18n(p.request.purpose, actor_label),
+            i18n=translations_by_field(
+                purpose=p.request.purpose, actor_label=actor_label, case_label=case_label
+            ),
             case_id=case_id,
-            case_label=case_label[:40],
+            case_label=str(case_label)[:40],
             subject_digest=subject_digest(p.key),
             subject_masked=_masked_subject(p.request.resource.subject_kind, p.key),
             fields=p.wanted,
@@ -333,15 +335,3 @@ def exchange_query(
     if result.result == Result.DENIED:
         raise AccessDenied(result.detail)
     return result
-
-
-def _access_i18n(purpose: str, actor_label: str) -> dict[str, dict[str, str]]:
-    """The purpose and the reader's label in the portal's other languages, where said."""
-    purposes, labels = translations_of(purpose), translations_of(actor_label)
-    return {
-        code: {
-            "purpose": purposes.get(code, str(purpose)),
-            "actor_label": labels.get(code, str(actor_label)),
-        }
-        for code in {*purposes, *labels}
-    }
