@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "tongban.forms",
     "tongban.notify",
     "tongban.exchange",
+    "tongban.guide",
     "tongban.cases",
     "tongban.certificates",
     "tongban.hall",
@@ -348,6 +349,11 @@ ID_READER_SIMULATOR = env_bool(
 )
 DEMO_COURIER_HOURS = env_int(
     "TONGBAN_DEMO_COURIER_HOURS", 3600, help="seconds per courier hour for the demo courier"
+)
+
+# The guide keeps what people asked (without who asked it) this long, for its keepers.
+TONGBAN_GUIDE_QUERY_DAYS = env_int(
+    "TONGBAN_GUIDE_QUERY_DAYS", 180, help="days the guide's anonymous query log is kept"
 )
 
 # Data-sharing exchange: remote providers get this many attempts per query, and a provider

@@ -120,6 +120,8 @@ class BundleForm(django_forms.ModelForm):  # type: ignore[type-arg]
         fields = [
             "code",
             "name",
+            "name_en",
+            "aliases",
             "summary",
             "audience",
             "lead_department",

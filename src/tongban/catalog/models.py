@@ -103,6 +103,28 @@ class MaterialKind(EnglishNamed):
         return self.name
 
 
+MAX_ALIASES = 30
+MAX_ALIAS_LENGTH = 30
+
+
+def validate_aliases(value: Any) -> None:
+    """俗称: what people call an item or bundle ("开饭馆", "社保卡"). A short list of distinct,
+    non-empty words; the guide's search matches them like the name."""
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValidationError("俗称应为文字列表")
+    cleaned = [a.strip() for a in value]
+    if any(not a for a in cleaned):
+        raise ValidationError("俗称不能为空")
+    if len(cleaned) > MAX_ALIASES:
+        raise ValidationError(f"俗称最多{MAX_ALIASES}个")
+    too_long = [a for a in cleaned if len(a) > MAX_ALIAS_LENGTH]
+    if too_long:
+        raise ValidationError(f"俗称不能超过{MAX_ALIAS_LENGTH}个字：{'、'.join(too_long)}")
+    repeated = sorted({a for a in cleaned if cleaned.count(a) > 1})
+    if repeated:
+        raise ValidationError(f"俗称重复：{'、'.join(repeated)}")
+
+
 def validate_half_days(value: Decimal) -> None:
     """Promised limits are whole or half working days, never negative."""
     if value < 0 or (value * 2) % 1 != 0:
@@ -126,6 +148,10 @@ class ServiceItem(EnglishNamed):
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name="上一版本"
     )
     name = models.CharField("事项名称", max_length=120)
+    # What people call it (俗称), versioned with the item and searched like its name.
+    aliases = models.JSONField(
+        "俗称", default=list, blank=True, validators=[validate_aliases], help_text="如：开饭馆、办执照"
+    )
     summary = models.TextField("简介", blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="items", verbose_name="实施主体"
@@ -408,6 +434,7 @@ class Bundle(EnglishNamed):
 
     code = models.SlugField("套餐编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
+    aliases = models.JSONField("俗称", default=list, blank=True, validators=[validate_aliases])
     summary = models.TextField("简介", blank=True)
     audience = models.CharField("服务对象", max_length=12, choices=Audience.choices)
     lead_department = models.ForeignKey(

@@ -28,6 +28,7 @@ from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
+from tongban.guide.services import synonyms_import
 
 REGION = "610100"  # 西安市
 
@@ -145,6 +146,7 @@ def demo_bundles_seed() -> list[Bundle]:
             code=b["code"],
             name=b["name"],
             name_en=b.get("name_en", ""),
+            aliases=b.get("aliases", []),
             summary=b.get("summary", ""),
             audience=b["audience"],
             lead_department=Department.objects.get(code=b["lead_department"]),
@@ -216,6 +218,9 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             report.devices[name] = issued.api_key
     report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
     demo_bundles_seed()
+    synonyms_import(
+        resources.files("tongban.guide").joinpath("fixtures/synonyms.yaml").read_text("utf-8")
+    )
     report.devices.update(demo_delivery_seed())
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()

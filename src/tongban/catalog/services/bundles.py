@@ -23,7 +23,7 @@ from tongban.catalog.bundles import (
     parse_bundle,
     schedule,
 )
-from tongban.catalog.models import Audience, Bundle, ServiceItem
+from tongban.catalog.models import Audience, Bundle, ServiceItem, validate_aliases
 from tongban.catalog.selectors import item_version
 from tongban.core.audit import audit_log
 
@@ -61,6 +61,7 @@ def bundle_define(
     summary: str = "",
     joint_review: bool = False,
     name_en: str = "",
+    aliases: list[str] | None = None,
 ) -> Bundle:
     """Create or replace a bundle. Refused, naming each fault: an item that does not exist
     or is not published, a dependency cycle (spelled out), an item that needs another's
@@ -71,12 +72,18 @@ def bundle_define(
     spec = parse_bundle(definition)
     if audience not in Audience.values:
         raise ValidationError({"audience": ["服务对象无效"]})
+    aliases = list(aliases or [])
+    try:
+        validate_aliases(aliases)
+    except ValidationError as exc:
+        raise ValidationError({"aliases": exc.messages}) from exc
     existing = Bundle.objects.filter(code=code).first()
     bundle, created = Bundle.objects.update_or_create(
         code=code,
         defaults={
             "name": name,
             "name_en": name_en,
+            "aliases": [a.strip() for a in aliases],
             "summary": summary,
             "audience": audience,
             "lead_department": lead_department,

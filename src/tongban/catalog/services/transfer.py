@@ -40,6 +40,7 @@ ITEM_FIELDS = (
     "basic_code",
     "name",
     "name_en",
+    "aliases",
     "summary",
     "item_type",
     "audience",
