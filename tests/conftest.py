@@ -86,7 +86,10 @@ def _fresh_local_cache() -> None:
 
     from tongban.core.cache import cache_clear
 
+    from tongban.guide.index import forget_index
+
     cache_clear()
+    forget_index()
     cache.clear()  # rate limits and failure counts start from nothing in each test
 
 

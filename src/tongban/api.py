@@ -24,6 +24,7 @@ from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
 from tongban.cases.bundles.api import router as bundles_router
 from tongban.catalog.api import router as catalog_router
+from tongban.guide.api import router as guide_router
 from tongban.certificates.api import router as certificates_router
 from tongban.core.api_types import RefusalOut
 from tongban.core.errors import (
@@ -160,6 +161,7 @@ api.add_router("/certificates", certificates_router)
 api.add_router("/bundles", bundles_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/messages", messages_router)
+api.add_router("/guide", guide_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

@@ -28,6 +28,7 @@ admin.site.site_title = "通办管理后台"
 urlpatterns = [
     path("", portal.home, name="home"),
     path("me/", me_home, name="me_home"),
+    path("", include("tongban.guide.urls")),
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.cases.urls")),
     path("", include("tongban.forms.urls")),

@@ -157,13 +157,9 @@ def demo_bundles_seed() -> list[Bundle]:
     ]
 
 
-@transaction.atomic
-def demo_seed(*, with_cases: bool = True) -> SeedReport:
-    """Idempotent: what exists is kept; the catalog import only adds changed versions.
-    `with_cases` adds the demo city's applications (the figures are computed from them)."""
-    report = SeedReport()
-    # Normally loaded by the migrations; a flushed database (tests) gets it back here.
-    calendar_seed_from_package()
+def demo_departments_seed() -> int:
+    """The demo city's departments; how many were new."""
+    created = 0
     for order, (code, name, short, english) in enumerate(DEPARTMENTS, start=1):
         if not Department.objects.filter(code=code).exists():
             department_create(
@@ -176,7 +172,29 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
                 phone=f"029-123450{order:02d}",
                 order=order,
             )
-            report.departments += 1
+            created += 1
+    return created
+
+
+def demo_catalogue_seed() -> ImportReport:
+    """The demo catalogue: its items, bundles and the guide's synonym table (the departments
+    must exist)."""
+    report = catalog_import(text=demo_catalog_text(), publish=True)
+    demo_bundles_seed()
+    synonyms_import(
+        resources.files("tongban.guide").joinpath("fixtures/synonyms.yaml").read_text("utf-8")
+    )
+    return report
+
+
+@transaction.atomic
+def demo_seed(*, with_cases: bool = True) -> SeedReport:
+    """Idempotent: what exists is kept; the catalog import only adds changed versions.
+    `with_cases` adds the demo city's applications (the figures are computed from them)."""
+    report = SeedReport()
+    # Normally loaded by the migrations; a flushed database (tests) gets it back here.
+    calendar_seed_from_package()
+    report.departments = demo_departments_seed()
     for index, person in enumerate(PEOPLE, start=1):
         if User.objects.filter(username=person.username).exists():
             continue
@@ -216,11 +234,7 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
         if not DeviceIdentity.objects.filter(name=name).exists():
             issued = device_register(kind=kind, name=name, location="西安市政务服务中心")
             report.devices[name] = issued.api_key
-    report.catalog = catalog_import(text=demo_catalog_text(), publish=True)
-    demo_bundles_seed()
-    synonyms_import(
-        resources.files("tongban.guide").joinpath("fixtures/synonyms.yaml").read_text("utf-8")
-    )
+    report.catalog = demo_catalogue_seed()
     report.devices.update(demo_delivery_seed())
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()

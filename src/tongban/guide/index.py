@@ -9,9 +9,9 @@ which term, and through what.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import bm25s
@@ -19,6 +19,8 @@ import numpy as np
 
 from tongban.guide import text as t
 from tongban.guide.selectors import Document, active_synonyms, documents, search_revision
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Repeating a field's terms weighs it (the usual stand-in for BM25F).
 FIELD_WEIGHTS = {
@@ -168,8 +170,12 @@ class SearchIndex:
                     continue
                 seen_terms.add(term)
                 found.append(canonical)
+                words = {w for run in t.chinese_runs(canonical) for w in t.words_cached(run)}
                 for word in dict.fromkeys(t.terms(canonical)):
-                    out.append(Term(word, canonical, "synonym", f"{term}→{canonical}", term))
+                    pair = t.chinese_runs(word) == [word] and word not in words
+                    out.append(
+                        Term(word, canonical, "synonym", f"{term}→{canonical}", term, pair=pair)
+                    )
             if not found:
                 break
             frontier = found
@@ -185,11 +191,11 @@ class SearchIndex:
         if pieces:
             singles: list[set[str]] = []
             for piece in pieces:
-                words = self.by_pinyin.get(piece, set())
-                if words:
-                    if len(words) <= 6:
+                spelt = self.by_pinyin.get(piece, set())
+                if spelt:
+                    if len(spelt) <= 6:
                         out.extend(
-                            Term(w, w, "pinyin", f"{shown}→{w}", shown) for w in sorted(words)
+                            Term(w, w, "pinyin", f"{shown}→{w}", shown) for w in sorted(spelt)
                         )
                     singles.append(set())
                 else:
@@ -200,9 +206,9 @@ class SearchIndex:
                     for b in right:
                         if a + b in self.strong:
                             out.append(Term(a + b, a + b, "pinyin", f"{shown}→{a + b}", shown))
-        words = self.by_initials.get(latin, set())
-        if not out and 2 <= len(latin) <= 8 and 0 < len(words) <= 6:
-            out.extend(Term(w, w, "pinyin", f"{shown}→{w}", shown) for w in sorted(words))
+        initials = self.by_initials.get(latin, set())
+        if not out and 2 <= len(latin) <= 8 and 0 < len(initials) <= 6:
+            out.extend(Term(w, w, "pinyin", f"{shown}→{w}", shown) for w in sorted(initials))
         return out
 
     def _segment(self, latin: str) -> list[str] | None:
@@ -212,9 +218,10 @@ class SearchIndex:
         best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
         best[0] = (0.0, [])
         for i in range(n):
-            if best[i] is None:
+            reached = best[i]
+            if reached is None:
                 continue
-            cost, pieces = best[i]  # type: ignore[misc]
+            cost, pieces = reached
             for j in range(i + 1, min(n, i + max(self.longest_key, 6)) + 1):
                 piece = latin[i:j]
                 step = 1.0 if piece in self.by_pinyin else 1.5 if piece in self.syllables else None
@@ -223,7 +230,8 @@ class SearchIndex:
                 current = best[j]
                 if current is None or cost + step < current[0]:
                     best[j] = (cost + step, [*pieces, piece])
-        return best[n][1] if best[n] else None
+        done = best[n]
+        return done[1] if done else None
 
     def _corrections(self, normalised: str, known: set[str]) -> list[Term]:
         """Words the query may have meant: a window of it that the catalogue does not know,
@@ -303,13 +311,17 @@ class SearchIndex:
                 covered += 1
         return COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered / len(concepts)
 
-    def _matches(self, i: int, terms: Iterable[Term]) -> tuple[Match, ...]:
+    def _matches(self, i: int, terms: list[Term]) -> tuple[Match, ...]:
+        """Which field of result `i` each term was found in (a character pair only when no
+        word was: a result always says why)."""
+        words = [x for x in terms if not x.pair]
+        return self._found_in(i, words) or self._found_in(i, terms)
+
+    def _found_in(self, i: int, terms: list[Term]) -> tuple[Match, ...]:
         fields = self.fields[i]
         found: dict[tuple[str, str], Match] = {}
         ordered = sorted(fields, key=lambda f: -FIELD_WEIGHTS[f])
         for term in terms:
-            if term.pair:
-                continue
             field = next((f for f in ordered if term.term in fields[f]), None)
             if field is None:
                 continue

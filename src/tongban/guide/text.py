@@ -110,7 +110,7 @@ def latin_words(text: str) -> list[str]:
 
 def english_term(word: str) -> str:
     word = _SPELLING.get(word, word)
-    return "en:" + _STEMMER.stemWord(word)
+    return "en:" + str(_STEMMER.stemWord(word))
 
 
 def terms(text: str) -> list[str]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("hall/device/", devices.device_sign_in, name="device"),
     path("hall/kiosk/", devices.kiosk, name="kiosk"),
     path("hall/kiosk/start/", devices.kiosk_start, name="kiosk_start"),
+    path("hall/kiosk/ask/", devices.kiosk_ask, name="kiosk_ask"),
     path("hall/kiosk/language/", devices.kiosk_language, name="kiosk_language"),
     path("hall/kiosk/printout.pdf", printout.kiosk_printout, name="kiosk_printout"),
     path("hall/kiosk/forms/", kiosk_forms.kiosk_forms, name="kiosk_forms"),

@@ -23,6 +23,8 @@ from tongban.core.device_language import (
 )
 from tongban.core.links import public_url
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
+from tongban.guide.models import GuideQuery
+from tongban.guide.views import ask_page
 from tongban.hall import presenters, selectors
 from tongban.hall.board_stream import board_stream
 from tongban.hall.models import Hall, QueueCategory, Ticket
@@ -80,6 +82,15 @@ def device_sign_in(request: HttpRequest) -> HttpResponse:
 def kiosk_device(request: HttpRequest) -> tuple[DeviceIdentity, Hall] | None:
     """The kiosk this browser session stands for, if it is still an active kiosk of a hall."""
     return _device(request, DeviceIdentity.Kind.KIOSK)
+
+
+def kiosk_ask(request: HttpRequest) -> HttpResponse:
+    """数小二 on the kiosk: the same conversation, large keys, no sign-in, nothing kept."""
+    if kiosk_device(request) is None:
+        return redirect("hall:device")
+    return ask_page(
+        request, template="hall/device_base.html", channel=GuideQuery.Channel.KIOSK, kiosk=True
+    )
 
 
 def _kiosk_check_in(request: HttpRequest, hall: Hall, device: DeviceIdentity) -> Ticket:
