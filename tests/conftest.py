@@ -85,7 +85,6 @@ def _fresh_local_cache() -> None:
     from django.core.cache import cache
 
     from tongban.core.cache import cache_clear
-
     from tongban.guide.index import forget_index
 
     cache_clear()

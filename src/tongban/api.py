@@ -24,7 +24,6 @@ from tongban.cases.api import delegations as delegations_router
 from tongban.cases.api import router as cases_router
 from tongban.cases.bundles.api import router as bundles_router
 from tongban.catalog.api import router as catalog_router
-from tongban.guide.api import router as guide_router
 from tongban.certificates.api import router as certificates_router
 from tongban.core.api_types import RefusalOut
 from tongban.core.errors import (
@@ -38,6 +37,7 @@ from tongban.core.throttle import API_THROTTLES
 from tongban.delivery.api import router as delivery_router
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
+from tongban.guide.api import router as guide_router
 from tongban.hall.api import router as hall_router
 from tongban.notify.api import router as messages_router
 

@@ -150,7 +150,11 @@ class ServiceItem(EnglishNamed):
     name = models.CharField("事项名称", max_length=120)
     # What people call it (俗称), versioned with the item and searched like its name.
     aliases = models.JSONField(
-        "俗称", default=list, blank=True, validators=[validate_aliases], help_text="如：开饭馆、办执照"
+        "俗称",
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text="如：开饭馆、办执照",
     )
     summary = models.TextField("简介", blank=True)
     department = models.ForeignKey(
