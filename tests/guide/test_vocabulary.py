@@ -197,3 +197,21 @@ def test_old_queries_are_pruned() -> None:
     guide_search("社保卡", channel="api")
     assert queries_prune() == 1
     assert GuideQuery.objects.count() == 1
+
+
+def test_the_synonym_command_exports_and_imports(tmp_path: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("guide_synonyms", "export", stdout=out)
+    assert "饭馆" in out.getvalue()
+    path = tmp_path / "s.yaml"
+    path.write_text("synonyms:\n- {term: 撸串, canonical: 餐饮}\n", encoding="utf-8")
+    out = StringIO()
+    call_command("guide_synonyms", "import", str(path), stdout=out)
+    assert "1" in out.getvalue()
+    path.write_text("synonyms: nope\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("guide_synonyms", "import", str(path))
