@@ -98,6 +98,7 @@ def _providers(viewer: User) -> dict[str, Callable[[], list[str]]]:
         "/api/certificates/{number}/pdf:number": lambda: list(
             Certificate.objects.values_list("number", flat=True)[:2]
         ),
+        "/api/guide/search:q": lambda: ["社保卡", "张三 身份证"],
     }
 
 
