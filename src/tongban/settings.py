@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "tongban.certificates",
     "tongban.hall",
     "tongban.delivery",
+    "tongban.servicemap",
     "tongban.analytics",
     "tongban.demo",
 ]
@@ -354,6 +355,15 @@ DEMO_COURIER_HOURS = env_int(
 # The guide keeps what people asked (without who asked it) this long, for its keepers.
 TONGBAN_GUIDE_QUERY_DAYS = env_int(
     "TONGBAN_GUIDE_QUERY_DAYS", 180, help="days the guide's anonymous query log is kept"
+)
+
+# The city's geography for the 15-minute service circle (a YAML file; the demo's Xi'an when
+# empty): its outline and districts, with their populations and sources.
+TONGBAN_CITY_GEOGRAPHY = env_str(
+    "TONGBAN_CITY_GEOGRAPHY",
+    "",
+    shown="the demo's Xi'an",
+    help="the city's outline and districts (YAML) for service points and coverage",
 )
 
 # Data-sharing exchange: remote providers get this many attempts per query, and a provider

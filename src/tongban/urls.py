@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("tongban.delivery.urls")),
     path("", include("tongban.notify.urls")),
     path("", include("tongban.hall.urls")),
+    path("", include("tongban.servicemap.urls")),
     path("", include("tongban.analytics.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,6 +29,7 @@ from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 from tongban.guide.services import synonyms_import
+from tongban.servicemap.services import points_import
 
 REGION = "610100"  # 西安市
 
@@ -238,6 +239,11 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
     report.devices.update(demo_delivery_seed())
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()
+    points_import(
+        resources.files("tongban.servicemap")
+        .joinpath("fixtures/demo_points.yaml")
+        .read_text("utf-8")
+    )
     if with_cases:
         report.delivered = demo_delivery_history(random.Random(2026))  # noqa: S311
         report.hall_tickets = demo_hall_history(hall)

@@ -63,6 +63,7 @@ class Answer:
     guide_url: str
     apply_url: str
     item_code: str = ""  # for the kiosk's form, when the answer is one item
+    basic_code: str = ""  # for "where nearby", when the answer is one item
     has_form: bool = False
 
 
@@ -229,6 +230,7 @@ def _item(
         + (f"?{choices_query}" if choices_query else ""),
         apply_url=reverse("cases:apply", args=[item.code]),
         item_code=item.code,
+        basic_code=item.basic_code,
         has_form=bool(item.form),
     )
     turns.append(Turn("guide", _("好的，根据您的情况，需要办理的事项和材料如下：")))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tongban.servicemap import views
+
+app_name = "servicemap"
+
+urlpatterns = [
+    path("nearby/", views.nearby, name="nearby"),
+]
