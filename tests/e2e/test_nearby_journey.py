@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import time_machine
 
+from tests.e2e.test_case_journey import _sign_in
+
 pytestmark = pytest.mark.e2e
 
 MONDAY_10PM = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)  # 22:00 in Xi'an
@@ -57,3 +59,29 @@ def test_the_nearest_open_place_from_shuxiaoer_by_district(
     first.wait_for()
     assert "新城区" in first.inner_text() and "现在开放" in first.inner_text()
     assert page.get_by_test_id("nearby-results").get_by_text("现在开放").count() >= 3
+
+
+def test_the_coverage_map_suggests_a_new_point(
+    page: Any, live_server: Any, live_demo_city: None
+) -> None:
+    _sign_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/manage/servicemap/")
+    page.get_by_label("事项").select_option(label="社会保障卡申领")
+    page.wait_for_url("**item=000203002000**")
+    page.locator("#coverage-map[data-ready='1'] canvas").first.wait_for()
+    suggestions = page.get_by_test_id("coverage-suggestion")
+    assert suggestions.count() == 3
+    first = suggestions.first.inner_text()
+    assert "+" in first
+    gained = int(first.split("+")[-1].strip())
+    assert gained > 0
+    share = page.get_by_test_id("coverage-share").inner_text()
+    assert share.endswith("%")
+    # Asking for more suggestions gives more, each reaching fewer or as many people.
+    page.get_by_label("建议新增服务点").fill("5")
+    page.get_by_role("button", name="计算").click()
+    page.wait_for_url("**suggest=5**")
+    gains = [
+        int(t.split("+")[-1]) for t in page.get_by_test_id("coverage-suggestion").all_inner_texts()
+    ]
+    assert len(gains) == 5 and gains == sorted(gains, reverse=True)

@@ -6,4 +6,5 @@ app_name = "servicemap"
 
 urlpatterns = [
     path("nearby/", views.nearby, name="nearby"),
+    path("manage/servicemap/", views.coverage_page, name="coverage"),
 ]
