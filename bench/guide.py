@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from loadgen import Result, free_port, get_builder, measure  # noqa: E402
 from pg import bench_databases, postgres_url  # noqa: E402
-from run import _shell, _wait_until_up  # noqa: E402
+from run import _shell, _wait_until_up, gunicorn  # noqa: E402
 
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -126,22 +126,7 @@ def bench_database(label: str, env: dict[str, str]) -> None:
     queries = yaml.safe_load(QUERIES.read_text("utf-8"))["queries"]
     paths = [f"/api/guide/search?q={quote(row['q'])}" for row in queries]
     port = free_port()
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "tongban.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = gunicorn(env, port)
     try:
         _wait_until_up(port)
         for size, goal_ms in (("demo", 30.0), ("provincial", 50.0)):

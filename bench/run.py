@@ -97,6 +97,27 @@ def _shell(env: dict[str, str], script: str, marker: str) -> str:
     return next(p for p in out.splitlines() if p.startswith(marker)).removeprefix(marker)
 
 
+def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """One gunicorn process with four threads on loopback: the load generator needs the other
+    core, and one process keeps keep-alive connections from piling onto one worker."""
+    return subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "tongban.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+
+
 def _wait_until_up(port: int) -> None:
     for _ in range(100):
         try:
@@ -126,22 +147,7 @@ def bench_database(label: str, env: dict[str, str]) -> list[Result]:
     subprocess.run([BIN / "tongban", "migrate", "-v0", "--no-input"], env=env, check=True)
     seed = json.loads(_shell(env, SEED, "SEED="))
     port = free_port()
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "tongban.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "floor_settings"},
-        cwd=ROOT,
-    )
+    server = gunicorn({**env, "DJANGO_SETTINGS_MODULE": "floor_settings"}, port)
     host = "127.0.0.1"
     auth = {"Cookie": f"sessionid={seed['session']}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
     try:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 
 from loadgen import free_port, get_builder, measure  # noqa: E402
 from pg import bench_databases, postgres_url  # noqa: E402
-from run import BIN, ROOT, _shell, _wait_until_up  # noqa: E402
+from run import BIN, _shell, _wait_until_up, gunicorn  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -103,22 +103,7 @@ def _bench_all(pg_url: str | None) -> None:
         subprocess.run([BIN / "tongban", "migrate", "-v0", "--no-input"], env=env, check=True)
         seed = json.loads(_shell(env, SEED.replace("TOTAL", str(CASES)), "SEED="))
         port = free_port()
-        server = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "tongban.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
+        server = gunicorn(env, port)
         cookie = {"Cookie": f"sessionid={seed['session']}"}
         try:
             _wait_until_up(port)

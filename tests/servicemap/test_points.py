@@ -166,3 +166,22 @@ def test_daily_hours_are_open_exactly_between_opening_and_closing(
 def test_always_open() -> None:
     assert Hours(always=True).open_at(MONDAY_10PM)
     assert parse_hours("24h").text() == "24小时开放"
+
+
+@pytest.mark.django_db
+def test_the_points_command_exports_and_imports(tmp_path: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "points.yaml"
+    path.write_text(_doc(), encoding="utf-8")
+    out = StringIO()
+    call_command("service_points", "import", str(path), stdout=out)
+    assert "1" in out.getvalue()
+    out = StringIO()
+    call_command("service_points", "export", stdout=out)
+    assert "测试街道便民服务中心" in out.getvalue()
+    path.write_text(_doc(location=[121.47, 31.23]), encoding="utf-8")
+    with pytest.raises(CommandError, match="不在西安市范围内"):
+        call_command("service_points", "import", str(path))

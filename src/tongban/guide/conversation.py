@@ -215,14 +215,7 @@ def _item(
         kind="item",
         code=item.code,
         name=item.local_name,
-        items=[
-            {
-                "name": item.local_name,
-                "department": item.department.local_name,
-                "days": item.promised_limit_days,
-                "url": reverse("catalog:item_guide", args=[item.code]),
-            }
-        ],
+        items=[_item_line(item)],
         materials=materials,
         days=item.promised_limit_days,
         visits=item.visits_required,
@@ -255,15 +248,7 @@ def _bundle(
         kind="bundle",
         code=bundle.code,
         name=bundle.local_name,
-        items=[
-            {
-                "name": item.local_name,
-                "department": item.department.local_name,
-                "days": item.promised_limit_days,
-                "url": reverse("catalog:item_guide", args=[item.code]),
-            }
-            for _spec, item in guide.items
-        ],
+        items=[_item_line(item) for _spec, item in guide.items],
         materials=[
             MaterialLine(
                 m.local_name,
@@ -286,6 +271,15 @@ def _bundle(
         )
     )
     return Conversation(query, turns, answer)
+
+
+def _item_line(item: ServiceItem) -> dict[str, Any]:
+    return {
+        "name": item.local_name,
+        "department": item.department.local_name,
+        "days": item.promised_limit_days,
+        "url": reverse("catalog:item_guide", args=[item.code]),
+    }
 
 
 def _source_label(source: str) -> str:
