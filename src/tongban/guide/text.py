@@ -128,8 +128,8 @@ def terms(text: str) -> list[str]:
 @dataclass(frozen=True)
 class QueryParts:
     """A normalised query: its words (jieba's precise cut, stop words and single characters
-    left out), each with the terms read from it; the character pairs of each stretch between
-    stop words; and its Latin words."""
+    left out), each with the terms read from it; the character pairs of its Chinese with the
+    stop words taken out; and its Latin words."""
 
     words: list[tuple[str, list[str]]]
     pairs: list[str]
@@ -140,15 +140,16 @@ def query_parts(text: str) -> QueryParts:
     words: list[tuple[str, list[str]]] = []
     pairs: list[str] = []
     for run in chinese_runs(text):
-        stretch = ""
-        for word in [*tokenizer().lcut(run, HMM=False), None]:
-            if word is not None and word not in STOPWORDS_ZH:
-                stretch += word
-                if len(word) >= 2:
-                    words.append((word, [w for w in words_cached(word) if len(w) >= 2]))
+        content = ""
+        for word in tokenizer().lcut(run, HMM=False):
+            if word in STOPWORDS_ZH:
                 continue
-            pairs.extend(p for p in pairs_only(stretch) if p not in STOPWORDS_ZH)
-            stretch = ""
+            content += word
+            if len(word) >= 2:
+                words.append((word, [w for w in words_cached(word) if len(w) >= 2]))
+        # The pairs of what is left once the stop words are out: "刻个章" is read as "刻章",
+        # "开一家书店" as "开书店".
+        pairs.extend(p for p in pairs_only(content) if p not in STOPWORDS_ZH)
     latin = [w for w in latin_words(text) if w not in STOPWORDS_EN]
     return QueryParts(words, list(dict.fromkeys(pairs)), latin)
 
