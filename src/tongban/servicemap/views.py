@@ -5,9 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-import shapely
-import shapely.geometry
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from tongban.catalog.models import ServiceItem
 from tongban.servicemap.city import the_city
-from tongban.servicemap.coverage import Grid, coverage, top_blocks
+from tongban.servicemap.coverage import coverage
+from tongban.servicemap.presenters import coverage_map_data
 from tongban.servicemap.selectors import Nearby, active_points, nearest_points
 
 MAX_SUGGESTIONS = 10
@@ -109,84 +107,33 @@ def _keeper(request: HttpRequest) -> None:
         raise PermissionDenied(_("仅系统管理员和大厅管理员可查看服务圈覆盖"))
 
 
-def _blocks(grid: Grid, values: np.ndarray, limit: int) -> list[list[float]]:
-    """[lng, lat, people] of the 1 km blocks with the most `values`."""
-    out = []
-    for row, col, people in top_blocks(grid, values, limit):
-        lng, lat = grid.centre_of(row, col)
-        out.append([round(lng, 5), round(lat, 5), int(round(people))])
-    return out
-
-
 @login_required
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """The keepers' map: who lives within 15 minutes of a service point (for any item or
     one item), per district, the gaps, and where the next points would reach the most."""
     _keeper(request)
-    city = the_city()
     code = (request.GET.get("item") or "").strip()[:40]
-    item = (
-        ServiceItem.objects.filter(basic_code=code, state=ServiceItem.State.PUBLISHED).first()
-        if code
-        else None
-    )
+    published = ServiceItem.objects.filter(state=ServiceItem.State.PUBLISHED)
+    item = published.filter(basic_code=code).first() if code else None
     raw = request.GET.get("suggest", "3")
     suggest = int(raw) if raw.isdigit() and int(raw) <= MAX_SUGGESTIONS else 3
     points = [p for p in active_points() if item is None or p.handles(item.basic_code)]
     started = time.perf_counter()
     result = coverage([p.lng_lat for p in points], suggest=suggest)
     elapsed = time.perf_counter() - started
-    grid = result.grid
-    names = {d.code: d.name for d in city.districts}
-    shares = {d.district.code: d.share for d in result.districts}
-    geojson = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {"name": names[code_]},
-                "geometry": shapely.geometry.mapping(outline),
-            }
-            for code_, outline in grid.outlines.items()
-        ],
-    }
-    data = {
-        "geojson": geojson,
-        "districts": [
-            {"name": names[c], "share": None if s is None else round(s * 100, 1)}
-            for c, s in shares.items()
-        ],
-        "points": [
-            {"name": p.shown_name, "kind": p.get_kind_display(), "value": list(p.lng_lat)}
-            for p in points
-        ],
-        "covered": _blocks(grid, grid.population * result.covered, 400),
-        "gaps": [[round(g.lng, 5), round(g.lat, 5), g.population] for g in result.gaps],
-        "suggestions": [[round(s.lng, 5), round(s.lat, 5), s.gained] for s in result.suggestions],
-        "labels": {
-            "points": _("服务点"),
-            "covered": _("15分钟内（每平方公里人数）"),
-            "gaps": _("15分钟外（每平方公里人数）"),
-            "suggestions": _("建议新增"),
-            "schematic": _("示意图：区界为按区县政府驻地划分的示意边界，非测绘成果"),
-        },
-    }
     return render(
         request,
         "servicemap/coverage.html",
         {
-            "city": city,
             "item": item,
             "item_code": code,
-            "items": ServiceItem.objects.filter(state=ServiceItem.State.PUBLISHED).order_by(
-                "basic_code"
-            ),
+            "items": published.order_by("basic_code"),
             "result": result,
-            "names": names,
+            "names": {d.code: d.name for d in result.grid.city.districts},
             "suggest": suggest,
             "point_count": len(points),
             "elapsed": elapsed,
-            "map_data": data,
+            "map_data": coverage_map_data(result, points),
             "missing": [d.district.name for d in result.districts if not d.population],
         },
     )
