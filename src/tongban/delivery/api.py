@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
@@ -99,7 +99,7 @@ def choose(request: HttpRequest, case_id: ObjectId, payload: schemas.DeliveryIn)
 )
 def reserve(
     request: HttpRequest, case_id: ObjectId, payload: schemas.ReserveIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     user, case = _case(request, case_id)
     bank = None
     if payload.bank:
@@ -109,12 +109,15 @@ def reserve(
     parcel = locker_reserve(
         case=case, actor=user, bank=bank, idempotency_key=payload.idempotency_key
     )
-    return 201, {
-        "receipt": parcel.receipt,
-        "bank": parcel.compartment.bank.code,
-        "compartment": parcel.compartment.label,
-        "state": parcel.state,
-    }
+    return Status(
+        201,
+        {
+            "receipt": parcel.receipt,
+            "bank": parcel.compartment.bank.code,
+            "compartment": parcel.compartment.label,
+            "state": parcel.state,
+        },
+    )
 
 
 @router.post(
@@ -124,10 +127,12 @@ def reserve(
     summary="交快递寄出",
     openapi_extra={"responses": {"503": {"description": "快递接口暂不可用"}}},
 )
-def ship(request: HttpRequest, case_id: ObjectId) -> tuple[int, dict[str, Any]]:
+def ship(request: HttpRequest, case_id: ObjectId) -> Status[dict[str, Any]]:
     user, case = _case(request, case_id)
     shipment: Shipment = mail_ship(case=case, actor=user)
-    return 201, {"courier": shipment.courier, "waybill": shipment.waybill, "state": shipment.state}
+    return Status(
+        201, {"courier": shipment.courier, "waybill": shipment.waybill, "state": shipment.state}
+    )
 
 
 @router.get("/lockers", response=list[schemas.BankOut], auth=None, summary="有空闲格口的信包箱")
@@ -152,9 +157,7 @@ def _credential_out(c: LockerCredential, pin: str | None = None) -> dict[str, An
 @router.post(
     "/credentials", response={201: schemas.CredentialOut}, auth=session, summary="签发信包箱凭证"
 )
-def issue_credential(
-    request: HttpRequest, payload: schemas.CredentialIn
-) -> tuple[int, dict[str, Any]]:
+def issue_credential(request: HttpRequest, payload: schemas.CredentialIn) -> Status[dict[str, Any]]:
     user = request_user(request)
     if not user.has_perm("delivery.manage_lockers"):
         raise PermissionDenied("无权管理信包箱凭证")
@@ -165,7 +168,7 @@ def issue_credential(
     if len(banks) != len(set(payload.banks)):
         raise Http404("信包箱不存在")
     credential, pin = credential_issue(actor=user, holder=holder, kind=payload.kind, banks=banks)
-    return 201, _credential_out(credential, pin)
+    return Status(201, _credential_out(credential, pin))
 
 
 @router.post(

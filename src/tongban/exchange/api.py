@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, Query, Router
+from ninja import Field, Query, Router, Status
 from ninja.security import SessionAuth
 
 from tongban.accounts.models import User
@@ -112,7 +112,7 @@ def grants(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/grants", response={201: GrantOut}, summary="申请共享授权")
-def request_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str, Any]]:
+def request_grant(request: HttpRequest, payload: GrantIn) -> Status[dict[str, Any]]:
     user = request_user(request)
     grant = grant_request(
         actor=user,
@@ -123,7 +123,7 @@ def request_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, dict[str
         clear_fields=payload.clear_fields,
         valid_until=payload.valid_until,
     )
-    return 201, grant_out(grant)
+    return Status(201, grant_out(grant))
 
 
 def _grant(grant_id: ObjectId) -> AccessGrant:

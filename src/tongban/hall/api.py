@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import SessionAuth
 
 from tongban.accounts.api import DeviceKeyAuth
@@ -60,7 +60,7 @@ def hall_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     auth=[DeviceKeyAuth(), session],
     summary="取号（自助机凭设备密钥，个人登录后远程取号）",
 )
-def issue(request: HttpRequest, code: str, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+def issue(request: HttpRequest, code: str, payload: TicketIn) -> Status[dict[str, Any]]:
     hall = _hall(code)
     category = selectors.hall_category(hall, payload.category)
     if category is None:
@@ -75,7 +75,7 @@ def issue(request: HttpRequest, code: str, payload: TicketIn) -> tuple[int, dict
         priority=payload.priority,
         idempotency_key=payload.idempotency_key,
     )
-    return 201, presenters.ticket_out(ticket)
+    return Status(201, presenters.ticket_out(ticket))
 
 
 @router.get("/tickets/{token}", response=TicketOut, summary="排队号的位置和预计等候时间")
@@ -110,14 +110,14 @@ def slots(request: HttpRequest, code: str, category: ObjectId) -> list[dict[str,
 
 
 @router.post("/appointments", response={201: AppointmentOut}, auth=session, summary="预约")
-def book(request: HttpRequest, payload: BookIn) -> tuple[int, dict[str, Any]]:
+def book(request: HttpRequest, payload: BookIn) -> Status[dict[str, Any]]:
     slot = AppointmentSlot.objects.filter(pk=payload.slot).first()
     if slot is None:
         raise Http404("预约时段不存在")
     appointment = appointments.appointment_book(
         applicant=request_user(request), slot=slot, idempotency_key=payload.idempotency_key
     )
-    return 201, presenters.appointment_out(appointment)
+    return Status(201, presenters.appointment_out(appointment))
 
 
 @router.get("/appointments", response=list[AppointmentOut], auth=session, summary="我的预约")
@@ -209,8 +209,8 @@ def sign_out(request: HttpRequest) -> dict[str, Any]:
 def call_next(request: HttpRequest) -> Any:
     ticket = console.ticket_call_next(user=request_user(request))
     if ticket is None:
-        return 204, None
-    return 200, presenters.ticket_out(ticket)
+        return Status(204, None)
+    return Status(200, presenters.ticket_out(ticket))
 
 
 @router.post(
