@@ -54,7 +54,11 @@ def test_the_nearest_open_place_from_shuxiaoer_by_district(
     page.goto(f"{live_server.url}/guide/ask/?q=办社保卡")
     page.get_by_test_id("ask-pick-item").filter(has_text="社会保障卡申领").click()
     page.get_by_test_id("ask-nearby").click()
+    # The choice submits itself through the shared script, which is deferred: wait for the
+    # page to load before choosing, or the change can come before the script listens.
+    page.wait_for_url("**/nearby/**", wait_until="load")
     page.get_by_label("所在区县").select_option(label="新城区")
+    page.wait_for_url("**district=**")
     first = page.get_by_test_id("nearby-point").first
     first.wait_for()
     assert "新城区" in first.inner_text() and "现在开放" in first.inner_text()
