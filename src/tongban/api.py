@@ -40,6 +40,7 @@ from tongban.forms.api import router as forms_router
 from tongban.guide.api import router as guide_router
 from tongban.hall.api import router as hall_router
 from tongban.notify.api import router as messages_router
+from tongban.ratings.api import router as ratings_router
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ api.add_router("/bundles", bundles_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/messages", messages_router)
 api.add_router("/guide", guide_router)
+api.add_router("/ratings", ratings_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "tongban.certificates",
     "tongban.hall",
     "tongban.delivery",
+    "tongban.ratings",
     "tongban.servicemap",
     "tongban.analytics",
     "tongban.demo",
@@ -355,6 +356,19 @@ DEMO_COURIER_HOURS = env_int(
 # The guide keeps what people asked (without who asked it) this long, for its keepers.
 TONGBAN_GUIDE_QUERY_DAYS = env_int(
     "TONGBAN_GUIDE_QUERY_DAYS", 180, help="days the guide's anonymous query log is kept"
+)
+
+# 好差评: the working days a department has to verify a bad rating and, when it plans a fix
+# (限期整改), to make it (local rules say 5 or 15); and the days after completion when an
+# unrated case is invited to rate by SMS (3 by the national rules).
+TONGBAN_RATING_VERIFY_DAYS = env_int(
+    "TONGBAN_RATING_VERIFY_DAYS", 3, help="working days to verify a bad rating"
+)
+TONGBAN_RATING_FIX_DAYS = env_int(
+    "TONGBAN_RATING_FIX_DAYS", 5, help="default working days to rectify a bad rating"
+)
+TONGBAN_RATING_INVITE_DAYS = env_int(
+    "TONGBAN_RATING_INVITE_DAYS", 3, help="days after completion before an SMS invites a rating"
 )
 
 # The city's geography for the 15-minute service circle (a YAML file; the demo's Xi'an when

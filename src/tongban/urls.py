@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("tongban.exchange.urls")),
     path("", include("tongban.certificates.urls")),
     path("", include("tongban.delivery.urls")),
+    path("", include("tongban.ratings.urls")),
     path("", include("tongban.notify.urls")),
     path("", include("tongban.hall.urls")),
     path("", include("tongban.servicemap.urls")),

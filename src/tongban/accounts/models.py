@@ -77,6 +77,8 @@ class User(AbstractUser):
         "身份号码摘要", max_length=64, blank=True, db_index=True, editable=False
     )
     phone = models.CharField("手机号码", max_length=20, blank=True, validators=[validate_phone])
+    # Staff only: the number a window shows and a rating names (工号), unique where given.
+    staff_number = models.CharField("工号", max_length=20, null=True, blank=True, unique=True)
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -174,6 +176,7 @@ class DeviceIdentity(models.Model):
         KIOSK = "kiosk", "自助机"
         LOCKER = "locker", "智能信包箱"
         DISPLAY = "display", "显示屏"
+        RATING_PAD = "rating_pad", "窗口评价器"
 
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     name = models.CharField("名称", max_length=100)

@@ -77,6 +77,7 @@ def user_create(
     phone: str = "",
     department: Department | None = None,
     email: str = "",
+    staff_number: str = "",
 ) -> User:
     """Create a person's account; every field is validated before anything is written."""
     user = User(
@@ -86,6 +87,7 @@ def user_create(
         phone=phone.strip(),
         department=department,
         email=email,
+        staff_number=staff_number.strip() or None,
     )
     errors: dict[str, list[str]] = {}
     try:

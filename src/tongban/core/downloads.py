@@ -14,3 +14,29 @@ def pdf_response(data: bytes, filename: str, *, attachment: bool) -> HttpRespons
     if disposition is not None:
         response["Content-Disposition"] = disposition
     return response
+
+
+# A cell a spreadsheet would read as a formula (CSV injection, OWASP) is kept as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(rows: list[dict[str, object]], fields: list[str], filename: str) -> HttpResponse:
+    """Rows as a CSV download that Excel opens as UTF-8 (a byte-order mark first)."""
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    disposition = content_disposition_header(True, filename)
+    if disposition is not None:
+        response["Content-Disposition"] = disposition
+    response.write("\ufeff")
+    writer = csv.DictWriter(response, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
+    return response

@@ -11,3 +11,9 @@ def public_url(request: HttpRequest, path: str) -> str:
     if settings.PUBLIC_BASE_URL:
         return f"{settings.PUBLIC_BASE_URL}{path}"
     return request.build_absolute_uri(path)
+
+
+def public_link(path: str) -> str:
+    """The portal's address of `path` where no request is at hand (an SMS from a sweep): the
+    public base URL when configured, else the path alone."""
+    return f"{settings.PUBLIC_BASE_URL}{path}" if settings.PUBLIC_BASE_URL else path

@@ -128,6 +128,7 @@ def _window_staff(hall: Hall) -> dict[int, User]:
             real_name=f"窗口人员{n}号",
             roles=(Role.CLERK,),
             department=department,
+            staff_number=f"XA{620000 + n}",
         )
         hall.staff.add(user)
         staff[number] = user

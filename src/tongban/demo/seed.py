@@ -29,6 +29,7 @@ from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 from tongban.guide.services import synonyms_import
+from tongban.ratings.services.pads import rating_pad_setup
 from tongban.servicemap.services import points_import
 
 REGION = "610100"  # 西安市
@@ -97,6 +98,8 @@ class DemoPerson:
     department: str | None = None
     birth: dt.date = dt.date(1990, 1, 1)
 
+
+DEMO_PAD = "市民中心1号窗口评价器"
 
 PEOPLE = [
     DemoPerson("zhangsan", "张三", (Role.APPLICANT,), birth=dt.date(1988, 3, 12)),
@@ -208,6 +211,9 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             id_number=make_id_number("610102", person.birth, 100 + index * 7),
             phone=f"1380000{index:04d}",
             department=department,
+            staff_number=""
+            if set(person.roles) <= {Role.APPLICANT, Role.AGENT}
+            else f"XA{610000 + index}",
         )
         report.people.append(person)
     zhangsan = User.objects.get(username="zhangsan")
@@ -239,6 +245,10 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
     report.devices.update(demo_delivery_seed())
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()
+    # The rating pad at window 1 (好差评 一次一评).
+    if not DeviceIdentity.objects.filter(name=DEMO_PAD).exists():
+        issued = rating_pad_setup(window=hall.windows.get(number=1), name=DEMO_PAD)
+        report.devices[DEMO_PAD] = issued.api_key
     points_import(
         resources.files("tongban.servicemap")
         .joinpath("fixtures/demo_points.yaml")

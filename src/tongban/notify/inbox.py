@@ -40,6 +40,14 @@ def inbox_mark_all_read(*, user: User) -> int:
     )
 
 
+RATING_LINKS = {
+    "rating-case": "ratings:case",
+    "rating-bundle": "ratings:bundle",
+    "rating": "ratings:rating",
+    "rating-task": "ratings:task",
+}
+
+
 def message_link(user: User, ref: str) -> str:
     """Where a message leads: its case (the staff page for staff), appointments, a ticket."""
     kind, _, key = ref.partition(":")
@@ -49,6 +57,9 @@ def message_link(user: User, ref: str) -> str:
             return reverse(name, args=[int(key)])
         if kind == "hall-appointment":
             return reverse("hall:appointments")
+        # 好差评: an invitation to rate, a rating's handling, a department's task or appeal.
+        if kind in RATING_LINKS and key.isdigit():
+            return reverse(RATING_LINKS[kind], args=[int(key)])
     except NoReverseMatch:
         return ""
     return ""

@@ -66,6 +66,14 @@ def device_sign_in(request: HttpRequest) -> HttpResponse:
                 request.session.cycle_key()
                 request.session[DEVICE_SESSION_KEY] = device.pk
                 return redirect("delivery:locker")
+        elif device.kind == DeviceIdentity.Kind.RATING_PAD:
+            # A rating pad stands at one window (the ratings app keeps where).
+            if not hasattr(device, "rating_pad"):
+                error = "该评价器尚未分配到窗口"
+            else:
+                request.session.cycle_key()
+                request.session[DEVICE_SESSION_KEY] = device.pk
+                return redirect("ratings:pad")
         elif device.kind not in (DeviceIdentity.Kind.KIOSK, DeviceIdentity.Kind.DISPLAY):
             error = "该设备不是取号机或叫号屏"
         elif selectors.hall_for_device(device.pk) is None:
