@@ -26,6 +26,7 @@ from tongban.forms.schema import parse_schema
 from tongban.forms.services import item_form
 from tongban.hall.models import Hall, QueueCategory, Ticket
 from tongban.hall.presenters import ticket_token
+from tongban.ratings.models import Rating
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +100,9 @@ def _providers(viewer: User) -> dict[str, Callable[[], list[str]]]:
             Certificate.objects.values_list("number", flat=True)[:2]
         ),
         "/api/guide/search:q": lambda: ["社保卡", "张三 身份证"],
+        "/api/ratings/{rating_id}:rating_id": lambda: [
+            str(pk) for pk in Rating.objects.values_list("pk", flat=True)[:3]
+        ],
     }
 
 

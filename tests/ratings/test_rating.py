@@ -61,9 +61,7 @@ def test_refusals_name_what_is_wrong(complete: Complete, submitted: Case, zhangs
     assert not Rating.objects.exists()  # nothing half-written
 
 
-def test_an_authorised_agent_may_rate_for_the_applicant(
-    complete: Complete, zhangsan: User
-) -> None:
+def test_an_authorised_agent_may_rate_for_the_applicant(complete: Complete, zhangsan: User) -> None:
     from django.utils import timezone
 
     from tongban.cases.services.delegations import delegation_grant
@@ -79,9 +77,9 @@ def test_an_authorised_agent_may_rate_for_the_applicant(
 def test_a_follow_up_within_fifteen_days_only(complete: Complete, zhangsan: User) -> None:
     case = complete()
     rating = rate.rating_case(actor=zhangsan, case=case, level=4)
-    with time_machine.travel(rating.rated_at + dt.timedelta(days=16)):
-        with pytest.raises(Conflict, match="15天内"):
-            rate.rating_follow_up(actor=zhangsan, rating=rating, text="补充")
+    late = rating.rated_at + dt.timedelta(days=16)
+    with time_machine.travel(late), pytest.raises(Conflict, match="15天内"):
+        rate.rating_follow_up(actor=zhangsan, rating=rating, text="补充")
     rate.rating_follow_up(actor=zhangsan, rating=rating, text="材料预审很细致")
     rating.refresh_from_db()
     assert rating.follow_up == "材料预审很细致"
@@ -139,5 +137,3 @@ def test_anonymous_at_the_pad_and_forged_requests(hs: HallSetup, hall_clerk: Use
     assert rating.rater is None and rating.anonymous
     task = BadRatingTask.objects.get(rating=rating)
     assert task.state == BadRatingTask.State.VERIFY and task.callback_due is None
-
-

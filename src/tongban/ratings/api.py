@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 from ninja.security import SessionAuth
 
-from tongban.accounts.models import STAFF_ROLES, User
+from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case
@@ -19,6 +19,7 @@ from tongban.core.errors import PermissionDenied
 from tongban.ratings import figures as public
 from tongban.ratings import schemas
 from tongban.ratings.models import BadRatingTask, Rating, RatingAppeal
+from tongban.ratings.rules import OFFICIALS
 from tongban.ratings.services import handling
 from tongban.ratings.services import rating as rate
 
@@ -97,7 +98,7 @@ def tasks(
     request: HttpRequest, state: Literal["open", "callback", "verify", "rectify", "closed"] = "open"
 ) -> list[dict[str, Any]]:
     user = request_user(request)
-    if not user.has_role(*STAFF_ROLES):
+    if not user.has_role(*OFFICIALS):
         raise PermissionDenied("仅工作人员可以查看差评工单")
     chosen = BadRatingTask.objects.select_related("rating", "department")
     if not user.has_role("administrator", "hall_manager"):
@@ -247,10 +248,12 @@ def _appeal_out(a: RatingAppeal) -> dict[str, Any]:
     auth=session,
     summary="复核申诉（申诉部门以外）",
 )
-def decide(request: HttpRequest, appeal_id: ObjectId, payload: schemas.DecideIn) -> dict[str, Any]:
+def decide(
+    request: HttpRequest, appeal_id: ObjectId, payload: schemas.AppealDecideIn
+) -> dict[str, Any]:
     user = request_user(request)
     found = RatingAppeal.objects.select_related("department").filter(pk=appeal_id).first()
-    if found is None or not user.has_role(*STAFF_ROLES):
+    if found is None or not user.has_role(*OFFICIALS):
         raise Http404("申诉不存在")
     return _appeal_out(
         handling.appeal_decide(actor=user, appeal=found, upheld=payload.upheld, note=payload.note)

@@ -12,6 +12,14 @@ from tongban.cases.rules import acts_for_applicant
 from tongban.core.permissions import predicate, set_perm
 
 is_department_staff = role_predicate(Role.CLERK, Role.REVIEWER, Role.HALL_MANAGER)
+# Government staff who see bad-rating work (an agent, 帮办代办员, is staff of no department).
+OFFICIALS = (
+    Role.CLERK,
+    Role.REVIEWER,
+    Role.HALL_MANAGER,
+    Role.DATA_STEWARD,
+    Role.ADMINISTRATOR,
+)
 
 
 def _in_task_department(user: Any, task: Any) -> bool:

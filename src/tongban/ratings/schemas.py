@@ -58,7 +58,7 @@ class AppealIn(Schema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
-class DecideIn(Schema):
+class AppealDecideIn(Schema):
     upheld: bool
     note: str = Field(..., min_length=1, max_length=1000)
 

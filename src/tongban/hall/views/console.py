@@ -158,6 +158,9 @@ def console_act(request: HttpRequest, action: str) -> HttpResponse:
             result = step(user, ticket_id, request)
             if action == "call" and result is None:
                 messages.info(request, "当前没有等候的号")
+            elif action == "finish" and hasattr(result.window, "rating_pad"):
+                # Finishing is the pad's invitation: it now offers this service for rating.
+                messages.success(request, "已办结，窗口评价器已邀请办事人评价")
             else:
                 messages.success(request, done)
         else:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import STAFF_ROLES, User
+from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
 from tongban.core.downloads import csv_response
 from tongban.core.masking import mask_name, mask_phone
@@ -21,6 +21,7 @@ from tongban.core.pages import PAGE_REFUSALS, refusal_messages, run_refusable
 from tongban.ratings import presenters
 from tongban.ratings.figures import EXPORT_FIELDS, figures_export_rows, ratings_in
 from tongban.ratings.models import BadRatingTask, RatingAppeal
+from tongban.ratings.rules import OFFICIALS
 from tongban.ratings.services import handling
 
 EXPORT_ROLES = ("administrator", "hall_manager", "data_steward")
@@ -28,7 +29,7 @@ EXPORT_ROLES = ("administrator", "hall_manager", "data_steward")
 
 def _staff(request: HttpRequest) -> User:
     user = request_user(request)
-    if not user.has_role(*STAFF_ROLES):
+    if not user.has_role(*OFFICIALS):
         raise PermissionDenied("仅工作人员可以处理差评")
     return user
 
