@@ -18,7 +18,7 @@ from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services import lifecycle as lc
 from tongban.catalog.models import ServiceItem
-from tongban.demo.exchange_seed import _apply
+from tongban.demo.exchange_seed import demo_apply
 from tongban.ratings.models import BadRatingTask, Rating, RatingAppeal, RatingPad
 from tongban.ratings.services.pads import rating_pad_setup
 
@@ -30,7 +30,7 @@ def _completed(key: str) -> Case:
     """张三's 个体工商户登记, applied for and taken to 办结 through the services."""
     zhangsan = User.objects.get(username="zhangsan")
     item = ServiceItem.objects.get(state="published", name="个体工商户登记")
-    assert _apply(zhangsan, item, None, random.Random(key), key)  # noqa: S311
+    assert demo_apply(zhangsan, item, None, random.Random(key), key)  # noqa: S311
     case = Case.objects.get(idempotency_key=key)
     clerk = User.objects.get(username="clerk")
     reviewer = User.objects.get(username="reviewer")

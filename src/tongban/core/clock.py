@@ -1,6 +1,11 @@
 """The platform's clock. Services that record when things happen read it here, so that a
-replay (the demo city's past hall day, the hall simulator) can run the real services at a
-chosen moment without touching the system clock."""
+replay (the demo city's past year, its past hall day, the hall simulator) can run the real
+services at a chosen moment without touching the system clock.
+
+`install()` (at start-up) makes Django's `timezone.now` this clock too, so that everything
+that stamps a time without asking us (auto_now fields, the audit chain, the cases' steps)
+stamps the replayed moment during a replay. Outside a replay it is the system clock; the
+moment lives in a context variable, so one thread's replay never moves another's clock."""
 
 from __future__ import annotations
 
@@ -16,8 +21,17 @@ _replay_at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
 )
 
 
+# Django's own, taken before `install` replaces it.
+_system_now = timezone.now
+
+
 def now() -> dt.datetime:
-    return _replay_at.get() or timezone.now()
+    return _replay_at.get() or _system_now()
+
+
+def install() -> None:
+    """Django's `timezone.now` reads the platform clock (idempotent)."""
+    timezone.now = now
 
 
 def localdate() -> dt.date:

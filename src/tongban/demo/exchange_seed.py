@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import Department, Enterprise, EnterpriseMember, Role, User
 from tongban.accounts.services import enterprise_register, user_create
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Channel
 from tongban.cases.services.resolution import resources_for
 from tongban.cases.services.submission import case_save_draft, case_submit, form_material
 from tongban.catalog.models import Audience, Bundle, Material, ServiceItem
@@ -271,24 +271,34 @@ def _people(rng: random.Random) -> tuple[list[User], list[Enterprise]]:
     return people, enterprises
 
 
-def _apply(
-    user: User, item: ServiceItem, enterprise: Enterprise | None, rng: random.Random, key: str
-) -> bool:
-    """One application through the real services, uploading what is asked of the applicant."""
+def demo_apply(
+    user: User,
+    item: ServiceItem,
+    enterprise: Enterprise | None,
+    rng: random.Random,
+    key: str,
+    *,
+    actor: User | None = None,
+    channel: str = Channel.ONLINE,
+) -> Case | None:
+    """One application through the real services, uploading what is asked of the applicant:
+    online by the person, or at the window by a clerk for them (`actor`, `channel`). None
+    when this key was used already."""
     version = item_version(item.pk)
     choices = {
         s.code: rng.choice([o.code for o in s.options.all()]) for s in version.situations.all()
     }
     case = case_save_draft(
-        actor=user,
+        actor=actor or user,
         code=item.code,
         applicant=user,
         idempotency_key=key,
         enterprise=enterprise,
         situations=choices,
+        channel=channel,
     )
     if case.state != "draft":
-        return False
+        return None
     rows = {row.material_id: row.status for row in case.materials.all()}
     files = {}
     by_form = form_material(version)
@@ -312,15 +322,14 @@ def _apply(
     # How the result should reach them: chosen with the application (its own random stream,
     # so the rest of the demo's data stays as it was).
     delivery = demo_delivery_choice(case, random.Random(f"delivery-{key}"))  # noqa: S311
-    case_submit(
+    return case_submit(
         case=case,
-        actor=user,
+        actor=actor or user,
         situations=choices,
         files=files,
         form_data=form,
         extras={"delivery": delivery} if delivery else None,
     )
-    return True
 
 
 def _cases(people: list[User], enterprises: list[Enterprise], rng: random.Random) -> int:
@@ -338,10 +347,10 @@ def _cases(people: list[User], enterprises: list[Enterprise], rng: random.Random
         handler = people[n]
         chosen = rng.sample(common, 3) + rng.sample(enterprise_items, 1)
         for m, item in enumerate(dict.fromkeys(chosen)):
-            made += _apply(handler, item, enterprise, rng, f"demo-e{n}-{m}")
+            made += demo_apply(handler, item, enterprise, rng, f"demo-e{n}-{m}") is not None
     for n, person in enumerate(people[10:]):
         for m, item in enumerate(rng.sample(person_items, 2)):
-            made += _apply(person, item, None, rng, f"demo-p{n}-{m}")
+            made += demo_apply(person, item, None, rng, f"demo-p{n}-{m}") is not None
     return made
 
 

@@ -8,6 +8,7 @@ import heapq
 import itertools
 import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -142,10 +143,25 @@ def _previous_working_day(today: dt.date) -> dt.date:
     return day
 
 
-def demo_hall_history(hall: Hall, *, today: dt.date | None = None) -> int:
-    """Replay the previous working day (tickets, calls, service, no-shows) through the hall
-    services at their simulated times, so the hall dashboard has a day to show. Idempotent."""
-    day = _previous_working_day(today or timezone.localdate())
+# Called with the ticket and the clerk serving it, at the simulated moment: the window's
+# work on the ticket once service starts (a case accepted), and after it ends (a rating).
+ServiceHook = Callable[[Ticket, User], None]
+
+
+def demo_hall_history(
+    hall: Hall,
+    *,
+    today: dt.date | None = None,
+    day: dt.date | None = None,
+    scale: float = 1.0,
+    on_start: ServiceHook | None = None,
+    on_finish: ServiceHook | None = None,
+) -> int:
+    """Replay one working day (the previous one by default: tickets, calls, service,
+    no-shows) through the hall services at their simulated times, so the hall dashboard has
+    a day to show; `scale` multiplies the arrivals, the hooks do the window's work on each
+    ticket (the year's history accepts cases and takes ratings). Idempotent per day."""
+    day = day or _previous_working_day(today or timezone.localdate())
     if Ticket.objects.filter(hall=hall, day=day).exists():
         return 0
     kiosk = hall.devices.filter(device__kind=DeviceIdentity.Kind.KIOSK).first()
@@ -165,7 +181,8 @@ def demo_hall_history(hall: Hall, *, today: dt.date | None = None) -> int:
     for letter, (per_day, _service) in DAY_MIX.items():
         for hour, w in enumerate(PROFILE):
             t = hour * 60.0
-            while (t := t + rng.expovariate(per_day * w / weight / 60)) < (hour + 1) * 60:
+            rate = per_day * scale * w / weight / 60
+            while (t := t + rng.expovariate(rate)) < (hour + 1) * 60:
                 at(t, "arrive", letter)
     for number in staff:
         at(-20.0, "open", number)
@@ -227,9 +244,13 @@ def demo_hall_history(hall: Hall, *, today: dt.date | None = None) -> int:
             elif kind == "no_show":
                 ticket_no_show(user=staff[data[0]], ticket_id=data[1])
             elif kind == "start":
-                ticket_start(user=staff[data[0]], ticket_id=data[1])
+                ticket = ticket_start(user=staff[data[0]], ticket_id=data[1])
+                if on_start is not None:
+                    on_start(ticket, staff[data[0]])
             elif kind == "finish":
-                ticket_finish(user=staff[data[0]], ticket_id=data[1])
+                ticket = ticket_finish(user=staff[data[0]], ticket_id=data[1])
+                if on_finish is not None:
+                    on_finish(ticket, staff[data[0]])
             elif kind == "close":
                 if (
                     selectors.current_ticket(windows[data[0]]) is None

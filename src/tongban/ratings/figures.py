@@ -168,11 +168,12 @@ def rating_figures(
     for rating in chosen:
         for key, label in _keys(rating, parts_of[rating.pk], dimension):
             figure = figures.setdefault(key, Figure(key=key, label=label))
-            _count(figure, rating)
+            count_rating(figure, rating)
     return sorted(figures.values(), key=lambda f: (-f.count, f.label))
 
 
-def _count(figure: Figure, rating: Rating) -> None:
+def count_rating(figure: Figure, rating: Rating) -> None:
+    """Add one rating (and its handling) to a figure."""
     if rating.excluded_at is not None:
         return
     if rating.current:

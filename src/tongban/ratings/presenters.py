@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.core import clock
+from tongban.core.masking import mask_name, mask_phone
 from tongban.ratings.models import (
     BAD_LEVELS,
     ONLINE_INDICATORS,
@@ -14,6 +17,7 @@ from tongban.ratings.models import (
     BadRatingTask,
     Level,
     Rating,
+    RatingAppeal,
 )
 from tongban.ratings.services.handling import step_due
 from tongban.ratings.services.rating import FOLLOW_UP_DAYS, RATEABLE_STATES
@@ -89,4 +93,34 @@ def task_out(task: BadRatingTask) -> dict[str, Any]:
         or (rating.bundle_case.number if rating.bundle_case_id else "")  # type: ignore[union-attr]
         or "",
         "where": rating.window.label if rating.window_id else "",  # type: ignore[union-attr]
+    }
+
+
+def task_page(task: BadRatingTask, viewer: User, contact: dict[str, str] | None) -> dict[str, Any]:
+    """The task page: the rating, the steps so far, what the viewer may do next, the
+    rater masked (or revealed, after an audited look)."""
+    rater = task.rating.rater
+    owners = (
+        User.objects.filter(is_active=True, department_id=task.department_id).order_by("pk")
+        if task.department_id
+        else User.objects.none()
+    )
+    pending = task.rating.appeals.filter(state=RatingAppeal.State.PENDING).exists()
+    return {
+        **task_out(task),
+        **rating_out(task.rating, viewer),
+        "may_handle": viewer.has_perm("ratings.handle_task", task),
+        "may_appeal": viewer.has_perm("ratings.appeal", task)
+        and not pending
+        and task.rating.excluded_at is None,
+        "appeals": list(task.rating.appeals.select_related("decided_by").order_by("pk")),
+        "owners": owners,
+        "today": timezone.localdate(),
+        "contact": contact,
+        "rater_masked": {
+            "name": mask_name(rater.real_name or rater.username),
+            "phone": mask_phone(rater.phone),
+        }
+        if rater is not None
+        else None,
     }

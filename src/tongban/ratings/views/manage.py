@@ -10,13 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
 from tongban.core.downloads import csv_response
-from tongban.core.masking import mask_name, mask_phone
 from tongban.core.pages import PAGE_REFUSALS, refusal_messages, run_refusable
 from tongban.ratings import presenters
 from tongban.ratings.figures import EXPORT_FIELDS, figures_export_rows, ratings_in
@@ -88,40 +86,13 @@ def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
     """The task and its next step's form; POST reveals the rater's contact for the callback
     (audited), shown on this page only."""
     user, task = _task(request, task_id)
-    staff = (
-        User.objects.filter(is_active=True, department_id=task.department_id).order_by("pk")
-        if task.department_id
-        else User.objects.none()
-    )
     contact = None
     if request.method == "POST":
         try:
             contact = handling.task_contact_reveal(actor=user, task=task)
         except PAGE_REFUSALS as exc:
             refusal_messages(request, exc)
-    rater = task.rating.rater
-    return render(
-        request,
-        "ratings/task.html",
-        {
-            **presenters.task_out(task),
-            **presenters.rating_out(task.rating, user),
-            "may_handle": user.has_perm("ratings.handle_task", task),
-            "may_appeal": user.has_perm("ratings.appeal", task)
-            and not task.rating.appeals.filter(state=RatingAppeal.State.PENDING).exists()
-            and task.rating.excluded_at is None,
-            "appeals": list(task.rating.appeals.select_related("decided_by").order_by("pk")),
-            "owners": staff if task.department_id else [],
-            "today": timezone.localdate(),
-            "contact": contact,
-            "rater_masked": {
-                "name": mask_name(rater.real_name or rater.username),
-                "phone": mask_phone(rater.phone),
-            }
-            if rater is not None
-            else None,
-        },
-    )
+    return render(request, "ratings/task.html", presenters.task_page(task, user, contact))
 
 
 def _due(raw: str) -> dt.date | None:

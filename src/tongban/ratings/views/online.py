@@ -35,6 +35,24 @@ def _channel(request: HttpRequest) -> str:
     return came if came in (Rating.Channel.MESSAGE, Rating.Channel.SMS) else Rating.Channel.WEB
 
 
+def _form(
+    request: HttpRequest, *, title: str, number: str | None, rateable: bool, may_rate: bool
+) -> HttpResponse:
+    return render(
+        request,
+        "ratings/rate.html",
+        {
+            "title": title,
+            "number": number,
+            "rateable": rateable,
+            "may_rate": may_rate,
+            "levels": presenters.LEVELS,
+            "indicator_fields": presenters.indicator_fields(Rating.Kind.CASE),
+            "channel": request.GET.get("via", ""),
+        },
+    )
+
+
 @login_required
 def rate_case(request: HttpRequest, case_id: int) -> HttpResponse:
     user = request_user(request)
@@ -57,19 +75,12 @@ def rate_case(request: HttpRequest, case_id: int) -> HttpResponse:
             lambda: redirect("ratings:case", case_id=case.pk),
         )
         return redirect("ratings:rating", rating_id=made[0].pk) if made else response
-    return render(
+    return _form(
         request,
-        "ratings/rate.html",
-        {
-            "case": case,
-            "title": case.item.local_name,
-            "number": case.number,
-            "rateable": case.state in rate.RATEABLE_STATES,
-            "may_rate": user.has_perm("ratings.rate_case", case),
-            "levels": presenters.LEVELS,
-            "indicator_fields": presenters.indicator_fields(Rating.Kind.CASE),
-            "channel": request.GET.get("via", ""),
-        },
+        title=case.item.local_name,
+        number=case.number,
+        rateable=case.state in rate.RATEABLE_STATES,
+        may_rate=user.has_perm("ratings.rate_case", case),
     )
 
 
@@ -98,19 +109,12 @@ def rate_bundle(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
             lambda: redirect("ratings:bundle", bundle_case_id=parent.pk),
         )
         return redirect("ratings:rating", rating_id=made[0].pk) if made else response
-    return render(
+    return _form(
         request,
-        "ratings/rate.html",
-        {
-            "bundle_case": parent,
-            "title": parent.bundle.local_name,
-            "number": parent.number,
-            "rateable": parent.state in ("completed", "closed"),
-            "may_rate": True,
-            "levels": presenters.LEVELS,
-            "indicator_fields": presenters.indicator_fields(Rating.Kind.BUNDLE),
-            "channel": request.GET.get("via", ""),
-        },
+        title=parent.bundle.local_name,
+        number=parent.number,
+        rateable=parent.state in ("completed", "closed"),
+        may_rate=True,
     )
 
 

@@ -45,29 +45,31 @@ def _clerk(pad: RatingPad) -> dict[str, str] | None:
     return {"name": user.real_name or user.username, "number": user.staff_number or ""}
 
 
+def _rate(request: HttpRequest, pad: RatingPad) -> None:
+    try:
+        rating_pad(
+            device=pad.device,
+            ticket_id=request.POST.get("ticket"),
+            level=request.POST.get("level"),
+            indicators={
+                k.removeprefix("ind_"): v for k, v in request.POST.items() if k.startswith("ind_")
+            },
+            reason=request.POST.get("reason", ""),
+            anonymous=request.POST.get("anonymous") == "1",
+        )
+    except PAGE_REFUSALS as exc:
+        messages.error(request, refusal_text(exc))
+    else:
+        messages.success(request, "感谢您的评价！")
+
+
 @never_cache
 def pad_page(request: HttpRequest) -> HttpResponse:
     pad = _pad(request)
     if pad is None:
         return redirect("hall:device")
     if request.method == "POST":
-        try:
-            rating_pad(
-                device=pad.device,
-                ticket_id=request.POST.get("ticket"),
-                level=request.POST.get("level"),
-                indicators={
-                    k.removeprefix("ind_"): v
-                    for k, v in request.POST.items()
-                    if k.startswith("ind_")
-                },
-                reason=request.POST.get("reason", ""),
-                anonymous=request.POST.get("anonymous") == "1",
-            )
-        except PAGE_REFUSALS as exc:
-            messages.error(request, refusal_text(exc))
-        else:
-            messages.success(request, "感谢您的评价！")
+        _rate(request, pad)
         return redirect("ratings:pad")
     ticket = pad_ticket(pad)
     return render(

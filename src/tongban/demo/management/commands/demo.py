@@ -1,12 +1,24 @@
-"""`tongban demo seed`: load the demo city and print its logins."""
+"""`tongban demo seed`: load the demo city and print its logins. `tongban demo history
+--days 365`: replay a year of the city through the services (see `demo.history`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from tongban.accounts.models import Role
+from tongban.demo.history import HistoryReport, demo_history
 from tongban.demo.seed import DEMO_PASSWORD, PEOPLE, demo_seed
 
 
@@ -14,9 +26,15 @@ class Command(BaseCommand):
     help = "演示城市 / demo city: seed"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["seed"])
+        parser.add_argument("action", choices=["seed", "history"])
+        parser.add_argument("--days", type=int, default=365, help="days to replay (history)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (history)")
+        parser.add_argument("--scale", type=float, default=1.0, help="volume × (history)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "history":
+            self.history(options["days"], options["seed"], options["scale"])
+            return
         report = demo_seed()
         catalog = report.catalog
         if catalog is not None:
@@ -66,4 +84,34 @@ class Command(BaseCommand):
             "reviewer_cgj）在工作台办理；"
             "reviewer 可对审查中的事项发起联合审查；制作结果即签发电子证照，"
             "在 /certificates/verify/ 上传核验。"
+        )
+
+    def history(self, days: int, seed: int, scale: float) -> None:
+        if not 1 <= days <= 3660:
+            raise CommandError("--days 须为 1 至 3660")
+        if not 0 < scale <= 1000:
+            raise CommandError("--scale 须大于 0 且不超过 1000")
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[figures]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(file=self.stdout._out),  # type: ignore[arg-type]
+        ) as bar:
+            task = bar.add_task("重放演示城市的历史", total=days, figures="")
+
+            def step(day: dt.date, report: HistoryReport) -> None:
+                figures = (
+                    f"{day:%Y-%m-%d} 办件 {report.cases} 一件事 {report.bundles} "
+                    f"排队号 {report.tickets} 评价 {report.ratings}"
+                )
+                bar.update(task, advance=1, figures=figures)
+
+            report = demo_history(days=days, seed=seed, scale=scale, progress=step)
+        self.stdout.write(
+            f"重放 {report.days} 天（已有 {report.skipped} 天跳过）：办件 {report.cases}，"
+            f"一件事 {report.bundles}，排队号 {report.tickets}，评价 {report.ratings}，"
+            f"被平台拒绝的步骤 {report.refused}"
         )

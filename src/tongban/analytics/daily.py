@@ -1,0 +1,284 @@
+"""Building the scoreboard's daily aggregates from the cases and ratings. A day's rows are
+recomputed whole (delete and insert in one transaction), so a refresh is idempotent; the
+sweep recomputes only the days something happened to since the last refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure, FigureRefresh
+from tongban.cases.figures import BY_APPLICANT, RESOLVED
+from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseState, Visit
+from tongban.catalog.models import LifeEvent
+from tongban.core import clock
+from tongban.core.calendar import WorkingCalendar, db_calendar
+from tongban.hall.models import TicketCase
+from tongban.ratings.figures import Figure, count_rating
+from tongban.ratings.models import BadRatingTask, Rating, RatingAppeal, RatingPart
+
+STARTUP_EVENT = "start-business"
+CaseKey = tuple[str, int, str, str, int]
+RatingKey = tuple[str, int, str, str, int]
+
+
+def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
+    return start, start + dt.timedelta(days=1)
+
+
+def _startup_codes() -> set[str]:
+    event = LifeEvent.objects.filter(code=STARTUP_EVENT).first()
+    if event is None:
+        return set()
+    return set(
+        event.serviceitem_set.filter(audience="enterprise").values_list("basic_code", flat=True)
+    )
+
+
+CASE_FIELDS = ("pk", "item__basic_code", "department_id", "item__audience", "channel")
+
+
+def _halls(case_ids: Iterable[int]) -> dict[int, int]:
+    links = TicketCase.objects.filter(case_id__in=list(case_ids)).values_list(
+        "case_id", "ticket__hall_id"
+    )
+    return dict(links)
+
+
+def _key(row: dict[str, Any], halls: dict[int, int]) -> CaseKey:
+    return (
+        row["item__basic_code"],
+        row["department_id"],
+        row["item__audience"],
+        row["channel"],
+        halls.get(row["pk"], 0),
+    )
+
+
+def case_rows(day: dt.date, calendar: WorkingCalendar, startup: set[str]) -> list[DailyCaseFigure]:
+    """The day's case counters by slice."""
+    start, end = _bounds(day)
+    slices: dict[CaseKey, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    histograms: dict[CaseKey, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    audiences: dict[CaseKey, str] = {}
+
+    submitted = list(
+        Case.objects.filter(submitted_at__gte=start, submitted_at__lt=end).values(*CASE_FIELDS)
+    )
+    accepted = list(
+        Case.objects.filter(accepted_on=day).values(
+            *CASE_FIELDS, "item__promised_limit_days", "item__legal_limit_days"
+        )
+    )
+    completed = list(
+        Case.objects.filter(
+            state=CaseState.COMPLETED, completed_at__gte=start, completed_at__lt=end
+        ).values(
+            *CASE_FIELDS,
+            "decision",
+            "accepted_on",
+            "promised_due",
+            "submitted_at",
+            "suspended_working_days",
+            "item__promised_limit_days",
+        )
+    )
+    halls = _halls({r["pk"] for r in submitted + accepted + completed})
+    materials: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        CaseMaterial.objects.filter(case_id__in=[r["pk"] for r in submitted])
+        .values("case_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        materials[row["case_id"]][row["status"]] += row["n"]
+    for row in submitted:
+        key = _key(row, halls)
+        audiences[key] = row["item__audience"]
+        counters = slices[key]
+        counters["submitted"] += 1
+        for status, n in materials[row["pk"]].items():
+            if status in RESOLVED or status in BY_APPLICANT:
+                counters["materials_required"] += n
+            if status in BY_APPLICANT:
+                counters["materials_by_applicant"] += n
+    for row in accepted:
+        key = _key(row, halls)
+        counters = slices[key]
+        counters["accepted"] += 1
+        counters["promised_days"] += Decimal(row["item__promised_limit_days"] or 0)
+        counters["legal_days"] += row["item__legal_limit_days"] or 0
+    visits = dict(
+        Visit.objects.filter(case_id__in=[r["pk"] for r in completed])
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    for row in completed:
+        key = _key(row, halls)
+        counters = slices[key]
+        counters["completed"] += 1
+        counters["granted"] += row["decision"] == "grant"
+        seen = visits.get(row["pk"], 0)
+        counters["visits"] += seen
+        counters["no_visit"] += seen == 0
+        counters["on_time"] += bool(row["promised_due"] and day <= row["promised_due"])
+        counters["same_day"] += row["accepted_on"] == day
+        used = 0
+        if row["accepted_on"] is not None:
+            elapsed = calendar.working_days_between(row["accepted_on"], day)
+            used = max(0, elapsed - (row["suspended_working_days"] or 0))
+        counters["used_days"] += used
+        counters["promised_of_completed"] += Decimal(row["item__promised_limit_days"] or 0)
+        histograms[key][str(used)] += 1
+        if row["item__basic_code"] in startup and row["submitted_at"] is not None:
+            counters["startup"] += 1
+            submitted_on = timezone.localdate(row["submitted_at"])
+            counters["startup_days"] += max(0, calendar.working_days_between(submitted_on, day))
+    out = []
+    for key, counters in slices.items():
+        code, department, audience, channel, hall = key
+        out.append(
+            DailyCaseFigure(
+                day=day,
+                item_basic_code=code,
+                department_id=department,
+                audience=audience,
+                channel=channel,
+                hall_id=hall,
+                used_histogram=dict(histograms.get(key, {})),
+                **counters,
+            )
+        )
+    return out
+
+
+RATING_COUNTERS = (
+    "good",
+    "level_sum",
+    "bad",
+    "named_bad",
+    "called_back",
+    "called_back_on_time",
+    "valid",
+    "fixed",
+    "handled",
+    "handled_on_time",
+)
+
+
+def rating_rows(day: dt.date) -> list[DailyRatingFigure]:
+    """The day's ratings by slice (a rating judging several departments counts in each)."""
+    start, end = _bounds(day)
+    ratings = list(
+        Rating.objects.filter(rated_at__gte=start, rated_at__lt=end).select_related("task")
+    )
+    parts: dict[int, list[RatingPart]] = defaultdict(list)
+    for part in RatingPart.objects.filter(rating__in=ratings).select_related("item"):
+        parts[part.rating_id].append(part)
+    figures: dict[RatingKey, Figure] = {}
+    audiences: dict[RatingKey, str] = {}
+    for rating in ratings:
+        keys = {
+            (
+                p.item_basic_code,
+                p.department_id,
+                p.item.audience if p.item else "",
+                rating.kind,
+                rating.hall_id or 0,
+            )
+            for p in parts[rating.pk]
+        } or {("", 0, "", rating.kind, rating.hall_id or 0)}
+        for key in keys:
+            figure = figures.setdefault(key, Figure(key="", label=""))
+            audiences[key] = key[2]
+            count_rating(figure, rating)
+    return [
+        DailyRatingFigure(
+            day=day,
+            item_basic_code=key[0],
+            department_id=key[1],
+            audience=key[2],
+            kind=key[3],
+            hall_id=key[4],
+            ratings=f.count,
+            **{name: getattr(f, name) for name in RATING_COUNTERS},
+        )
+        for key, f in figures.items()
+    ]
+
+
+def figures_rebuild(days: Iterable[dt.date]) -> int:
+    """Recompute the rows of these days; how many rows were written."""
+    calendar = db_calendar()
+    startup = _startup_codes()
+    written = 0
+    for day in sorted(set(days)):
+        cases = case_rows(day, calendar, startup)
+        ratings = rating_rows(day)
+        with transaction.atomic():
+            DailyCaseFigure.objects.filter(day=day).delete()
+            DailyRatingFigure.objects.filter(day=day).delete()
+            DailyCaseFigure.objects.bulk_create(cases)
+            DailyRatingFigure.objects.bulk_create(ratings)
+        written += len(cases) + len(ratings)
+    return written
+
+
+def _days_of(moments: Iterable[dt.datetime | dt.date | None]) -> set[dt.date]:
+    days = set()
+    for moment in moments:
+        if isinstance(moment, dt.datetime):
+            days.add(timezone.localdate(moment))
+        elif isinstance(moment, dt.date):
+            days.add(moment)
+    return days
+
+
+def dirty_days(since: dt.datetime | None) -> set[dt.date]:
+    """The days whose rows anything changed since `since` (every day with data if None)."""
+    if since is None:
+        first = Case.objects.exclude(submitted_at=None).order_by("submitted_at").first()
+        if first is None or first.submitted_at is None:
+            return set()
+        start = timezone.localdate(first.submitted_at)
+        today = clock.localdate()
+        return {start + dt.timedelta(days=n) for n in range((today - start).days + 1)}
+    touched = CaseEvent.objects.filter(at__gte=since).values_list("case_id", flat=True)
+    days = set()
+    for submitted, accepted, completed in Case.objects.filter(pk__in=touched).values_list(
+        "submitted_at", "accepted_on", "completed_at"
+    ):
+        days |= _days_of([submitted, accepted, completed])
+    handled = BadRatingTask.objects.filter(
+        Q(callback_at__gte=since)
+        | Q(verified_at__gte=since)
+        | Q(fixed_at__gte=since)
+        | Q(closed_at__gte=since)
+    ).values_list("rating__rated_at", flat=True)
+    appealed = RatingAppeal.objects.filter(decided_at__gte=since).values_list(
+        "rating__rated_at", flat=True
+    )
+    rated = Rating.objects.filter(rated_at__gte=since).values_list("rated_at", flat=True)
+    days |= _days_of([*handled, *appealed, *rated])
+    days.add(clock.localdate())
+    return days
+
+
+def figures_refresh() -> dict[str, int]:
+    """Sweep: bring the aggregates up to date with what happened since the last refresh."""
+    marker, _ = FigureRefresh.objects.get_or_create(pk=1)
+    started = clock.now()
+    # A little overlap: a step committed just before the last refresh's start is not lost.
+    since = marker.refreshed_at - dt.timedelta(minutes=5) if marker.refreshed_at else None
+    days = dirty_days(since)
+    rows = figures_rebuild(days)
+    FigureRefresh.objects.filter(pk=1).update(refreshed_at=started)
+    return {"days": len(days), "rows": rows}

@@ -1,0 +1,389 @@
+"""The city's scoreboard ("data runs, not people"): the three numbers — visits, papers, days —
+and the rest, each with its definition, computed from the daily aggregates for any filter
+(item, department, life event, audience, hall) and month, with the year before for the
+trend, and set beside the published figures of the best platforms.
+
+Every figure is a ratio of sums of additive counters, so a period or a filter is a sum of
+rows; the median and the 90th percentile come from merged histograms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure
+from tongban.cases.bundles.figures import bundle_figures
+from tongban.catalog.models import LifeEvent
+
+
+@dataclass(frozen=True)
+class Anchor:
+    value: float
+    label: str
+    source: str
+    year: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    label: str
+    unit: str
+    text: str
+    better: str  # "lower" or "higher"
+    anchors: tuple[Anchor, ...] = ()
+
+
+DEFINITIONS = (
+    Definition(
+        "visits_per_case",
+        "件均跑动次数",
+        "次",
+        "办结办件中申请人到现场的次数合计 ÷ 办结办件数（窗口申请、补正、核验、领取各计一次）",
+        "lower",
+        (Anchor(0.27, "北京市件均跑动次数", "北京市政务服务管理局", 2020),),
+    ),
+    Definition(
+        "materials_by_applicant",
+        "申请人仍需提交的材料占比",
+        "%",
+        "已提交办件所需材料中，仍由申请人提交（而非平台通过数据共享、电子证照获取）的比例",
+        "lower",
+        (
+            Anchor(20.0, "西安市目标：数据共享获取 80%", "西安市“政府数字化转型”目标", 2020),
+            Anchor(
+                50.0, "西咸新区：企业申报材料减少 50%", "本文（西安“互联网+政务服务”报道）", 2020
+            ),
+        ),
+    ),
+    Definition(
+        "promised_vs_legal",
+        "承诺时限较法定时限压缩",
+        "%",
+        "受理办件的承诺时限合计 ÷ 法定时限合计 − 1（负数为压缩）",
+        "lower",
+        (
+            Anchor(-94.63, "杭州市承诺时限较法定时限压缩", "杭州市数据资源管理局", 2020),
+            Anchor(
+                -75.0, "西咸新区承诺时限比法定时限压缩", "本文（西安“互联网+政务服务”报道）", 2020
+            ),
+        ),
+    ),
+    Definition(
+        "used_vs_promised",
+        "实际用时占承诺时限",
+        "%",
+        "办结办件自受理至办结的工作日（扣除特别程序）合计 ÷ 其承诺时限合计",
+        "lower",
+    ),
+    Definition(
+        "used_median",
+        "实际用时中位数",
+        "工作日",
+        "办结办件自受理至办结的工作日（扣除特别程序）的中位数",
+        "lower",
+    ),
+    Definition(
+        "used_p90",
+        "实际用时第90百分位",
+        "工作日",
+        "90% 的办结办件在此工作日数以内办结",
+        "lower",
+    ),
+    Definition(
+        "on_time_rate",
+        "按承诺时限办结率",
+        "%",
+        "在承诺办结期限内办结的办件 ÷ 办结办件",
+        "higher",
+    ),
+    Definition(
+        "online_share",
+        "网上申请占比",
+        "%",
+        "网上提交的办件 ÷ 提交的办件",
+        "higher",
+        (Anchor(83.97, "上海“一网通办”网办比例", "上海市人民政府办公厅", 2022),),
+    ),
+    Definition(
+        "same_day_share",
+        "即办件占比",
+        "%",
+        "受理当日办结的办件 ÷ 办结办件",
+        "higher",
+    ),
+    Definition(
+        "no_visit_share",
+        "不见面办结占比",
+        "%",
+        "全程无需到现场（含结果送达）的办结办件 ÷ 办结办件",
+        "higher",
+        (Anchor(95.4, "杭州市“不见面”可办事项占比（按事项）", "杭州市数据资源管理局", 2020),),
+    ),
+    Definition(
+        "startup_days",
+        "企业开办平均用时",
+        "工作日",
+        "“开办企业”主题事项的办结办件，自提交至办结的工作日平均数",
+        "lower",
+        (
+            Anchor(
+                2.7,
+                "西安开办企业时间由14.1天压缩至2.7天",
+                "本文（西安“互联网+政务服务”报道）",
+                2020,
+            ),
+        ),
+    ),
+    Definition(
+        "good_rate",
+        "好评率",
+        "%",
+        "非常满意、满意、基本满意的评价 ÷ 评价数（申诉成立的不计；再次评价替代原评价）",
+        "higher",
+        (Anchor(99.96, "上海“好差评”好评率", "上海市人民政府办公厅", 2022),),
+    ),
+    Definition(
+        "callback_rate",
+        "实名差评回访率",
+        "%",
+        "已回访的实名差评 ÷ 实名差评（目标 100%）",
+        "higher",
+        (Anchor(100.0, "国办发〔2019〕51号：实名差评回访整改率", "国务院办公厅", 2019),),
+    ),
+    Definition(
+        "rectification_rate",
+        "差评整改率",
+        "%",
+        "核实属实并已整改的差评 ÷ 核实属实的差评",
+        "higher",
+    ),
+    Definition(
+        "bad_on_time_rate",
+        "差评按期办结率",
+        "%",
+        "每一步都在期限内完成的差评工单 ÷ 已办结的差评工单",
+        "higher",
+    ),
+)
+BY_CODE = {d.code: d for d in DEFINITIONS}
+
+CASE_SUMS = (
+    "submitted",
+    "materials_required",
+    "materials_by_applicant",
+    "accepted",
+    "promised_days",
+    "legal_days",
+    "completed",
+    "on_time",
+    "no_visit",
+    "same_day",
+    "visits",
+    "used_days",
+    "promised_of_completed",
+    "startup",
+    "startup_days",
+)
+RATING_SUMS: tuple[str, ...] = ("ratings", "good", "named_bad", "called_back", "valid", "fixed")
+RATING_SUMS += ("handled", "handled_on_time")
+
+
+@dataclass
+class Filters:
+    item: str = ""
+    department: int | None = None
+    life_event: str = ""
+    audience: str = ""
+    hall: int | None = None
+
+    def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        if self.item:
+            rows = rows.filter(item_basic_code=self.item)
+        if self.department:
+            rows = rows.filter(department_id=self.department)
+        if self.life_event:
+            event = LifeEvent.objects.filter(code=self.life_event).first()
+            codes = (
+                set(event.serviceitem_set.values_list("basic_code", flat=True)) if event else set()
+            )
+            rows = rows.filter(item_basic_code__in=codes)
+        if self.audience:
+            rows = rows.filter(audience=self.audience)
+        if self.hall:
+            rows = rows.filter(hall_id=self.hall)
+        return rows
+
+
+@dataclass
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    def last_year(self) -> Period:
+        return Period(_year_before(self.start), _year_before(self.end))
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _ratio(part: float | Decimal, whole: float | Decimal, *, scale: float = 1.0) -> float | None:
+    return round(float(part) / float(whole) * scale, 2) if whole else None
+
+
+def _percentile(histogram: Mapping[str, int], share: float) -> float | None:
+    total = sum(histogram.values())
+    if not total:
+        return None
+    target = share * total
+    running = 0
+    for value in sorted(histogram, key=int):
+        running += histogram[value]
+        if running >= target:
+            return float(value)
+    return None
+
+
+@dataclass
+class Totals:
+    cases: dict[str, float] = field(default_factory=dict)
+    ratings: dict[str, float] = field(default_factory=dict)
+    histogram: dict[str, int] = field(default_factory=dict)
+
+    def values(self) -> dict[str, float | None]:
+        c, r = defaultdict(float, self.cases), defaultdict(float, self.ratings)
+        return {
+            "visits_per_case": _ratio(c["visits"], c["completed"]),
+            "materials_by_applicant": _ratio(
+                c["materials_by_applicant"], c["materials_required"], scale=100
+            ),
+            "promised_vs_legal": (
+                round((float(c["promised_days"]) / c["legal_days"] - 1) * 100, 2)
+                if c["legal_days"]
+                else None
+            ),
+            "used_vs_promised": _ratio(c["used_days"], c["promised_of_completed"], scale=100),
+            "used_median": _percentile(self.histogram, 0.5),
+            "used_p90": _percentile(self.histogram, 0.9),
+            "on_time_rate": _ratio(c["on_time"], c["completed"], scale=100),
+            "online_share": _ratio(c["submitted_online"], c["submitted"], scale=100),
+            "same_day_share": _ratio(c["same_day"], c["completed"], scale=100),
+            "no_visit_share": _ratio(c["no_visit"], c["completed"], scale=100),
+            "startup_days": _ratio(c["startup_days"], c["startup"]),
+            "good_rate": _ratio(r["good"], r["ratings"], scale=100),
+            "callback_rate": _ratio(r["called_back"], r["named_bad"], scale=100),
+            "rectification_rate": _ratio(r["fixed"], r["valid"], scale=100),
+            "bad_on_time_rate": _ratio(r["handled_on_time"], r["handled"], scale=100),
+        }
+
+
+def monthly_totals(period: Period, filters: Filters) -> dict[str, Totals]:
+    """The period's sums by month ("YYYY-MM"), in four grouped queries."""
+    span = {"day__gte": period.start, "day__lte": period.end}
+    cases = filters.apply(DailyCaseFigure.objects.filter(**span)).annotate(m=TruncMonth("day"))
+    out: dict[str, Totals] = defaultdict(Totals)
+    for row in cases.values("m").annotate(**{n: Sum(n) for n in CASE_SUMS}):
+        out[f"{row['m']:%Y-%m}"].cases.update({n: float(row[n] or 0) for n in CASE_SUMS})
+    for row in cases.filter(channel="online").values("m").annotate(n=Sum("submitted")):
+        out[f"{row['m']:%Y-%m}"].cases["submitted_online"] = float(row["n"] or 0)
+    for month, histogram in cases.exclude(completed=0).values_list("m", "used_histogram"):
+        merged = out[f"{month:%Y-%m}"].histogram
+        for value, n in histogram.items():
+            merged[value] = merged.get(value, 0) + n
+    ratings = filters.apply(DailyRatingFigure.objects.filter(**span)).annotate(m=TruncMonth("day"))
+    for row in ratings.values("m").annotate(**{n: Sum(n) for n in RATING_SUMS}):
+        out[f"{row['m']:%Y-%m}"].ratings.update({n: float(row[n] or 0) for n in RATING_SUMS})
+    return out
+
+
+def total(parts: Iterable[Totals]) -> Totals:
+    whole = Totals()
+    for part in parts:
+        for name, value in part.cases.items():
+            whole.cases[name] = whole.cases.get(name, 0.0) + value
+        for name, value in part.ratings.items():
+            whole.ratings[name] = whole.ratings.get(name, 0.0) + value
+        for bucket, n in part.histogram.items():
+            whole.histogram[bucket] = whole.histogram.get(bucket, 0) + n
+    return whole
+
+
+def months(period: Period) -> list[str]:
+    out = []
+    day = period.start.replace(day=1)
+    while day <= period.end:
+        out.append(f"{day:%Y-%m}")
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return out
+
+
+def scoreboard(period: Period, filters: Filters) -> dict[str, Any]:
+    """Every figure for the period and filters: its value, the same period a year before,
+    the monthly series (this year and last), its definition and the anchors beside it."""
+    this_year = monthly_totals(period, filters)
+    last_year = monthly_totals(period.last_year(), filters)
+    now = total(this_year.values()).values()
+    before = total(last_year.values()).values()
+    labels = months(period)
+    earlier = months(period.last_year())
+    series = [this_year.get(m, Totals()).values() for m in labels]
+    series_before = [last_year.get(m, Totals()).values() for m in earlier]
+    figures = []
+    for definition in DEFINITIONS:
+        value = now[definition.code]
+        figures.append(
+            {
+                "definition": definition,
+                "value": value,
+                "last_year": before[definition.code],
+                "months": labels,
+                "series": [v[definition.code] for v in series],
+                "series_last_year": [v[definition.code] for v in series_before],
+                "anchors": [
+                    {"anchor": a, "beats": _beats(value, a.value, definition.better)}
+                    for a in definition.anchors
+                ],
+            }
+        )
+    return {"figures": figures, "bundles": _bundles()}
+
+
+def _beats(value: float | None, anchor: float, better: str) -> bool | None:
+    if value is None:
+        return None
+    return value <= anchor if better == "lower" else value >= anchor
+
+
+def _bundles() -> list[dict[str, Any]]:
+    """一件事: the catalogue's serial days against the bundle's, and what the cases took."""
+    return [
+        {
+            "code": f.code,
+            "name": f.name,
+            "serial_days": float(f.serial_days),
+            "critical_days": float(f.critical_days),
+            "completed": f.completed,
+            "elapsed_median": _median(f.elapsed_days),
+            "visits_per_case": f.visits_per_case,
+        }
+        for f in bundle_figures()
+    ]
+
+
+def _median(values: Iterable[int]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
