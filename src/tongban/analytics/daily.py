@@ -84,6 +84,7 @@ def case_rows(day: dt.date, calendar: WorkingCalendar, startup: set[str]) -> lis
         ).values(
             *CASE_FIELDS,
             "decision",
+            "decided_at",
             "accepted_on",
             "promised_due",
             "submitted_at",
@@ -129,11 +130,14 @@ def case_rows(day: dt.date, calendar: WorkingCalendar, startup: set[str]) -> lis
         seen = visits.get(row["pk"], 0)
         counters["visits"] += seen
         counters["no_visit"] += seen == 0
-        counters["on_time"] += bool(row["promised_due"] and day <= row["promised_due"])
-        counters["same_day"] += row["accepted_on"] == day
+        # 办结 as the promise counts it: the decision made (the result's delivery after it,
+        # by mail or locker, is the person's choice and not within the promise).
+        decided = timezone.localdate(row["decided_at"]) if row["decided_at"] else day
+        counters["on_time"] += bool(row["promised_due"] and decided <= row["promised_due"])
+        counters["same_day"] += row["accepted_on"] == decided
         used = 0
         if row["accepted_on"] is not None:
-            elapsed = calendar.working_days_between(row["accepted_on"], day)
+            elapsed = calendar.working_days_between(row["accepted_on"], decided)
             used = max(0, elapsed - (row["suspended_working_days"] or 0))
         counters["used_days"] += used
         counters["promised_of_completed"] += Decimal(row["item__promised_limit_days"] or 0)

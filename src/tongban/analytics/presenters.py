@@ -117,3 +117,22 @@ def xlsx_bytes(board: dict[str, Any], period: Period) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def charts(board: dict[str, Any]) -> list[dict[str, Any]]:
+    """What each figure's chart draws: this year's months, the year before, the anchors."""
+    return [
+        {
+            "code": f["definition"].code,
+            "label": f["definition"].label,
+            "unit": f["definition"].unit,
+            "months": f["months"],
+            "series": f["series"],
+            "last_year": f["series_last_year"],
+            "anchors": [
+                {"label": f"{a['anchor'].label}（{a['anchor'].year}）", "value": a["anchor"].value}
+                for a in f["anchors"]
+            ],
+        }
+        for f in board["figures"]
+    ]

@@ -80,14 +80,14 @@ DEFINITIONS = (
         "used_vs_promised",
         "实际用时占承诺时限",
         "%",
-        "办结办件自受理至办结的工作日（扣除特别程序）合计 ÷ 其承诺时限合计",
+        "办结办件自受理至作出决定的工作日（扣除特别程序）合计 ÷ 其承诺时限合计",
         "lower",
     ),
     Definition(
         "used_median",
         "实际用时中位数",
         "工作日",
-        "办结办件自受理至办结的工作日（扣除特别程序）的中位数",
+        "办结办件自受理至作出决定的工作日（扣除特别程序）的中位数",
         "lower",
     ),
     Definition(
@@ -101,7 +101,8 @@ DEFINITIONS = (
         "on_time_rate",
         "按承诺时限办结率",
         "%",
-        "在承诺办结期限内办结的办件 ÷ 办结办件",
+        "在承诺办结期限内作出决定的办件 ÷ 办结办件"
+        "（邮寄、信包箱送达的时间由申请人选择，不计入承诺时限）",
         "higher",
     ),
     Definition(
@@ -116,7 +117,7 @@ DEFINITIONS = (
         "same_day_share",
         "即办件占比",
         "%",
-        "受理当日办结的办件 ÷ 办结办件",
+        "受理当日作出决定的办件 ÷ 办结办件",
         "higher",
     ),
     Definition(
@@ -350,6 +351,14 @@ def scoreboard(period: Period, filters: Filters) -> dict[str, Any]:
                 "months": labels,
                 "series": [v[definition.code] for v in series],
                 "series_last_year": [v[definition.code] for v in series_before],
+                "rows": list(
+                    zip(
+                        labels,
+                        [v[definition.code] for v in series],
+                        [v[definition.code] for v in series_before],
+                        strict=True,
+                    )
+                ),
                 "anchors": [
                     {"anchor": a, "beats": _beats(value, a.value, definition.better)}
                     for a in definition.anchors

@@ -77,6 +77,7 @@ def scoreboard_page(request: HttpRequest) -> HttpResponse:
             "options": presenters.filter_options(),
             "header": header,
             "rows": rows,
+            "charts": presenters.charts(board),
             "query": request.GET.urlencode(),
         },
     )

@@ -29,6 +29,11 @@ def now() -> dt.datetime:
     return _replay_at.get() or _system_now()
 
 
+def replay_moment() -> dt.datetime | None:
+    """The moment being replayed, or None outside a replay."""
+    return _replay_at.get()
+
+
 def install() -> None:
     """Django's `timezone.now` reads the platform clock (idempotent)."""
     timezone.now = now

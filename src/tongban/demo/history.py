@@ -6,17 +6,17 @@ The model (deterministic for a seed; every rate is a documented constant below):
 
 - **Arrivals.** `PER_DAY` applications on an average working day at scale 1, × the weekday
   (`WEEKDAY`: Monday's peak, Friday's dip) × the month (`MONTH`: the Spring Festival's
-  February, March's catch-up, December's year end). Weekends and holidays: online only, at
-  `OFF_DAY_ONLINE` of a working day's online volume. Within a day, online applications
-  follow `ONLINE_HOURS`; in-person ones arrive at the hall by its own day model
-  (`hall_seed.PROFILE`, `DAY_MIX`).
-- **Items.** Person items are drawn with the weights of `ITEM_WEIGHTS` (by basic code;
-  everything else 1): the high-volume social-security, household and fund items first.
-  Enterprise items go to the demo's companies, start-ups and shops most often. `BUNDLE_SHARE`
-  of enterprise arrivals apply for the bookstore 一件事 instead.
+  February, March's catch-up, December's year end); weekends and holidays `OFF_DAY` of it.
+  Within a day, online applications follow `ONLINE_HOURS`; in-person ones wait for the
+  hall's next working day, which the hall's own day model replays (`hall_seed.PROFILE`),
+  half of its tickets being applications (`HALL_APPLICATIONS`), the rest consultations.
+- **Items.** `ENTERPRISE_SHARE` of applications are enterprises'. Items are drawn with the
+  weights of `ITEM_WEIGHTS` (by basic code; everything else 1). `BUNDLE_SHARE` of enterprise
+  arrivals apply for the bookstore 一件事 instead (online).
 - **Channel.** An item that needs no visit is applied for online with `ONLINE_IF_NO_VISIT`;
   one that needs a visit, `ONLINE_IF_VISIT` (the rest at the hall's windows, where a clerk
-  applies for the person and accepts the case at once: one visit).
+  applies for the person and accepts the case at once: one visit). So the online share is
+  the catalogue's: what its items allow.
 - **Handling.** Pre-review within office hours; `CORRECTION` ask for a correction (the
   person resubmits in 1–4 days), `REFUSE` are refused (不予受理), `WITHDRAW` are withdrawn;
   `SUSPEND` go through a special procedure of 5–10 working days, `EXTEND` are extended by
@@ -58,9 +58,6 @@ from tongban.delivery.models import Delivery, LockerCredential
 from tongban.demo.delivery_seed import _reviewer, _through_locker, _through_mail
 from tongban.demo.exchange_seed import _people, demo_apply
 from tongban.demo.hall_seed import (
-    CONSTRUCTION_DEPARTMENTS,
-    SOCIAL_DEPARTMENTS,
-    STARTUP_DEPARTMENTS,
     demo_hall_history,
 )
 from tongban.hall.models import Hall, Ticket
@@ -75,7 +72,7 @@ PER_DAY = 24.0
 WEEKDAY = (1.25, 1.05, 1.0, 0.95, 0.85)
 MONTH = {1: 1.05, 2: 0.7, 3: 1.2, 4: 1.05, 5: 1.0, 6: 1.05}
 MONTH |= {7: 0.95, 8: 0.9, 9: 1.05, 10: 0.9, 11: 1.0, 12: 1.1}
-OFF_DAY_ONLINE = 0.15
+OFF_DAY = 0.15  # a weekend or holiday's applications (online, or waiting for the hall)
 # Relative online arrivals per hour, 0–23: evenings matter online.
 ONLINE_HOURS: tuple[float, ...] = (0.1, 0.05, 0.03, 0.02, 0.02, 0.05, 0.2, 0.5, 1.0, 1.5, 1.6)
 ONLINE_HOURS += (1.4, 0.9, 0.9, 1.3, 1.4, 1.3, 1.0, 0.8, 0.9, 1.0, 0.9, 0.6, 0.3)
@@ -86,6 +83,10 @@ ITEM_WEIGHTS = {
     "000105013000": 3.0,  # 食品经营许可
 }
 BUNDLE_SHARE = 0.03
+ENTERPRISE_SHARE = 0.3
+# The share of the hall's tickets that are applications (the rest: consultations, errands).
+HALL_APPLICATIONS = 0.5
+HALL_DAY_TICKETS = 138.0  # hall_seed.DAY_MIX's tickets on an average day
 ONLINE_IF_NO_VISIT = 0.85
 ONLINE_IF_VISIT = 0.45
 CORRECTION, REFUSE, WITHDRAW = 0.10, 0.02, 0.015
@@ -110,6 +111,17 @@ class HistoryReport:
 
 
 Progress = Callable[[dt.date, HistoryReport], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrival:
+    """One application to make: `item` None for the bookstore 一件事."""
+
+    key: str
+    person: User
+    item: ServiceItem | None
+    enterprise: Any
+    online: bool
 
 
 def _at(day: dt.date, hours: float) -> dt.datetime:
@@ -145,10 +157,17 @@ class Replay:
         self.bundle = Bundle.objects.filter(code="open-bookstore", active=True).first()
         self.trouble: set[int] = set()  # cases corrected or decided late: rated worse
         self.queued: set[int] = set()  # cases whose pre-review is scheduled
+        # In-person applications waiting for the hall (weekend ones wait for Monday).
+        self.hall_queue: list[Arrival] = []
 
     # --- the queue -----------------------------------------------------------------------
 
     def at(self, moment: dt.datetime, kind: str, *data: Any) -> None:
+        """Schedule a step; never before the moment being replayed (a step cannot precede
+        what caused it)."""
+        now = clock.replay_moment()
+        if now is not None and moment <= now:
+            moment = now + dt.timedelta(minutes=1)
         heapq.heappush(self.events, (moment, next(self.counter), kind, data))
 
     def office(self, day: dt.date, rng: random.Random, *, after: float = 0.0) -> dt.datetime:
@@ -176,25 +195,33 @@ class Replay:
     # --- arrivals ---------------------------------------------------------------------------
 
     def day(self, day: dt.date, hall: Hall | None) -> None:
+        """One day: its applications drawn (the online ones at their hour; the in-person ones
+        wait for the hall's next working day), the hall's day, the evening sweeps."""
         rng = random.Random(f"{self.seed}-{day.isoformat()}")  # noqa: S311
         working = self.calendar.is_working_day(day)
         volume = PER_DAY * self.scale * MONTH[day.month]
-        volume *= WEEKDAY[day.weekday()] if working else OFF_DAY_ONLINE * ONLINE_IF_VISIT
+        volume *= WEEKDAY[day.weekday()] if working else OFF_DAY
         total = sum(ONLINE_HOURS)
-        online = 0
+        n = 0
         for hour, weight in enumerate(ONLINE_HOURS):
-            expected = volume * weight / total * (0.6 if working else 1.0)
-            for _ in range(_poisson(rng, expected)):
-                online += 1
-                self.at(_at(day, hour + rng.random()), "arrive", day, online)
+            for _ in range(_poisson(rng, volume * weight / total)):
+                n += 1
+                arrival = self.arrival(day, n)
+                if arrival.online:
+                    self.at(_at(day, hour + rng.random()), "arrive", arrival)
+                else:
+                    self.hall_queue.append(arrival)
         if working:
             self.at(_at(day, 8.5), "catch_up")
         self.run_until(_at(day, 9.0))
-        if working and hall is not None:
+        if working and hall is not None and self.hall_queue:
+            # The hall's day: the waiting in-person applications and, as many again,
+            # consultations and errands that open no case.
+            tickets = len(self.hall_queue) / HALL_APPLICATIONS
             self.report.tickets += demo_hall_history(
                 hall,
                 day=day,
-                scale=self.scale * MONTH[day.month] * WEEKDAY[day.weekday()] * 0.35,
+                scale=tickets / HALL_DAY_TICKETS,
                 on_start=lambda ticket, clerk: self.window_case(ticket, clerk, day),
                 on_finish=lambda ticket, clerk: self.pad_rating(ticket, day),
             )
@@ -208,26 +235,32 @@ class Replay:
         weights = [ITEM_WEIGHTS.get(i.basic_code, 1.0) for i in items]
         return rng.choices(items, weights)[0]
 
-    def do_arrive(self, when: dt.datetime, day: dt.date, n: int) -> None:
+    def arrival(self, day: dt.date, n: int) -> Arrival:
+        """Who applies for what, and whether online: by what the item allows (an item that
+        needs no visit is mostly applied for online)."""
         rng = random.Random(f"{self.seed}-{day.isoformat()}-{n}")  # noqa: S311
         key = f"{KEY}-{day:%Y%m%d}-{n}"
-        if rng.random() < 0.3:  # an enterprise's application
+        if rng.random() < ENTERPRISE_SHARE:
             index = rng.randrange(len(self.enterprises))
-            enterprise, handler = self.enterprises[index], self.people[index]
+            enterprise, person = self.enterprises[index], self.people[index]
             if self.bundle is not None and rng.random() < BUNDLE_SHARE:
-                self.bundle_arrive(handler, key, rng)
-                return
+                return Arrival(key, person, None, enterprise, online=True)
             item = self._pick_item(rng, self.enterprise_items)
         else:
-            enterprise, handler = None, rng.choice(self.people)
+            enterprise, person = None, rng.choice(self.people)
             item = self._pick_item(rng, self.person_items)
         online = ONLINE_IF_NO_VISIT if item.visits_required == 0 else ONLINE_IF_VISIT
-        if rng.random() > online and self.calendar.is_working_day(day):
-            return  # this one comes to the hall instead (the hall's own arrivals)
-        case = demo_apply(handler, item, enterprise, rng, key)
+        return Arrival(key, person, item, enterprise, online=rng.random() < online)
+
+    def do_arrive(self, when: dt.datetime, arrival: Arrival) -> None:
+        rng = random.Random(f"{self.seed}-{arrival.key}")  # noqa: S311
+        if arrival.item is None:
+            self.bundle_arrive(arrival.person, arrival.key, rng)
+            return
+        case = demo_apply(arrival.person, arrival.item, arrival.enterprise, rng, arrival.key)
         if case is not None:
             self.report.cases += 1
-            self.queue_pre_review(case.pk, self.office(day, rng, after=1.0))
+            self.queue_pre_review(case.pk, self.office(timezone.localdate(when), rng, after=1.0))
 
     def queue_pre_review(self, pk: int, moment: dt.datetime) -> None:
         self.queued.add(pk)
@@ -271,28 +304,22 @@ class Replay:
             self.report.refused += 1
 
     def _window_case(self, ticket: Ticket, clerk: User) -> None:
+        """At the window, the clerk applies for the next waiting person and accepts the
+        case at once (one visit); other tickets are consultations and errands."""
         rng = random.Random(f"{self.seed}-ticket-{ticket.pk}")  # noqa: S311
-        letter = ticket.category.letter
-        departments = {
-            "B": STARTUP_DEPARTMENTS,
-            "C": CONSTRUCTION_DEPARTMENTS,
-            "D": SOCIAL_DEPARTMENTS,
-        }.get(letter)
-        enterprise = None
-        person = rng.choice(self.people)
-        if departments is None:
-            pool = self.person_items
-        elif letter in ("B", "C"):
-            index = rng.randrange(len(self.enterprises))
-            enterprise, person = self.enterprises[index], self.people[index]
-            pool = [i for i in self.enterprise_items if i.department.code in departments]
-        else:
-            pool = [i for i in self.person_items if i.department.code in departments]
-        if not pool:
+        if not self.hall_queue or rng.random() > HALL_APPLICATIONS:
             return
-        item = self._pick_item(rng, pool)
-        key = f"{KEY}-w{ticket.pk}"
-        case = demo_apply(person, item, enterprise, rng, key, actor=clerk, channel=Channel.WINDOW)
+        arrival = self.hall_queue.pop(0)
+        assert arrival.item is not None  # noqa: S101 — bundles are applied for online
+        case = demo_apply(
+            arrival.person,
+            arrival.item,
+            arrival.enterprise,
+            rng,
+            arrival.key,
+            actor=clerk,
+            channel=Channel.WINDOW,
+        )
         if case is None:
             return
         self.report.cases += 1
@@ -378,7 +405,7 @@ class Replay:
             days = int(promised) + rng.randint(1, 3)
             self.trouble.add(pk)
         else:
-            days = max(1, round(promised * rng.uniform(0.15, 0.85)))
+            days = round(promised * rng.uniform(0.15, 0.85))  # 0: decided the day accepted
         self.at(self.working_days_later(now, days, rng), "decide", pk)
 
     def do_withdraw(self, when: dt.datetime, pk: int) -> None:
@@ -514,13 +541,17 @@ class Replay:
         self.at(self.working_days_later(now, late, rng), "task_step", task.pk)
 
     def _handler(self, task: BadRatingTask) -> User | None:
-        people = User.objects.filter(is_active=True)
+        """Who handles the task: the department's reviewer, else one of its staff (a window
+        clerk's department may have no reviewer), else the hall's manager."""
+        people = User.objects.filter(is_active=True).order_by("pk")
         if task.department_id is not None:
+            staff = people.filter(department_id=task.department_id)
             return (
-                people.filter(department_id=task.department_id, role_grants__role=Role.REVIEWER)
-                .order_by("pk")
-                .first()
+                staff.filter(role_grants__role=Role.REVIEWER).first()
+                or staff.filter(role_grants__role__in=[Role.CLERK, Role.HALL_MANAGER]).first()
             )
+        if task.hall_id is not None:
+            return task.hall.managers.filter(is_active=True).order_by("pk").first()  # type: ignore[union-attr]
         return None
 
     def do_task_step(self, when: dt.datetime, pk: int) -> None:

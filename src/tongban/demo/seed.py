@@ -119,6 +119,17 @@ PEOPLE = [
     DemoPerson("reviewer_sthj", "卫环评", (Role.REVIEWER,), "sthj", dt.date(1990, 1, 25)),
     DemoPerson("reviewer_cgj", "蒋城管", (Role.REVIEWER,), "cgj", dt.date(1988, 6, 30)),
     DemoPerson("reviewer_zjj", "沈建设", (Role.REVIEWER,), "zjj", dt.date(1982, 3, 17)),
+    # Every department that handles items has a reviewer: its cases and its bad ratings
+    # (好差评 callbacks within a working day) need someone of its own.
+    DemoPerson("reviewer_zrzy", "韩规划", (Role.REVIEWER,), "zrzy", dt.date(1984, 5, 11)),
+    DemoPerson("reviewer_fgw", "杨发改", (Role.REVIEWER,), "fgw", dt.date(1981, 8, 2)),
+    DemoPerson("reviewer_wjw", "朱卫健", (Role.REVIEWER,), "wjw", dt.date(1989, 2, 14)),
+    DemoPerson("reviewer_ybj", "秦医保", (Role.REVIEWER,), "ybj", dt.date(1990, 10, 8)),
+    DemoPerson("reviewer_gaj", "尤户政", (Role.REVIEWER,), "gaj", dt.date(1986, 4, 23)),
+    DemoPerson("reviewer_rsj", "许社保", (Role.REVIEWER,), "rsj", dt.date(1987, 7, 19)),
+    DemoPerson("reviewer_swj", "何税务", (Role.REVIEWER,), "swj", dt.date(1985, 12, 5)),
+    DemoPerson("reviewer_gjj", "吕公积", (Role.REVIEWER,), "gjj", dt.date(1988, 1, 27)),
+    DemoPerson("reviewer_mzj", "施民政", (Role.REVIEWER,), "mzj", dt.date(1983, 9, 16)),
 ]
 
 
