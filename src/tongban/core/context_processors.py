@@ -40,6 +40,14 @@ def portal(request: HttpRequest) -> dict[str, object]:
         # would first load the user's model permissions from the database on every page).
         "nav_exchange": signed_in and rule_allows("exchange.review_access", user),
         "nav_console": bool(has_role and has_role("clerk", "hall_manager")),
+        "nav_scoreboard": bool(
+            has_role and has_role("hall_manager", "data_steward", "administrator")
+        ),
+        # 差评核实整改: the staff who handle or review bad ratings.
+        "nav_ratings": bool(
+            has_role
+            and has_role("clerk", "reviewer", "hall_manager", "data_steward", "administrator")
+        ),
         "unread_messages": _unread(user) if signed_in else 0,
         "nav_halls_managed": _halls_managed(user) if has_role and has_role("hall_manager") else [],
         "nav_overview": signed_in

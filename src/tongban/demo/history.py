@@ -35,6 +35,7 @@ Days already replayed are skipped, so the command can be run again to extend the
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import heapq
@@ -53,7 +54,7 @@ from tongban.cases.services import lifecycle as lc
 from tongban.catalog.models import Audience, Bundle, DeliveryMode, ServiceItem
 from tongban.core import clock
 from tongban.core.calendar import db_calendar
-from tongban.core.pages import PAGE_REFUSALS
+from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.delivery.models import Delivery, LockerCredential
 from tongban.demo.delivery_seed import _reviewer, _through_locker, _through_mail
 from tongban.demo.exchange_seed import _people, demo_apply
@@ -69,7 +70,8 @@ from tongban.ratings.services.invitations import invitations_sweep
 from tongban.ratings.services.pads import rating_pad_setup
 
 PER_DAY = 24.0
-WEEKDAY = (1.25, 1.05, 1.0, 0.95, 0.85)
+# Monday … Sunday; a weekend day is a working day only when the calendar makes it one (调休).
+WEEKDAY = (1.25, 1.05, 1.0, 0.95, 0.85, 1.0, 1.0)
 MONTH = {1: 1.05, 2: 0.7, 3: 1.2, 4: 1.05, 5: 1.0, 6: 1.05}
 MONTH |= {7: 0.95, 8: 0.9, 9: 1.05, 10: 0.9, 11: 1.0, 12: 1.1}
 OFF_DAY = 0.15  # a weekend or holiday's applications (online, or waiting for the hall)
@@ -108,6 +110,8 @@ class HistoryReport:
     tickets: int = 0
     ratings: int = 0
     refused: int = 0
+    # What the platform refused, by step and reason (a replay step it would not take).
+    refusals: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
 
 
 Progress = Callable[[dt.date, HistoryReport], None]
@@ -189,8 +193,12 @@ class Replay:
                 try:
                     with transaction.atomic():
                         getattr(self, f"do_{kind}")(when, *data)
-                except PAGE_REFUSALS:
-                    self.report.refused += 1  # a step the platform refused: the case waits
+                except PAGE_REFUSALS as exc:
+                    self.refused(kind, exc)  # a step the platform refused: the case waits
+
+    def refused(self, step: str, exc: Exception) -> None:
+        self.report.refused += 1
+        self.report.refusals[f"{step}: {refusal_text(exc)[:60]}"] += 1
 
     # --- arrivals ---------------------------------------------------------------------------
 
@@ -300,8 +308,8 @@ class Replay:
         try:
             with transaction.atomic():
                 self._window_case(ticket, clerk)
-        except PAGE_REFUSALS:
-            self.report.refused += 1
+        except PAGE_REFUSALS as exc:
+            self.refused("window", exc)
 
     def _window_case(self, ticket: Ticket, clerk: User) -> None:
         """At the window, the clerk applies for the next waiting person and accepts the
@@ -331,8 +339,8 @@ class Replay:
         try:
             with transaction.atomic():
                 self._pad_rating(ticket)
-        except PAGE_REFUSALS:
-            self.report.refused += 1
+        except PAGE_REFUSALS as exc:
+            self.refused("pad", exc)
 
     def _pad_rating(self, ticket: Ticket) -> None:
         rng = random.Random(f"{self.seed}-pad-{ticket.pk}")  # noqa: S311

@@ -181,6 +181,7 @@ def pad_ticket(pad: RatingPad, *, at: dt.datetime | None = None) -> Ticket | Non
             window_id=pad.window_id,
             status=Ticket.Status.DONE,
             finished_at__gte=moment - dt.timedelta(minutes=PAD_OFFER_MINUTES),
+            finished_at__lte=moment,
         )
         .select_related("served_by__department", "hall", "window")
         .order_by("-finished_at")

@@ -115,3 +115,5 @@ class Command(BaseCommand):
             f"一件事 {report.bundles}，排队号 {report.tickets}，评价 {report.ratings}，"
             f"被平台拒绝的步骤 {report.refused}"
         )
+        for reason, n in report.refusals.most_common(5):
+            self.stdout.write(f"  {n} × {reason}")
