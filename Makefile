@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap messages clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,9 +70,9 @@ test-python: install-dev
 test: lint typecheck test-python
 
 # Benchmarks load the platform from one address, which its per-client rate limits would stop.
-bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap: export TONGBAN_RATE_ANONYMOUS = off
-bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap: export TONGBAN_RATE_DEVICE = off
-bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap: export TONGBAN_RATE_PERSON = off
+bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_ANONYMOUS = off
+bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_DEVICE = off
+bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_PERSON = off
 
 # Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 45 min).
 bench: install-dev
@@ -85,6 +85,7 @@ bench: install-dev
 	$(BIN)/python bench/worklist.py
 	$(BIN)/python bench/guide.py
 	$(BIN)/python bench/servicemap.py
+	$(BIN)/python bench/scoreboard.py
 
 # Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~18 min).
 bench-forms: install-dev
@@ -92,6 +93,10 @@ bench-forms: install-dev
 
 bench-servicemap: install-dev
 	$(BIN)/python bench/servicemap.py
+
+# A year of the demo city replayed, then the scoreboard's pages at demo and city scale.
+bench-scoreboard: install-dev
+	$(BIN)/python bench/scoreboard.py
 
 bench-guide: install-dev
 	$(BIN)/python bench/guide.py

@@ -21,6 +21,7 @@ class Result:
     seconds: float
     p50_ms: float
     p99_ms: float
+    p95_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -162,6 +163,7 @@ def measure(
     )
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else 0.0
     return Result(
         name=name,
         requests=len(latencies),
@@ -169,6 +171,7 @@ def measure(
         seconds=elapsed,
         p50_ms=statistics.median(ordered) * 1000 if ordered else 0.0,
         p99_ms=p99 * 1000,
+        p95_ms=p95 * 1000,
     )
 
 

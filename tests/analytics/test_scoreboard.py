@@ -129,6 +129,9 @@ def test_filters_the_year_before_and_the_series(
     assert _values(filters=Filters(audience="enterprise"))["online_share"] is None
     by_department = _values(filters=Filters(department=item.department_id))
     assert by_department["online_share"] == 50.0
+    # Two filters read the daily rows; one (or none) the monthly: the same figures.
+    both = _values(filters=Filters(item=item.basic_code, department=item.department_id))
+    assert both == _values()
     board = scoreboard(Period(dt.date(2026, 2, 1), dt.date(2026, 4, 30)), Filters())
     visits = next(f for f in board["figures"] if f["definition"].code == "visits_per_case")
     assert visits["months"] == ["2026-02", "2026-03", "2026-04"]

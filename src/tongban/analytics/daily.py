@@ -11,10 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure, FigureRefresh
+from tongban.analytics.models import (
+    DailyCaseFigure,
+    DailyRatingFigure,
+    FigureRefresh,
+    MonthlyFigure,
+)
 from tongban.cases.figures import BY_APPLICANT, RESOLVED
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseState, Visit
 from tongban.catalog.models import LifeEvent
@@ -220,7 +225,8 @@ def rating_rows(day: dt.date) -> list[DailyRatingFigure]:
 
 
 def figures_rebuild(days: Iterable[dt.date]) -> int:
-    """Recompute the rows of these days; how many rows were written."""
+    """Recompute the rows of these days, then the months they fall in; how many daily rows
+    were written."""
     calendar = db_calendar()
     startup = _startup_codes()
     written = 0
@@ -233,7 +239,106 @@ def figures_rebuild(days: Iterable[dt.date]) -> int:
             DailyCaseFigure.objects.bulk_create(cases)
             DailyRatingFigure.objects.bulk_create(ratings)
         written += len(cases) + len(ratings)
+    for month in sorted({day.replace(day=1) for day in days}):
+        months_rebuild(month)
     return written
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def months_rebuild(month: dt.date) -> int:
+    """The month's sums for the city and for each value of each single filter (SQL GROUP BY
+    over the month's daily rows; histograms merged here), replacing the month's rows."""
+    from tongban.analytics.scoreboard import CASE_SUMS, RATING_SUMS
+
+    span = {"day__gte": month, "day__lte": _month_end(month)}
+    cases = DailyCaseFigure.objects.filter(**span)
+    ratings = DailyRatingFigure.objects.filter(**span)
+    totals: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    histograms: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    events = _event_items()
+    dimensions = {
+        "city": None,
+        "item": "item_basic_code",
+        "department": "department_id",
+        "audience": "audience",
+        "hall": "hall_id",
+    }
+    case_sums = {n: Sum(n) for n in CASE_SUMS}
+    rating_sums = {n: Sum(n) for n in RATING_SUMS}
+    for dimension, column in dimensions.items():
+        for key, values in _grouped(cases, column, case_sums):
+            totals[(dimension, key)].update(values)
+        online = cases.filter(channel="online")
+        for key, values in _grouped(online, column, {"submitted_online": Sum("submitted")}):
+            totals[(dimension, key)].update(values)
+        for key, values in _grouped(ratings, column, rating_sums):
+            totals[(dimension, key)].update(values)
+    for code, histogram in cases.exclude(completed=0).values_list(
+        "item_basic_code", "used_histogram"
+    ):
+        for value, n in histogram.items():
+            histograms[("city", "")][value] += n
+            histograms[("item", code)][value] += n
+            for event in events.get(code, []):
+                histograms[("life_event", event)][value] += n
+    # Life events: the sums of their items' rows (an item may belong to several).
+    for (dimension, code), values in list(totals.items()):
+        if dimension != "item":
+            continue
+        for event in events.get(code, []):
+            target = totals[("life_event", event)]
+            for name, value in values.items():
+                target[name] += value
+    _dimension_histograms(cases, histograms)
+    rows = [
+        MonthlyFigure(
+            month=month,
+            dimension=dimension,
+            key=key,
+            totals=dict(values),
+            used_histogram=dict(histograms.get((dimension, key), {})),
+        )
+        for (dimension, key), values in totals.items()
+    ]
+    with transaction.atomic():
+        MonthlyFigure.objects.filter(month=month).delete()
+        MonthlyFigure.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _grouped(
+    rows: Any, column: str | None, sums: dict[str, Any]
+) -> list[tuple[str, dict[str, float]]]:
+    """(key, sums) per value of `column`, or one ("", sums) for the whole."""
+    if column is None:
+        whole = rows.aggregate(**sums)
+        return [("", {n: float(v or 0) for n, v in whole.items()})]
+    return [
+        (str(row[column]), {n: float(row[n] or 0) for n in sums})
+        for row in rows.values(column).annotate(**sums)
+    ]
+
+
+def _dimension_histograms(cases: Any, histograms: dict[tuple[str, str], dict[str, int]]) -> None:
+    for department, audience, hall, histogram in cases.exclude(completed=0).values_list(
+        "department_id", "audience", "hall_id", "used_histogram"
+    ):
+        for value, n in histogram.items():
+            histograms[("department", str(department))][value] += n
+            histograms[("audience", audience)][value] += n
+            histograms[("hall", str(hall))][value] += n
+
+
+def _event_items() -> dict[str, list[str]]:
+    """Item basic code → the life events it belongs to."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for event in LifeEvent.objects.prefetch_related("serviceitem_set"):
+        for code in {i.basic_code for i in event.serviceitem_set.all()}:
+            out[code].append(event.code)
+    return out
 
 
 def _days_of(moments: Iterable[dt.datetime | dt.date | None]) -> set[dt.date]:

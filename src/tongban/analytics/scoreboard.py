@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure
+from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure, MonthlyFigure
 from tongban.cases.bundles.figures import bundle_figures
 from tongban.catalog.models import LifeEvent
 
@@ -205,6 +205,23 @@ class Filters:
     audience: str = ""
     hall: int | None = None
 
+    def single(self) -> tuple[str, str] | None:
+        """(dimension, key) when at most one filter is set: ("city", "") for none."""
+        chosen = [
+            (name, str(value))
+            for name, value in (
+                ("item", self.item),
+                ("department", self.department),
+                ("life_event", self.life_event),
+                ("audience", self.audience),
+                ("hall", self.hall),
+            )
+            if value
+        ]
+        if len(chosen) > 1:
+            return None
+        return chosen[0] if chosen else ("city", "")
+
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         if self.item:
             rows = rows.filter(item_basic_code=self.item)
@@ -290,7 +307,30 @@ class Totals:
 
 
 def monthly_totals(period: Period, filters: Filters) -> dict[str, Totals]:
-    """The period's sums by month ("YYYY-MM"), in four grouped queries."""
+    """The period's sums by month ("YYYY-MM"): from the monthly rows when at most one filter
+    is set and the period is whole months (one query), else from the daily rows."""
+    single = filters.single()
+    whole = period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+    if single is not None and whole:
+        return _from_months(period, *single)
+    return _from_days(period, filters)
+
+
+def _from_months(period: Period, dimension: str, key: str) -> dict[str, Totals]:
+    out: dict[str, Totals] = defaultdict(Totals)
+    rows = MonthlyFigure.objects.filter(
+        month__gte=period.start, month__lte=period.end, dimension=dimension, key=key
+    ).values_list("month", "totals", "used_histogram")
+    for month, sums, histogram in rows:
+        target = out[f"{month:%Y-%m}"]
+        target.cases.update({n: float(sums.get(n, 0)) for n in (*CASE_SUMS, "submitted_online")})
+        target.ratings.update({n: float(sums.get(n, 0)) for n in RATING_SUMS})
+        target.histogram.update(histogram)
+    return out
+
+
+def _from_days(period: Period, filters: Filters) -> dict[str, Totals]:
+    """The period's sums by month from the daily rows, in four grouped queries."""
     span = {"day__gte": period.start, "day__lte": period.end}
     cases = filters.apply(DailyCaseFigure.objects.filter(**span)).annotate(m=TruncMonth("day"))
     out: dict[str, Totals] = defaultdict(Totals)
