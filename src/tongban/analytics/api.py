@@ -10,7 +10,7 @@ from ninja.security import SessionAuth
 
 from tongban.accounts.requests import request_user
 from tongban.analytics.presenters import scoreboard_query
-from tongban.analytics.scoreboard import scoreboard
+from tongban.analytics.scoreboard import scoreboard_cached as scoreboard
 from tongban.cases.figures import materials_figures
 from tongban.core.errors import PermissionDenied
 

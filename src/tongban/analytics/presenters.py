@@ -136,3 +136,10 @@ def charts(board: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for f in board["figures"]
     ]
+
+
+def refreshed_at() -> dt.datetime | None:
+    """When the aggregates were last brought up to date (by the sweep)."""
+    from tongban.analytics.models import FigureRefresh
+
+    return FigureRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()

@@ -436,3 +436,14 @@ def _median(values: Iterable[int]) -> float | None:
         return None
     mid = len(ordered) // 2
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def scoreboard_cached(period: Period, filters: Filters) -> dict[str, Any]:
+    """The scoreboard as of the aggregates' last refresh: the same query between two
+    refreshes (every few minutes, by the sweep) is computed once per process."""
+    from tongban.analytics.models import FigureRefresh
+    from tongban.core.cache import cache_key, cached
+
+    marker = FigureRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    key = cache_key("scoreboard", marker, period.start, period.end, sorted(vars(filters).items()))
+    return cached(key, lambda: scoreboard(period, filters), ttl=300)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
 from tongban.analytics import presenters
-from tongban.analytics.scoreboard import scoreboard
+from tongban.analytics.scoreboard import scoreboard_cached as scoreboard
 from tongban.cases.bundles.figures import bundle_figures
 from tongban.cases.figures import materials_figures
 from tongban.catalog import selectors as catalog
@@ -78,6 +78,7 @@ def scoreboard_page(request: HttpRequest) -> HttpResponse:
             "header": header,
             "rows": rows,
             "charts": presenters.charts(board),
+            "refreshed_at": presenters.refreshed_at(),
             "query": request.GET.urlencode(),
         },
     )
