@@ -10,8 +10,10 @@ and scaled by this run's bare view), on a year of the demo city and at city scal
 2. City scale: the aggregates replaced by a year at a city's volume (about 5 million cases;
    bench/cityscale.py) and the monthly rows rebuilt; the same pages again.
 
-Prints the replay's and the refresh's times and each page set's p50/p95/p99 next to the
-bare view /healthz in the same run. On SQLite and on a throwaway PostgreSQL (bench/pg.py).
+Prints the replay's and the refresh's times, each page set's p50/p95/p99 next to the bare
+view /healthz in the same run (a page's figures are computed once per refresh and query in
+each process), and each query's figures computed uncached, as the first request after a
+refresh pays them. On SQLite and on a throwaway PostgreSQL (bench/pg.py).
 """
 
 from __future__ import annotations
@@ -80,6 +82,32 @@ while month <= end:
     month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 print(f"CITY={rows}|{time.perf_counter() - started:.1f}")
 """
+
+
+COLD = """
+import datetime as dt, time
+from django.http import QueryDict
+from tongban.analytics.presenters import scoreboard_query
+from tongban.analytics.scoreboard import scoreboard
+out = []
+for query in %(queries)r:
+    period, filters = scoreboard_query(QueryDict(query))
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        scoreboard(period, filters)
+        runs.append(time.perf_counter() - started)
+    out.append(f"{query or 'whole city'}={min(runs) * 1000:.0f}")
+print("COLD=" + ";".join(out))
+"""
+
+
+def _cold(env: dict[str, str], paths: dict[str, list[str]], label: str) -> None:
+    """The scoreboard computed without the per-refresh cache (what the first request after
+    a refresh pays), in process, for each query of the page sets."""
+    queries = [p.partition("?")[2] for chosen in paths.values() for p in chosen if "api" not in p]
+    found = _shell(env, COLD % {"queries": queries}, "COLD=")
+    print(f"  [{label}] computed uncached (best of 5, ms): {found.replace(';', ', ')}")
 
 
 def _paths(item: str, department: str, hall: str, *, city: bool) -> dict[str, list[str]]:
@@ -158,10 +186,14 @@ def bench_database(label: str, env: dict[str, str]) -> None:
     server = gunicorn(env, port)
     try:
         _wait_until_up(port)
-        _measure(port, session, _paths(item, department, hall, city=False), f"{label}, demo year")
+        demo = _paths(item, department, hall, city=False)
+        _measure(port, session, demo, f"{label}, demo year")
+        _cold(env, demo, f"{label}, demo year")
         rows, months = _shell(env, CITY % {"bench": str(HERE)}, "CITY=").split("|")
         print(f"  [{label}] city scale: {int(rows):,} daily case rows; monthly rows in {months} s")
-        _measure(port, session, _paths(item, department, hall, city=True), f"{label}, city year")
+        city = _paths(item, department, hall, city=True)
+        _measure(port, session, city, f"{label}, city year")
+        _cold(env, city, f"{label}, city year")
     finally:
         server.terminate()
         server.wait(timeout=10)
