@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
-from django.db.models.functions import TruncMonth
 
 from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure, MonthlyFigure
 from tongban.cases.bundles.figures import bundle_figures
@@ -330,21 +329,30 @@ def _from_months(period: Period, dimension: str, key: str) -> dict[str, Totals]:
 
 
 def _from_days(period: Period, filters: Filters) -> dict[str, Totals]:
-    """The period's sums by month from the daily rows, in four grouped queries."""
+    """The period's sums by month from the daily rows: grouped by day in the database (no
+    per-row date function: SQLite's is Python), folded into months here."""
     span = {"day__gte": period.start, "day__lte": period.end}
-    cases = filters.apply(DailyCaseFigure.objects.filter(**span)).annotate(m=TruncMonth("day"))
+    cases = filters.apply(DailyCaseFigure.objects.filter(**span))
     out: dict[str, Totals] = defaultdict(Totals)
-    for row in cases.values("m").annotate(**{n: Sum(n) for n in CASE_SUMS}):
-        out[f"{row['m']:%Y-%m}"].cases.update({n: float(row[n] or 0) for n in CASE_SUMS})
-    for row in cases.filter(channel="online").values("m").annotate(n=Sum("submitted")):
-        out[f"{row['m']:%Y-%m}"].cases["submitted_online"] = float(row["n"] or 0)
-    for month, histogram in cases.exclude(completed=0).values_list("m", "used_histogram"):
-        merged = out[f"{month:%Y-%m}"].histogram
+
+    def add(target: dict[str, float], row: dict[str, Any], names: Iterable[str]) -> None:
+        for name in names:
+            target[name] = target.get(name, 0.0) + float(row[name] or 0)
+
+    for row in cases.values("day").annotate(**{n: Sum(n) for n in CASE_SUMS}):
+        add(out[f"{row['day']:%Y-%m}"].cases, row, CASE_SUMS)
+    online = (
+        cases.filter(channel="online").values("day").annotate(submitted_online=Sum("submitted"))
+    )
+    for row in online:
+        add(out[f"{row['day']:%Y-%m}"].cases, row, ("submitted_online",))
+    for day, histogram in cases.exclude(completed=0).values_list("day", "used_histogram"):
+        merged = out[f"{day:%Y-%m}"].histogram
         for value, n in histogram.items():
             merged[value] = merged.get(value, 0) + n
-    ratings = filters.apply(DailyRatingFigure.objects.filter(**span)).annotate(m=TruncMonth("day"))
-    for row in ratings.values("m").annotate(**{n: Sum(n) for n in RATING_SUMS}):
-        out[f"{row['m']:%Y-%m}"].ratings.update({n: float(row[n] or 0) for n in RATING_SUMS})
+    ratings = filters.apply(DailyRatingFigure.objects.filter(**span))
+    for row in ratings.values("day").annotate(**{n: Sum(n) for n in RATING_SUMS}):
+        add(out[f"{row['day']:%Y-%m}"].ratings, row, RATING_SUMS)
     return out
 
 
