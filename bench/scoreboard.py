@@ -61,6 +61,22 @@ session.save()
 item = Case.objects.values_list("item__basic_code", flat=True).first() or ""
 department = Department.objects.get(code="rsj").pk
 hall = Hall.objects.get(code="xa-civic").pk
+from django.http import QueryDict
+from tongban.analytics.presenters import scoreboard_query
+from tongban.analytics.scoreboard import scoreboard
+board = scoreboard(*scoreboard_query(QueryDict("")))
+for f in board["figures"]:
+    d = f["definition"]
+    marks = "; ".join(
+        f"{'beats' if a['beats'] else 'below'} {a['anchor'].label} {a['anchor'].value}"
+        for a in f["anchors"] if a["beats"] is not None
+    )
+    print(f"FIGURE={d.label}: {f['value']} {d.unit}" + (f" ({marks})" if marks else ""))
+for b in board["bundles"]:
+    print(
+        f"FIGURE=一件事 {b['name']}: serial {b['serial_days']} → {b['critical_days']} days, "
+        f"completed {b['completed']}, median {b['elapsed_median']}, visits {b['visits_per_case']}"
+    )
 print(f"PREPARED={session.session_key}|{item}|{department}|{hall}|{Case.objects.count()}|{refresh:.1f}|{done['days']}")
 """
 
@@ -179,7 +195,19 @@ def bench_database(label: str, env: dict[str, str]) -> None:
     took = time.perf_counter() - started
     print(f"  [{label}] {replay.stdout.strip().splitlines()[-1]}")
     print(f"  [{label}] history of {HISTORY_DAYS} days at scale {HISTORY_SCALE}: {took:.0f} s")
-    prepared = _shell(env, PREPARE, "PREPARED=").split("|")
+    out = subprocess.run(
+        [BIN / "tongban", "shell", "-c", PREPARE],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    for line in out:
+        if line.startswith("FIGURE="):
+            print(f"  [{label}] {line.removeprefix('FIGURE=')}")
+    prepared = (
+        next(p for p in out if p.startswith("PREPARED=")).removeprefix("PREPARED=").split("|")
+    )
     session, item, department, hall, cases, refresh, days = prepared
     print(f"  [{label}] {cases} cases; aggregates built from scratch in {refresh} s ({days} days)")
     port = free_port()
