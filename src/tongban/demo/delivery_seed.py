@@ -96,7 +96,7 @@ def demo_delivery_choice(case: Case, rng: random.Random) -> dict[str, str]:
     return choice
 
 
-def _reviewer(case: Case) -> User | None:
+def reviewer_for(case: Case) -> User | None:
     people = get_user_model().objects.filter(is_active=True)
     return (
         people.filter(role_grants__role=Role.REVIEWER, department_id=case.department_id).first()
@@ -117,7 +117,7 @@ def _code_sent(case: Case) -> str:
     return found.group(0) if found else ""
 
 
-def _through_locker(case: Case, clerk: User, credential: LockerCredential) -> None:
+def through_locker(case: Case, clerk: User, credential: LockerCredential) -> None:
     parcel = locker_reserve(case=case, actor=clerk)
     bank = parcel.compartment.bank
     simulator = driver_for(bank)
@@ -131,7 +131,7 @@ def _through_locker(case: Case, clerk: User, credential: LockerCredential) -> No
     door_check(cycle.pk)
 
 
-def _through_mail(case: Case, clerk: User) -> None:
+def through_mail(case: Case, clerk: User) -> None:
     shipment = mail_ship(case=case, actor=clerk)
     demo = couriers.get("demo")
     if not isinstance(demo, DemoCourier):
@@ -159,7 +159,7 @@ def demo_delivery_history(rng: random.Random) -> int:
     for case in cases.order_by("pk"):
         if rng.random() > COMPLETED_SHARE:
             continue
-        reviewer = _reviewer(case)
+        reviewer = reviewer_for(case)
         if reviewer is None:
             continue
         case = lc.case_start_pre_review(case=case, actor=clerk)
@@ -171,10 +171,10 @@ def demo_delivery_history(rng: random.Random) -> int:
         if case.state != CaseState.RESULT_READY:
             done += 1  # an electronic result, delivered when made
         elif mode == DeliveryMode.LOCKER and credential is not None:
-            _through_locker(case, clerk, credential)
+            through_locker(case, clerk, credential)
             done += 1
         elif mode == DeliveryMode.MAIL:
-            _through_mail(case, clerk)
+            through_mail(case, clerk)
             done += 1
         elif mode == DeliveryMode.WINDOW:
             case = lc.case_deliver(case=case, actor=clerk, mode="window", in_person=True)

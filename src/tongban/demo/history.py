@@ -35,104 +35,62 @@ Days already replayed are skipped, so the command can be run again to extend the
 
 from __future__ import annotations
 
-import collections
-import dataclasses
 import datetime as dt
 import heapq
 import itertools
 import random
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.models import Role, User
+from tongban.accounts.models import User
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case, CaseState, Channel
-from tongban.cases.services import lifecycle as lc
-from tongban.catalog.models import Audience, Bundle, DeliveryMode, ServiceItem
+from tongban.catalog.models import Audience, Bundle, ServiceItem
 from tongban.core import clock
 from tongban.core.calendar import db_calendar
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
-from tongban.delivery.models import Delivery, LockerCredential
-from tongban.demo.delivery_seed import _reviewer, _through_locker, _through_mail
+from tongban.delivery.models import LockerCredential
 from tongban.demo.exchange_seed import _people, demo_apply
 from tongban.demo.hall_seed import (
     demo_hall_history,
 )
+from tongban.demo.history_cases import CaseSteps
+from tongban.demo.history_model import (
+    BUNDLE_SHARE,
+    ENTERPRISE_SHARE,
+    HALL_APPLICATIONS,
+    HALL_DAY_TICKETS,
+    ITEM_WEIGHTS,
+    KEY,
+    MONTH,
+    OFF_DAY,
+    ONLINE_HOURS,
+    ONLINE_IF_NO_VISIT,
+    ONLINE_IF_VISIT,
+    PER_DAY,
+    RATE_PAD,
+    WEEKDAY,
+    Arrival,
+    HistoryReport,
+    Progress,
+)
+from tongban.demo.history_ratings import RatingSteps
 from tongban.hall.models import Hall, Ticket
 from tongban.hall.services.console import ticket_accept_case
-from tongban.ratings.models import BadRatingTask, RatingPad
+from tongban.ratings.models import RatingPad
 from tongban.ratings.services import handling
 from tongban.ratings.services import rating as rate
 from tongban.ratings.services.invitations import invitations_sweep
 from tongban.ratings.services.pads import rating_pad_setup
-
-PER_DAY = 24.0
-# Monday … Sunday; a weekend day is a working day only when the calendar makes it one (调休).
-WEEKDAY = (1.25, 1.05, 1.0, 0.95, 0.85, 1.0, 1.0)
-MONTH = {1: 1.05, 2: 0.7, 3: 1.2, 4: 1.05, 5: 1.0, 6: 1.05}
-MONTH |= {7: 0.95, 8: 0.9, 9: 1.05, 10: 0.9, 11: 1.0, 12: 1.1}
-OFF_DAY = 0.15  # a weekend or holiday's applications (online, or waiting for the hall)
-# Relative online arrivals per hour, 0–23: evenings matter online.
-ONLINE_HOURS: tuple[float, ...] = (0.1, 0.05, 0.03, 0.02, 0.02, 0.05, 0.2, 0.5, 1.0, 1.5, 1.6)
-ONLINE_HOURS += (1.4, 0.9, 0.9, 1.3, 1.4, 1.3, 1.0, 0.8, 0.9, 1.0, 0.9, 0.6, 0.3)
-ITEM_WEIGHTS = {
-    "000203002000": 8.0,  # 社会保障卡申领
-    "000105001000": 4.0,  # 企业设立登记
-    "000105002000": 3.0,  # 个体工商户登记
-    "000105013000": 3.0,  # 食品经营许可
-}
-BUNDLE_SHARE = 0.03
-ENTERPRISE_SHARE = 0.3
-# The share of the hall's tickets that are applications (the rest: consultations, errands).
-HALL_APPLICATIONS = 0.5
-HALL_DAY_TICKETS = 138.0  # hall_seed.DAY_MIX's tickets on an average day
-ONLINE_IF_NO_VISIT = 0.85
-ONLINE_IF_VISIT = 0.45
-CORRECTION, REFUSE, WITHDRAW = 0.10, 0.02, 0.015
-SUSPEND, EXTEND, LATE, DENY = 0.03, 0.02, 0.04, 0.03
-RATE_ONLINE, RATE_PAD = 0.35, 0.65
-LEVELS = ((5, 0.78), (4, 0.15), (3, 0.045), (2, 0.017), (1, 0.008))
-BAD_IF_TROUBLE = 4.0
-CALLBACK_LATE, VALID, FIX_AT_ONCE, FIX_LATE = 0.03, 0.6, 0.7, 0.1
-APPEAL, UPHELD = 0.1, 0.5
-KEY = "hist"
-
-
-@dataclasses.dataclass
-class HistoryReport:
-    days: int = 0
-    skipped: int = 0
-    cases: int = 0
-    bundles: int = 0
-    tickets: int = 0
-    ratings: int = 0
-    refused: int = 0
-    # What the platform refused, by step and reason (a replay step it would not take).
-    refusals: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
-
-
-Progress = Callable[[dt.date, HistoryReport], None]
-
-
-@dataclasses.dataclass(frozen=True)
-class Arrival:
-    """One application to make: `item` None for the bookstore 一件事."""
-
-    key: str
-    person: User
-    item: ServiceItem | None
-    enterprise: Any
-    online: bool
 
 
 def _at(day: dt.date, hours: float) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(0))) + dt.timedelta(hours=hours)
 
 
-class Replay:
+class Replay(CaseSteps, RatingSteps):
     """The year's event queue: each event is a step of one case (or rating) at a moment; the
     days are replayed in order and each day's events in time order."""
 
@@ -359,265 +317,6 @@ class Replay:
         )
         self.report.ratings += 1
         self.handle_if_bad(rating.pk, rng)
-
-    # --- a case's steps -----------------------------------------------------------------------
-
-    def _case(self, pk: int) -> Case:
-        return Case.objects.select_related("item", "applicant").get(pk=pk)
-
-    def do_pre_review(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        if case.state != CaseState.SUBMITTED:
-            return
-        rng = random.Random(f"{self.seed}-pre-{pk}-{when:%j%H}")  # noqa: S311
-        case = lc.case_start_pre_review(case=case, actor=self.clerk)
-        draw = rng.random()
-        if draw < REFUSE:
-            lc.case_reject(case=case, actor=self.clerk, reason="申请事项不属于本部门职权范围")
-            self.maybe_rate(case, rng)
-            return
-        given = case.materials.filter(material__source="applicant").first()
-        if draw < REFUSE + CORRECTION and given is not None and pk not in self.trouble:
-            lc.case_request_correction(
-                case=case, actor=self.clerk, problems={given.material_id: "材料不清晰，请重新上传"}
-            )
-            self.trouble.add(pk)
-            later = when + dt.timedelta(days=rng.uniform(1, 4))
-            self.at(later, "resubmit", pk, given.material_id)
-            return
-        lc.case_accept(case=case, actor=self.clerk)
-        self.after_acceptance(pk, rng)
-
-    def do_resubmit(self, when: dt.datetime, pk: int, material_id: int) -> None:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from tongban.demo.exchange_seed import PDF
-
-        case = self._case(pk)
-        if case.state != CaseState.CORRECTION:
-            return
-        upload = SimpleUploadedFile("补正材料.pdf", PDF, content_type="application/pdf")
-        lc.case_resubmit(case=case, actor=case.applicant, files={material_id: upload})
-        rng = random.Random(f"{self.seed}-resubmit-{pk}")  # noqa: S311
-        self.queue_pre_review(pk, self.office(timezone.localdate(when), rng, after=1.0))
-
-    def after_acceptance(self, pk: int, rng: random.Random) -> None:
-        case = self._case(pk)
-        now = clock.now()
-        if rng.random() < WITHDRAW:
-            self.at(now + dt.timedelta(days=rng.uniform(1, 3)), "withdraw", pk)
-            return
-        self.at(self.working_days_later(now, rng.choice([0, 1]), rng), "review", pk)
-        promised = float(case.item.promised_limit_days or 1)
-        if rng.random() < LATE:
-            days = int(promised) + rng.randint(1, 3)
-            self.trouble.add(pk)
-        else:
-            days = round(promised * rng.uniform(0.15, 0.85))  # 0: decided the day accepted
-        self.at(self.working_days_later(now, days, rng), "decide", pk)
-
-    def do_withdraw(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        if case.is_final:
-            return
-        lc.case_withdraw(case=case, actor=case.applicant, reason="已在别处办理")
-
-    def do_review(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        if case.state != CaseState.ACCEPTED:
-            return
-        reviewer = _reviewer(case)
-        if reviewer is None:
-            return
-        case = lc.case_start_review(case=case, actor=reviewer)
-        rng = random.Random(f"{self.seed}-review-{pk}")  # noqa: S311
-        draw = rng.random()
-        if draw < SUSPEND:
-            lc.case_suspend(case=case, actor=reviewer, kind="expert_review", reason="专家评审")
-            resume = self.working_days_later(when, rng.randint(5, 10), rng)
-            self.at(resume, "resume", pk)
-        elif draw < SUSPEND + EXTEND:
-            lc.case_extend(case=case, actor=reviewer, working_days=5, reason="情况复杂需征求意见")
-
-    def do_resume(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        if case.state != CaseState.SUSPENDED:
-            return
-        reviewer = _reviewer(case)
-        if reviewer is not None:
-            lc.case_resume(case=case, actor=reviewer)
-
-    def do_decide(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        rng = random.Random(f"{self.seed}-decide-{pk}")  # noqa: S311
-        if case.state == CaseState.SUSPENDED:
-            self.at(self.working_days_later(when, 2, rng), "decide", pk)
-            return
-        if case.state == CaseState.ACCEPTED:
-            self.do_review(when, pk)
-            case = self._case(pk)
-        if case.state != CaseState.IN_REVIEW:
-            return
-        reviewer = _reviewer(case)
-        if reviewer is None:
-            return
-        deny = rng.random() < DENY
-        case = lc.case_decide(
-            case=case,
-            actor=reviewer,
-            decision="deny" if deny else "grant",
-            reason="不符合法定条件" if deny else "",
-        )
-        case = lc.case_produce_result(case=case, actor=reviewer)
-        self.deliver(case, rng)
-
-    def deliver(self, case: Case, rng: random.Random) -> None:
-        """The result reaches the person as they chose (an electronic one already has)."""
-        if case.state == CaseState.RESULT_READY:
-            delivery = Delivery.objects.filter(case=case).first()
-            mode = delivery.mode if delivery is not None else DeliveryMode.WINDOW
-            if mode == DeliveryMode.LOCKER and self.credential is not None:
-                _through_locker(case, self.clerk, self.credential)
-            elif mode == DeliveryMode.MAIL:
-                _through_mail(case, self.clerk)
-            else:  # window pickup: a visit, on a later day
-                self.at(self.working_days_later(clock.now(), 1, rng), "pickup", case.pk)
-                return
-        self.maybe_rate(self._case(case.pk), rng)
-
-    def do_pickup(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        if case.state != CaseState.RESULT_READY:
-            return
-        case = lc.case_deliver(case=case, actor=self.clerk, mode="window", in_person=True)
-        case = lc.case_complete(case=case, actor=self.clerk)
-        self.maybe_rate(case, random.Random(f"{self.seed}-pickup-{pk}"))  # noqa: S311
-
-    # --- ratings and their handling --------------------------------------------------------
-
-    def level(self, rng: random.Random, *, trouble: bool) -> int:
-        weights = [w * (BAD_IF_TROUBLE if trouble and lvl <= 2 else 1.0) for lvl, w in LEVELS]
-        return rng.choices([lvl for lvl, _ in LEVELS], weights)[0]
-
-    def maybe_rate(self, case: Case, rng: random.Random) -> None:
-        if case.bundle_case_id is not None:
-            parent = BundleCase.objects.get(pk=case.bundle_case_id)
-            if parent.state in ("completed", "closed") and rng.random() < RATE_ONLINE:
-                self.at(
-                    clock.now() + dt.timedelta(days=rng.uniform(0, 5)), "rate_bundle", parent.pk
-                )
-            return
-        if case.state not in rate.RATEABLE_STATES or rng.random() > RATE_ONLINE:
-            return
-        self.at(clock.now() + dt.timedelta(days=rng.uniform(0, 5)), "rate_case", case.pk)
-
-    def do_rate_case(self, when: dt.datetime, pk: int) -> None:
-        case = self._case(pk)
-        rng = random.Random(f"{self.seed}-rate-{pk}")  # noqa: S311
-        level = self.level(rng, trouble=pk in self.trouble)
-        rating = rate.rating_case(
-            actor=case.applicant,
-            case=case,
-            level=level,
-            reason="办理过程反复，等待时间长" if level <= 2 else "",
-            channel=rng.choice(["web", "message", "sms"]),
-        )
-        self.report.ratings += 1
-        self.handle_if_bad(rating.pk, rng)
-
-    def do_rate_bundle(self, when: dt.datetime, pk: int) -> None:
-        parent = BundleCase.objects.get(pk=pk)
-        rng = random.Random(f"{self.seed}-rate-bundle-{pk}")  # noqa: S311
-        level = self.level(rng, trouble=False)
-        rating = rate.rating_bundle(
-            actor=parent.applicant,
-            bundle_case=parent,
-            level=level,
-            reason="各部门要求不统一" if level <= 2 else "",
-        )
-        self.report.ratings += 1
-        self.handle_if_bad(rating.pk, rng)
-
-    def handle_if_bad(self, rating_pk: int, rng: random.Random) -> None:
-        task = BadRatingTask.objects.filter(rating_id=rating_pk).first()
-        if task is None:
-            return
-        now = clock.now()
-        if rng.random() < APPEAL:
-            self.at(self.working_days_later(now, 1, rng), "appeal", task.pk)
-        late = 2 if rng.random() < CALLBACK_LATE else rng.choice([0, 1])
-        self.at(self.working_days_later(now, late, rng), "task_step", task.pk)
-
-    def _handler(self, task: BadRatingTask) -> User | None:
-        """Who handles the task: the department's reviewer, else one of its staff (a window
-        clerk's department may have no reviewer), else the hall's manager."""
-        people = User.objects.filter(is_active=True).order_by("pk")
-        if task.department_id is not None:
-            staff = people.filter(department_id=task.department_id)
-            return (
-                staff.filter(role_grants__role=Role.REVIEWER).first()
-                or staff.filter(role_grants__role__in=[Role.CLERK, Role.HALL_MANAGER]).first()
-            )
-        if task.hall_id is not None:
-            return task.hall.managers.filter(is_active=True).order_by("pk").first()  # type: ignore[union-attr]
-        return None
-
-    def do_task_step(self, when: dt.datetime, pk: int) -> None:
-        task = BadRatingTask.objects.select_related("rating").get(pk=pk)
-        handler = self._handler(task)
-        if handler is None or not task.is_open:
-            return
-        rng = random.Random(f"{self.seed}-task-{pk}-{task.state}")  # noqa: S311
-        if task.state == BadRatingTask.State.CALLBACK:
-            handling.task_callback(actor=handler, task=task, reached=True, note="已电话回访致歉")
-            self.at(when + dt.timedelta(hours=1), "task_step", pk)
-        elif task.state == BadRatingTask.State.VERIFY:
-            valid = rng.random() < VALID
-            handling.task_verify(
-                actor=handler,
-                task=task,
-                valid=valid,
-                reason="经调阅记录，情况属实" if valid else "经调阅记录，已一次告知到位",
-            )
-            if valid:
-                self.at(when + dt.timedelta(hours=1), "task_step", pk)
-        elif task.state == BadRatingTask.State.RECTIFY and not task.fix:
-            at_once = rng.random() < FIX_AT_ONCE
-            handling.task_fix(
-                actor=handler,
-                task=task,
-                immediate=at_once,
-                plan="加强一次性告知培训" if at_once else "优化办事指南并培训",
-                evidence="培训签到表" if at_once else "",
-                owner=handler,
-            )
-            if not at_once:
-                days = 6 if rng.random() < FIX_LATE else rng.randint(1, 5)
-                self.at(self.working_days_later(when, days, rng), "task_step", pk)
-        elif task.state == BadRatingTask.State.RECTIFY:
-            handling.task_fix_done(actor=handler, task=task, evidence="修订后的办事指南")
-
-    def do_appeal(self, when: dt.datetime, pk: int) -> None:
-        task = BadRatingTask.objects.select_related("rating").get(pk=pk)
-        handler = self._handler(task)
-        if handler is None or task.rating.excluded_at is not None:
-            return
-        appeal = handling.appeal_file(actor=handler, task=task, reason="评价与本部门服务无关")
-        rng = random.Random(f"{self.seed}-appeal-{pk}")  # noqa: S311
-        self.at(self.working_days_later(when, 1, rng), "decide_appeal", appeal.pk)
-
-    def do_decide_appeal(self, when: dt.datetime, pk: int) -> None:
-        from tongban.ratings.models import RatingAppeal
-
-        appeal = RatingAppeal.objects.get(pk=pk)
-        rng = random.Random(f"{self.seed}-decide-appeal-{pk}")  # noqa: S311
-        upheld = rng.random() < UPHELD
-        handling.appeal_decide(
-            actor=self.admin,
-            appeal=appeal,
-            upheld=upheld,
-            note="有录音为证，评价与服务无关" if upheld else "证据不足，维持评价",
-        )
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

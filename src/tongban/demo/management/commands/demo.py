@@ -18,7 +18,8 @@ from rich.progress import (
 )
 
 from tongban.accounts.models import Role
-from tongban.demo.history import HistoryReport, demo_history
+from tongban.demo.history import demo_history
+from tongban.demo.history_model import HistoryReport
 from tongban.demo.seed import DEMO_PASSWORD, PEOPLE, demo_seed
 
 
