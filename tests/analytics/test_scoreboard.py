@@ -162,6 +162,9 @@ def test_pages_files_and_refusals(
     assert csv.status_code == 200 and "件均跑动次数" in csv.content.decode("utf-8-sig")
     xlsx = client.get("/manage/scoreboard.xlsx?from=2026-03&to=2026-03")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    report = client.get("/manage/scoreboard/report.pdf?to=2026-03")
+    assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
+    assert report.content.startswith(b"%PDF") and b"/ByteRange" in report.content  # sealed
     api = client.get("/api/analytics/scoreboard?from=2026-03&to=2026-03")
     figures = {f["code"]: f["value"] for f in api.json()["figures"]}
     assert figures["materials_by_applicant"] == 75.0

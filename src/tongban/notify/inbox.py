@@ -59,7 +59,9 @@ def message_link(user: User, ref: str) -> str:
             return reverse("hall:appointments")
         # 好差评: an invitation to rate, a rating's handling, a department's task or appeal.
         if kind in RATING_LINKS and key.isdigit():
-            return reverse(RATING_LINKS[kind], args=[int(key)])
+            # An invitation opened from the message centre rates through it (评价渠道).
+            via = "?via=message" if kind in ("rating-case", "rating-bundle") else ""
+            return reverse(RATING_LINKS[kind], args=[int(key)]) + via
     except NoReverseMatch:
         return ""
     return ""

@@ -32,7 +32,7 @@ def rating_follow(transition: Transition, case: Case, actor: User | None) -> Non
         parent = BundleCase.objects.get(pk=case.bundle_case_id)
         if parent.state not in BUNDLE_DONE:
             return
-        url = reverse("ratings:bundle", args=[parent.pk])
+        url = reverse("ratings:bundle", args=[parent.pk]) + "?via=message"
         notify(
             recipients=[parent.applicant],
             subject="请评价您办理的“一件事”",
@@ -41,7 +41,7 @@ def rating_follow(transition: Transition, case: Case, actor: User | None) -> Non
             channel_names=("inbox",),
         )
         return
-    url = reverse("ratings:case", args=[case.pk])
+    url = reverse("ratings:case", args=[case.pk]) + "?via=message"
     notify(
         recipients=[case.applicant],
         subject="请评价本次办事服务",
@@ -100,10 +100,10 @@ def _invite(
         with transaction.atomic():
             RatingInvitation.objects.create(case=case, bundle_case=bundle_case, sent_at=moment)
             if case is not None:
-                url = reverse("ratings:case", args=[case.pk])
+                url = reverse("ratings:case", args=[case.pk]) + "?via=sms"
                 person, number, ref = case.applicant, case.number, f"rating-case:{case.pk}"
             elif bundle_case is not None:
-                url = reverse("ratings:bundle", args=[bundle_case.pk])
+                url = reverse("ratings:bundle", args=[bundle_case.pk]) + "?via=sms"
                 person, number = bundle_case.applicant, bundle_case.number
                 ref = f"rating-bundle:{bundle_case.pk}"
             else:
