@@ -92,3 +92,20 @@ def test_revoking_from_the_admin_needs_a_reason(issued: Case) -> None:
     client.post(url, {**body, "reason": "许可被依法撤销"})
     certificate.refresh_from_db()
     assert certificate.state == "revoked" and certificate.revoked_reason == "许可被依法撤销"
+
+
+@pytest.mark.django_db
+def test_a_rule_without_the_year_never_repeats_a_number_across_years(
+    licence_type: CertificateType,
+) -> None:
+    """The food licence's rule shows no year: December's and January's numbers are one
+    sequence (a per-year counter would give 2026's first licence 2025's first number)."""
+    from django.db import transaction
+
+    from tongban.certificates.numbering import number_next
+
+    with transaction.atomic():
+        december = [number_next(licence_type, year=2025, region="610100") for _ in range(2)]
+        january = number_next(licence_type, year=2026, region="610100")
+    assert len({*december, january}) == 3
+    assert january[9:15] == "000003"

@@ -55,11 +55,20 @@ def number_checks(pattern: str, number: str) -> bool:
     return len(number) > 1 and check_digit(number[:-1]) == number[-1]
 
 
+# The counter of a rule without {year}: one sequence whatever the year (a per-year sequence
+# would repeat last year's numbers).
+ALL_YEARS = 0
+
+
 def number_next(kind: CertificateType, *, year: int, region: str) -> str:
     """Call inside the issuing transaction: the row lock serialises concurrent issues, and a
-    rollback gives the number back."""
-    NumberCounter.objects.bulk_create([NumberCounter(type=kind, year=year)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(type=kind, year=year)
+    rollback gives the number back. The sequence restarts each year only when the rule
+    shows the year."""
+    sequence = year if "{year" in kind.number_pattern else ALL_YEARS
+    NumberCounter.objects.bulk_create(
+        [NumberCounter(type=kind, year=sequence)], ignore_conflicts=True
+    )
+    counter = NumberCounter.objects.select_for_update().get(type=kind, year=sequence)
     counter.last += 1
     counter.save(update_fields=["last"])
     return number_format(kind.number_pattern, region=region, year=year, seq=counter.last)
