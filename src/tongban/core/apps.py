@@ -5,8 +5,3 @@ class CoreConfig(AppConfig):
     name = "tongban.core"
     label = "core"
     verbose_name = "基础设施"
-
-    def ready(self) -> None:
-        from tongban.core import clock
-
-        clock.install()
