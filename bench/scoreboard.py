@@ -188,10 +188,11 @@ def bench_database(label: str, env: dict[str, str]) -> None:
     replay = subprocess.run(
         [BIN / "tongban", "demo", "history", "--days", HISTORY_DAYS, "--scale", HISTORY_SCALE],
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    if replay.returncode:
+        raise SystemExit(f"[{label}] the history failed:\n{replay.stderr[-3000:]}")
     took = time.perf_counter() - started
     print(f"  [{label}] {replay.stdout.strip().splitlines()[-1]}")
     print(f"  [{label}] history of {HISTORY_DAYS} days at scale {HISTORY_SCALE}: {took:.0f} s")
