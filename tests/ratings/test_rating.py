@@ -4,6 +4,7 @@ pad offering the service its clerk just finished, and refusing forged requests."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -137,3 +138,15 @@ def test_anonymous_at_the_pad_and_forged_requests(hs: HallSetup, hall_clerk: Use
     assert rating.rater is None and rating.anonymous
     task = BadRatingTask.objects.get(rating=rating)
     assert task.state == BadRatingTask.State.VERIFY and task.callback_due is None
+
+
+def test_the_pad_page_refuses_a_browser_that_is_no_pad(
+    hs: HallSetup, hall_clerk: User, client: Any
+) -> None:
+    """A forged POST to /hall/rate/ without the pad's device session rates nothing."""
+    rating_pad_setup(window=hs.w1, name="1号窗口评价器")
+    ticket = _served(hs, hall_clerk)
+    response = client.post("/hall/rate/", {"ticket": ticket.pk, "level": "1"})
+    assert response.status_code == 302 and "/hall/device/" in response["Location"]
+    assert client.get("/hall/rate/state/").status_code == 403
+    assert not Rating.objects.exists()

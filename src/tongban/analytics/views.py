@@ -56,8 +56,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _board(request: HttpRequest) -> tuple[Any, Any, dict[str, Any]]:
-    period, filters = presenters.scoreboard_query(request.GET)
+def _board(params: Any) -> tuple[Any, Any, dict[str, Any]]:
+    period, filters = presenters.scoreboard_query(params)
     return period, filters, scoreboard(period, filters)
 
 
@@ -65,7 +65,7 @@ def _board(request: HttpRequest) -> tuple[Any, Any, dict[str, Any]]:
 def scoreboard_page(request: HttpRequest) -> HttpResponse:
     """记分牌: the three numbers and the rest, each with its chart, table and definition."""
     _manager(request)
-    period, filters, board = _board(request)
+    period, filters, board = _board(request.GET)
     header, rows = presenters.table(board)
     return render(
         request,
@@ -87,7 +87,7 @@ def scoreboard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def scoreboard_csv(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    period, _filters, board = _board(request)
+    period, _filters, board = _board(request.GET)
     header, rows = presenters.table(board)
     named = [dict(zip(header, row, strict=True)) for row in rows]
     return csv_response(named, header, f"记分牌-{period.start:%Y%m}-{period.end:%Y%m}.csv")
@@ -96,7 +96,7 @@ def scoreboard_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def scoreboard_xlsx(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    period, _filters, board = _board(request)
+    period, _filters, board = _board(request.GET)
     response = HttpResponse(
         presenters.xlsx_bytes(board, period),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -115,7 +115,7 @@ def scoreboard_report(request: HttpRequest) -> HttpResponse:
     _manager(request)
     params = request.GET.copy()
     params["from"] = params.get("to") or timezone.localdate().strftime("%Y-%m")
-    period, _filters, board = _board_for(params)
+    period, _filters, board = _board(params)
     pdf = render_pdf(
         "analytics/report_pdf.html",
         {
@@ -131,8 +131,3 @@ def scoreboard_report(request: HttpRequest) -> HttpResponse:
         location=settings.CITY_NAME,
     )
     return pdf_response(signed, f"scoreboard-{period.start:%Y%m}.pdf", attachment=False)
-
-
-def _board_for(params: Any) -> tuple[Any, Any, dict[str, Any]]:
-    period, filters = presenters.scoreboard_query(params)
-    return period, filters, scoreboard(period, filters)

@@ -11,7 +11,6 @@ from ninja.security import SessionAuth
 
 from tongban.accounts.models import User
 from tongban.accounts.requests import request_user
-from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case
 from tongban.cases.selectors import access_case
 from tongban.core.api_types import ObjectId
@@ -20,6 +19,7 @@ from tongban.ratings import figures as public
 from tongban.ratings import schemas
 from tongban.ratings.models import BadRatingTask, Rating, RatingAppeal
 from tongban.ratings.rules import OFFICIALS
+from tongban.ratings.selectors import bundle_case_for, rating_for
 from tongban.ratings.services import handling
 from tongban.ratings.services import rating as rate
 
@@ -63,13 +63,7 @@ def task_out(t: BadRatingTask) -> dict[str, Any]:
 
 def _rating(request: HttpRequest, rating_id: int) -> tuple[User, Rating]:
     user = request_user(request)
-    r = Rating.objects.select_related("task").filter(pk=rating_id).first()
-    task = getattr(r, "task", None) if r is not None else None
-    if r is None or not (
-        r.rater_id == user.pk or (task is not None and user.has_perm("ratings.view_task", task))
-    ):
-        raise Http404("评价不存在")
-    return user, r
+    return user, rating_for(user, rating_id)
 
 
 def _task(request: HttpRequest, task_id: int) -> tuple[User, BadRatingTask]:
@@ -136,12 +130,7 @@ def rate_bundle(
     request: HttpRequest, bundle_case_id: ObjectId, payload: schemas.RatingIn
 ) -> Status[dict[str, Any]]:
     user = request_user(request)
-    parent = BundleCase.objects.select_related("bundle").filter(pk=bundle_case_id).first()
-    children = Case.objects.filter(bundle_case_id=bundle_case_id)
-    if parent is None or not (
-        parent.applicant_id == user.pk or any(user.has_perm("cases.view_case", c) for c in children)
-    ):
-        raise Http404("一件事办件不存在")
+    parent = bundle_case_for(user, bundle_case_id)
     made = rate.rating_bundle(actor=user, bundle_case=parent, **payload.dict())
     return Status(201, rating_out(made))
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tongban.accounts.requests import request_user
-from tongban.cases.bundles.models import BundleCase
-from tongban.cases.models import Case
 from tongban.cases.selectors import access_case
 from tongban.core.pages import run_refusable
 from tongban.ratings import figures as public
 from tongban.ratings import presenters
 from tongban.ratings.models import Rating
+from tongban.ratings.selectors import bundle_case_for, rating_for
 from tongban.ratings.services import rating as rate
 
 
@@ -87,12 +86,7 @@ def rate_case(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def rate_bundle(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
     user = request_user(request)
-    parent = BundleCase.objects.select_related("bundle").filter(pk=bundle_case_id).first()
-    children = list(Case.objects.filter(bundle_case_id=bundle_case_id))
-    if parent is None or not (
-        parent.applicant_id == user.pk or any(user.has_perm("cases.view_case", c) for c in children)
-    ):
-        raise Http404("一件事办件不存在")
+    parent = bundle_case_for(user, bundle_case_id)
     existing = presenters.current_rating(bundle_case_id=parent.pk)
     if existing is not None:
         return redirect("ratings:rating", rating_id=existing.pk)
@@ -119,21 +113,7 @@ def rate_bundle(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
 
 
 def _rating_for(request: HttpRequest, rating_id: int) -> Rating:
-    """The rater sees their rating; staff who may see the task see it too; no one else."""
-    user = request_user(request)
-    rating = (
-        Rating.objects.select_related("case__item", "bundle_case__bundle", "task", "window")
-        .filter(pk=rating_id)
-        .first()
-    )
-    if rating is None:
-        raise Http404("评价不存在")
-    task = getattr(rating, "task", None)
-    if rating.rater_id == user.pk or (
-        task is not None and user.has_perm("ratings.view_task", task)
-    ):
-        return rating
-    raise Http404("评价不存在")
+    return rating_for(request_user(request), rating_id)
 
 
 @login_required
