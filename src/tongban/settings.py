@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "tongban.hall",
     "tongban.delivery",
     "tongban.ratings",
+    "tongban.field",
     "tongban.servicemap",
     "tongban.analytics",
     "tongban.demo",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("tongban.certificates.urls")),
     path("", include("tongban.delivery.urls")),
     path("", include("tongban.ratings.urls")),
+    path("", include("tongban.field.urls")),
     path("", include("tongban.notify.urls")),
     path("", include("tongban.hall.urls")),
     path("", include("tongban.servicemap.urls")),

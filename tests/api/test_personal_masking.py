@@ -20,6 +20,7 @@ from tongban.catalog.models import ServiceItem
 from tongban.catalog.selectors import item_version
 from tongban.certificates.models import Certificate
 from tongban.core.models import AuditRecord
+from tongban.field.models import FieldVisit, Inspection
 from tongban.forms.models import FilledForm
 from tongban.forms.personal import form_data_masked, personal_keys
 from tongban.forms.schema import parse_schema
@@ -102,6 +103,12 @@ def _providers(viewer: User) -> dict[str, Callable[[], list[str]]]:
         "/api/guide/search:q": lambda: ["社保卡", "张三 身份证"],
         "/api/ratings/{rating_id}:rating_id": lambda: [
             str(pk) for pk in Rating.objects.values_list("pk", flat=True)[:3]
+        ],
+        "/api/field/visits/{visit_id}:visit_id": lambda: [
+            str(pk) for pk in FieldVisit.objects.values_list("pk", flat=True)[:3]
+        ],
+        "/api/field/inspections/{inspection_id}:inspection_id": lambda: [
+            str(pk) for pk in Inspection.objects.values_list("pk", flat=True)[:3]
         ],
     }
 

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     AGENT = "agent", "帮办代办员"
     CLERK = "clerk", "综合窗口人员"
     REVIEWER = "reviewer", "审批人员"
+    INSPECTOR = "inspector", "现场核查人员"
     HALL_MANAGER = "hall_manager", "大厅管理员"
     DATA_STEWARD = "data_steward", "数据管理员"
     ADMINISTRATOR = "administrator", "系统管理员"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tongban.catalog.inspections import inspection_reference_problems
 from tongban.catalog.models import HandlingForm, ItemType, ResultType, ServiceItem
 from tongban.core.registry import Registry
 
@@ -69,6 +70,14 @@ def item_check(item: ServiceItem) -> list[Finding]:
         )
     if not item.materials.all():
         findings.append(Finding("materials", "没有列出申请材料"))
+    findings += [
+        Finding("inspection", problem, blocking=True)
+        for problem in inspection_reference_problems(
+            item.inspection,
+            basis_keys=[b.key for b in item.legal_bases.all()],
+            option_refs=[o.ref for s in item.situations.all() for o in s.options.all()],
+        )
+    ]
     return findings
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
+from tongban.catalog.inspections import validate_inspection
 from tongban.core.models import EnglishNamed
 
 
@@ -178,6 +179,11 @@ class ServiceItem(EnglishNamed):
     handling_forms = models.JSONField("办理形式", default=list)
     # The application form (forms.schema), versioned with the item: a new draft copies it.
     form = models.JSONField("申请表单", default=dict, blank=True)
+    # 现场核查: which situations need an on-site inspection and its checklist
+    # (`catalog.inspections`); empty when the item needs none.
+    inspection = models.JSONField(
+        "现场核查", default=dict, blank=True, validators=[validate_inspection]
+    )
     delivery_modes = models.JSONField("送达方式", default=list)
     fee_charged = models.BooleanField("是否收费", default=False)
     fee_standard = models.CharField("收费标准", max_length=200, blank=True)

@@ -48,6 +48,8 @@ def portal(request: HttpRequest) -> dict[str, object]:
             has_role
             and has_role("clerk", "reviewer", "hall_manager", "data_steward", "administrator")
         ),
+        # 现场核查: the inspectors and the reviewers who name them.
+        "nav_field": bool(has_role and has_role("inspector", "reviewer")),
         "unread_messages": _unread(user) if signed_in else 0,
         "nav_halls_managed": _halls_managed(user) if has_role and has_role("hall_manager") else [],
         "nav_overview": signed_in

@@ -28,6 +28,7 @@ from tongban.delivery.services.lockers import (
 from tongban.delivery.services.mail import courier_webhook, mail_ship
 from tongban.delivery.services.setup import locker_bank_setup
 from tongban.delivery.terms import city_districts
+from tongban.demo.field_seed import demo_inspect
 from tongban.notify.models import Notification
 
 BANKS = [
@@ -165,6 +166,7 @@ def demo_delivery_history(rng: random.Random) -> int:
         case = lc.case_start_pre_review(case=case, actor=clerk)
         case = lc.case_accept(case=case, actor=clerk)
         case = lc.case_start_review(case=case, actor=reviewer)
+        demo_inspect(case)
         case = lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
         case = lc.case_produce_result(case=case, actor=reviewer)
         mode = Delivery.objects.get(case=case).mode

@@ -17,6 +17,7 @@ from tongban.catalog.models import DeliveryMode
 from tongban.core import clock
 from tongban.delivery.models import Delivery, LockerCredential
 from tongban.demo.delivery_seed import reviewer_for, through_locker, through_mail
+from tongban.demo.field_seed import demo_inspect
 from tongban.demo.history_model import (
     CORRECTION,
     DENY,
@@ -154,6 +155,8 @@ class CaseSteps:
         if reviewer is None:
             return
         deny = rng.random() < DENY
+        if not deny:
+            demo_inspect(case)
         case = lc.case_decide(
             case=case,
             actor=reviewer,

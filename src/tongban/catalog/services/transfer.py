@@ -61,6 +61,7 @@ ITEM_FIELDS = (
     "hours",
     "consult_phone",
     "form",
+    "inspection",
 )
 REQUIRED_ITEM_KEYS = (
     "code",

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tongban.field import views
+
+app_name = "field"
+
+urlpatterns = [
+    path("field/", views.field_home, name="home"),
+    path("field/visits/<int:visit_id>/", views.visit_page, name="visit"),
+    path("field/inspections/<int:inspection_id>/slot/", views.choose_slot, name="slot"),
+    path("field/inspections/<int:inspection_id>/inspectors/", views.assign, name="assign"),
+]

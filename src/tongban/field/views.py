@@ -1,0 +1,90 @@
+"""The field pages: the inspector's list and the phone page of one visit (its writes go to
+the field API through the page's outbox, `static/js/field.js`), and the two steps taken
+from the case page: the applicant's choice of time and the reviewer's inspectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.requests import request_user
+from tongban.core.pages import run_refusable
+from tongban.field import presenters
+from tongban.field.models import Inspection
+from tongban.field.rules import is_field_staff
+from tongban.field.selectors import (
+    inspection_for,
+    inspections_to_assign,
+    visit_for,
+    visits_assigned,
+)
+from tongban.field.services import inspections as scheduling
+
+
+@login_required
+def field_home(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not is_field_staff(user):
+        raise PermissionDenied("仅核查人员可以查看现场核查任务")
+    return render(
+        request,
+        "field/home.html",
+        {
+            "visits": [
+                {"visit": v, "inspections": list(v.inspections.select_related("case__item"))}
+                for v in visits_assigned(user)[:200]
+            ],
+            "to_assign": list(inspections_to_assign(user)[:200]),
+        },
+    )
+
+
+@login_required
+def visit_page(request: HttpRequest, visit_id: int) -> HttpResponse:
+    user = request_user(request)
+    visit = visit_for(user, visit_id)
+    return render(request, "field/visit.html", presenters.visit_page(visit, user))
+
+
+def _back(request: HttpRequest, inspection: Inspection) -> HttpResponse:
+    user = request_user(request)
+    if user.has_perm("cases.act_as_applicant", inspection.case):
+        return redirect("cases:mine_detail", case_id=inspection.case_id)
+    return redirect("cases:case", case_id=inspection.case_id)
+
+
+@login_required
+@require_POST
+def choose_slot(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    user = request_user(request)
+    inspection = inspection_for(user, inspection_id)
+
+    def step() -> None:
+        try:
+            starts_at = dt.datetime.fromisoformat(request.POST.get("starts_at", ""))
+        except ValueError as exc:
+            raise ValidationError({"starts_at": ["请选择核查时间"]}) from exc
+        scheduling.visit_choose_slot(actor=user, visit=inspection.visit, starts_at=starts_at)
+
+    return run_refusable(request, step, "已预约现场核查时间", lambda: _back(request, inspection))
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    user = request_user(request)
+    inspection = inspection_for(user, inspection_id)
+
+    def step() -> None:
+        try:
+            ids = [int(i) for i in request.POST.getlist("inspector_ids")]
+        except ValueError as exc:
+            raise ValidationError({"inspector_ids": ["核查人员选择有误"]}) from exc
+        scheduling.visit_assign(actor=user, inspection=inspection, inspector_ids=ids)
+
+    return run_refusable(request, step, "已指派核查人员", lambda: _back(request, inspection))
