@@ -280,14 +280,16 @@ def demo_apply(
     *,
     actor: User | None = None,
     channel: str = Channel.ONLINE,
+    situations: dict[str, str] | None = None,
 ) -> Case | None:
     """One application through the real services, uploading what is asked of the applicant:
-    online by the person, or at the window by a clerk for them (`actor`, `channel`). None
-    when this key was used already."""
+    online by the person, or at the window by a clerk for them (`actor`, `channel`), in the
+    `situations` given (the others drawn). None when this key was used already."""
     version = item_version(item.pk)
     choices = {
         s.code: rng.choice([o.code for o in s.options.all()]) for s in version.situations.all()
     }
+    choices.update(situations or {})  # what the caller chose, the rest drawn
     case = case_save_draft(
         actor=actor or user,
         code=item.code,

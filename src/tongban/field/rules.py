@@ -56,8 +56,11 @@ assigned_to_inspection = predicate(_assigned_to_inspection, name="assigned_to_in
 
 
 def register() -> None:
+    # An inspector sees the visits they are assigned to; the department's reviewers see all
+    # of its visits (they name the inspectors and decide the cases).
     set_perm(
-        "field.view_visit", (is_field_staff & (assigned | in_visit_department)) | is_administrator
+        "field.view_visit",
+        (is_field_staff & assigned) | (is_reviewer & in_visit_department) | is_administrator,
     )
     set_perm("field.work_visit", is_field_staff & assigned)
     set_perm("field.conclude", is_field_staff & assigned_to_inspection)

@@ -126,6 +126,13 @@
     var part = li.closest("[data-inspection]");
     var chosen = li.querySelector("input[data-verdict]:checked");
     if (!chosen) return;
+    var note = li.querySelector("input[data-note]");
+    if ((chosen.value === "rectify" || chosen.value === "fail") && !note.value.trim()) {
+      // What was found must be written down first: the entry is sent when it is.
+      note.required = true;
+      note.focus();
+      return;
+    }
     enqueue({
       path: "/entries",
       label: li.querySelector("p").textContent.trim().slice(0, 20),
@@ -133,7 +140,7 @@
         inspection_id: Number(part.getAttribute("data-inspection")),
         code: li.getAttribute("data-check"),
         verdict: chosen.value,
-        note: li.querySelector("input[data-note]").value
+        note: note.value
       }
     });
   }

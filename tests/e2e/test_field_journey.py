@@ -1,0 +1,181 @@
+"""Journeys (issue 22, 现场核查): a catering shop's food-licence inspection, booked by the
+applicant on a phone, given two inspectors by the department's reviewer, and carried out on
+the inspectors' phones, through a dropped connection and an answer lost on the way back:
+every entry arrives exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+import time_machine
+
+from tests.e2e.test_case_journey import _sign_in
+from tongban.accounts.models import User
+from tongban.cases.models import Case
+from tongban.cases.services import lifecycle as lc
+from tongban.catalog.models import ServiceItem
+from tongban.demo.exchange_seed import demo_apply
+from tongban.field.models import FieldWrite, Inspection, InspectionEntry, VisitSignature
+
+pytestmark = pytest.mark.e2e
+MONDAY_10AM = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+PHONE = {"width": 390, "height": 844}
+
+
+def _phone(browser: Any) -> Any:
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def _accepted_catering_case() -> Case:
+    zhangsan = User.objects.get(username="zhangsan")
+    item = ServiceItem.objects.get(state="published", name="食品经营许可")
+    enterprise = zhangsan.enterprises.get(name="西安某某书店有限公司")
+    case = demo_apply(
+        zhangsan,
+        item,
+        enterprise,
+        random.Random("field"),  # noqa: S311
+        "field-journey",
+        situations={"business": "catering", "premises": "rent"},
+    )
+    assert case is not None
+    clerk = User.objects.get(username="clerk")
+    case = lc.case_start_pre_review(case=case, actor=clerk)
+    return lc.case_accept(case=case, actor=clerk)
+
+
+def _draw(page: Any, form: Any) -> None:
+    """A signature drawn with a finger (the mouse: pointer events) on the form's canvas."""
+    canvas = form.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 60)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 60 + (step % 3) * 15 - 15)
+    page.mouse.up()
+
+
+def _outbox(page: Any, count: int) -> None:
+    """Wait until `count` writes wait in the phone's outbox."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("outbox-count")).to_have_text(str(count), timeout=20_000)
+
+
+def _synced(page: Any) -> None:
+    _outbox(page, 0)
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_an_inspection_on_the_phone_survives_a_dropped_connection(
+    browser: Any, page: Any, live_server: Any, live_demo_city: None
+) -> None:
+    base = live_server.url
+    case = _accepted_catering_case()
+    inspection = Inspection.objects.get(case=case)
+    checks = [c["code"] for c in inspection.checklist]
+    assert "special-room" in checks
+
+    # The applicant books the visit on a phone.
+    applicant = _phone(browser)
+    _sign_in(applicant, base, "zhangsan")
+    applicant.goto(f"{base}/my/cases/{case.pk}/")
+    panel = applicant.get_by_test_id("inspection-panel")
+    panel.get_by_test_id("inspection-slot-form").get_by_role("button", name="预约").click()
+    applicant.get_by_text("已预约现场核查时间").wait_for()
+
+    # The department's reviewer names two inspectors.
+    _sign_in(page, base, "reviewer")
+    page.goto(f"{base}/workbench/cases/{case.pk}/")
+    form = page.get_by_test_id("inspection-assign-form")
+    form.get_by_label("陈核查", exact=False).check()
+    form.get_by_label("魏核查", exact=False).check()
+    form.get_by_role("button", name="指派").click()
+    page.get_by_text("已指派核查人员").wait_for()
+    assert page.get_by_test_id("inspection-time").is_visible()
+
+    # At the site: the connection drops while the inspector records the checklist.
+    phone = _phone(browser)
+    _sign_in(phone, base, "inspector")
+    phone.goto(f"{base}/field/")
+    phone.get_by_test_id("field-visits").get_by_role("link").first.click()
+    phone.get_by_test_id("check-premises").wait_for()
+    phone.context.set_offline(True)
+    for code in checks:
+        verdict = "不适用" if code == "special-room" else "符合"
+        phone.get_by_test_id(f"check-{code}").get_by_label(verdict, exact=True).check()
+    _outbox(phone, len(checks))
+    assert not InspectionEntry.objects.filter(inspection=inspection).exists()
+
+    # Back online, every write is sent; then one answer is lost on the way back (the platform
+    # wrote it, the phone never heard): the phone sends it again, and it counts once.
+    lost: list[str] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if not lost:
+            lost.append(route.request.post_data or "")
+            route.fetch()  # the platform receives and writes it…
+            route.abort("connectionreset")  # …and the answer never reaches the phone
+        else:
+            route.continue_()
+
+    phone.context.set_offline(False)
+    _synced(phone)
+    assert InspectionEntry.objects.filter(inspection=inspection).count() == len(checks)
+    phone.route("**/api/field/visits/*/entries", lose_first_answer)
+    phone.get_by_test_id("check-storage").get_by_label("限期整改", exact=True).check()
+    phone.get_by_test_id("check-storage").get_by_role("textbox").fill("冷藏柜温度偏高")
+    phone.get_by_test_id("check-storage").get_by_label("符合", exact=True).check()
+    storage = InspectionEntry.objects.filter(inspection=inspection, code="storage")
+    for _ in range(150):  # the resend waits for the outbox's next round (every 5 s)
+        if lost and storage.filter(verdict="pass").exists():
+            break
+        phone.wait_for_timeout(200)
+    _synced(phone)
+    phone.unroute("**/api/field/visits/*/entries")
+    assert lost
+    entries = InspectionEntry.objects.filter(inspection=inspection)
+    assert entries.count() == len(checks)
+    assert entries.get(code="storage").verdict == "pass"
+    writes = FieldWrite.objects.filter(visit=inspection.visit, kind="entry").count()
+    # 限期整改 is sent once its finding is written, then 符合: each once, the resend not again.
+    assert writes == len(checks) + 2
+    assert phone.get_by_test_id("outbox-errors").inner_text() == ""
+
+    # Both sides sign on the screen: the two inspectors and the applicant.
+    phone.reload()
+    _draw(phone, phone.get_by_test_id("sign-inspector"))
+    phone.get_by_test_id("sign-inspector").get_by_role("button", name="确认签名").click()
+    phone.get_by_test_id("sign-inspector").wait_for(state="detached")  # sent, page reloaded
+    applicant_form = phone.get_by_test_id("sign-applicant")
+    applicant_form.get_by_role("textbox").fill("张三")
+    _draw(phone, applicant_form)
+    applicant_form.get_by_role("button", name="确认签名").click()
+    phone.get_by_test_id("sign-applicant").wait_for(state="detached")
+    second = _phone(browser)
+    _sign_in(second, base, "inspector2")
+    second.goto(f"{base}/field/visits/{inspection.visit_id}/")
+    _draw(second, second.get_by_test_id("sign-inspector"))
+    second.get_by_test_id("sign-inspector").get_by_role("button", name="确认签名").click()
+    second.get_by_test_id("sign-inspector").wait_for(state="detached")
+    assert VisitSignature.objects.filter(visit=inspection.visit).count() == 3
+
+    # The conclusion: passed, on the case's timeline, and the reviewer may grant.
+    phone.reload()
+    form = phone.get_by_test_id("conclude-form")
+    form.get_by_label("通过", exact=True).check()
+    form.get_by_role("button", name="提交结论").click()
+    phone.get_by_test_id("part-state").filter(has_text="核查通过").wait_for()
+    inspection.refresh_from_db()
+    assert inspection.state == Inspection.State.PASSED
+    applicant.goto(f"{base}/my/cases/{case.pk}/")
+    assert "核查通过" in applicant.get_by_test_id("inspection-state").inner_text()
+    for p in (applicant, phone, second):
+        p.context.close()
