@@ -35,6 +35,11 @@ class BundlePanel:
 
 
 case_panels: Registry[Panel] = Registry("case page panel")
+# Panels on a submitted 一件事's page (its one inspection): a function of the 一件事 case and
+# the person viewing, returning its template's context or None.
+bundle_case_panels: Registry[Callable[[Any, User], dict[str, Any] | None]] = Registry(
+    "一件事 page panel"
+)
 draft_panels: Registry[DraftPanel] = Registry("draft page panel")
 bundle_panels: Registry[BundlePanel] = Registry("bundle draft panel")
 
@@ -43,6 +48,15 @@ def panels_for_case(case: Case, viewer: User, *, staff: bool) -> list[dict[str, 
     shown = []
     for name in case_panels.names():
         panel = case_panels.get(name)(case, viewer, staff)
+        if panel is not None:
+            shown.append(panel)
+    return shown
+
+
+def panels_for_bundle_case(parent: Any, viewer: User) -> list[dict[str, Any]]:
+    shown = []
+    for name in bundle_case_panels.names():
+        panel = bundle_case_panels.get(name)(parent, viewer)
         if panel is not None:
             shown.append(panel)
     return shown

@@ -130,12 +130,14 @@ PEOPLE = [
     DemoPerson("reviewer_swj", "何税务", (Role.REVIEWER,), "swj", dt.date(1985, 12, 5)),
     DemoPerson("reviewer_gjj", "吕公积", (Role.REVIEWER,), "gjj", dt.date(1988, 1, 27)),
     DemoPerson("reviewer_mzj", "施民政", (Role.REVIEWER,), "mzj", dt.date(1983, 9, 16)),
-    # 现场核查: two inspectors each for the food licence and the public-venue hygiene permit
-    # (an inspection is made by at least two).
+    # 现场核查: two inspectors each for the food licence, the public-venue hygiene permit and
+    # the publication permit (an inspection is made by at least two).
     DemoPerson("inspector", "陈核查", (Role.INSPECTOR,), "scjg", dt.date(1987, 3, 8)),
     DemoPerson("inspector2", "魏核查", (Role.INSPECTOR,), "scjg", dt.date(1991, 11, 2)),
     DemoPerson("inspector_wjw", "金卫监", (Role.INSPECTOR,), "wjw", dt.date(1986, 6, 21)),
     DemoPerson("inspector_wjw2", "杜卫监", (Role.INSPECTOR,), "wjw", dt.date(1992, 9, 13)),
+    DemoPerson("inspector_whlv", "罗文执", (Role.INSPECTOR,), "whlv", dt.date(1988, 4, 30)),
+    DemoPerson("inspector_whlv2", "邓文执", (Role.INSPECTOR,), "whlv", dt.date(1990, 12, 3)),
 ]
 
 

@@ -150,3 +150,29 @@ def visit_page(visit: FieldVisit, viewer: User) -> dict[str, Any]:
             "conclusion": _("核查结论"),
         },
     }
+
+
+def bundle_panel(parent: Any, viewer: User) -> dict[str, Any] | None:
+    """A 一件事's inspections, one entry per visit: a merged visit shows once, with every
+    department's part."""
+    inspections = list(
+        Inspection.objects.filter(case__bundle_case=parent)
+        .exclude(state=Inspection.State.CANCELLED)
+        .select_related("visit", "case__item", "department")
+        .order_by("visit_id", "pk")
+    )
+    if not inspections:
+        return None
+    visits: dict[int, dict[str, Any]] = {}
+    for inspection in inspections:
+        entry = visits.setdefault(
+            inspection.visit_id,
+            {"visit": inspection.visit, "inspectors": _inspectors(inspection.visit), "parts": []},
+        )
+        entry["parts"].append(inspection)
+        if "slots" not in entry:
+            shown = inspection_out(inspection, viewer)
+            if shown.get("slots"):
+                entry["slots"] = shown["slots"]
+                entry["slot_inspection"] = inspection
+    return {"template": "field/_bundle.html", "visits": list(visits.values())}

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_staff_number_alter_deviceidentity_kind'),
+        ("accounts", "0005_user_staff_number_alter_deviceidentity_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolegrant',
-            name='role',
-            field=models.CharField(choices=[('applicant', '申请人'), ('agent', '帮办代办员'), ('clerk', '综合窗口人员'), ('reviewer', '审批人员'), ('inspector', '现场核查人员'), ('hall_manager', '大厅管理员'), ('data_steward', '数据管理员'), ('administrator', '系统管理员')], max_length=20, verbose_name='角色'),
+            model_name="rolegrant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("applicant", "申请人"),
+                    ("agent", "帮办代办员"),
+                    ("clerk", "综合窗口人员"),
+                    ("reviewer", "审批人员"),
+                    ("inspector", "现场核查人员"),
+                    ("hall_manager", "大厅管理员"),
+                    ("data_steward", "数据管理员"),
+                    ("administrator", "系统管理员"),
+                ],
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]

@@ -23,7 +23,7 @@ from tongban.cases.bundles.services import (
     bundle_submit,
     bundle_uploads,
 )
-from tongban.cases.panels import bundle_panels, draft_extras
+from tongban.cases.panels import bundle_panels, draft_extras, panels_for_bundle_case
 from tongban.catalog.models import Bundle
 from tongban.core.pages import refusal_messages, run_refusable
 from tongban.core.uploads import uploads_numbered
@@ -65,7 +65,9 @@ def bundle_detail(request: HttpRequest, bundle_case_id: int) -> HttpResponse:
     user = request_user(request)
     parent = access_bundle_case(user, bundle_case_id)
     if parent.state != BundleCaseState.DRAFT:
-        return render(request, "cases/bundle.html", bundle_progress_page(parent))
+        page = bundle_progress_page(parent)
+        page["panels"] = panels_for_bundle_case(parent, user)
+        return render(request, "cases/bundle.html", page)
     if request.method != "POST":
         return render(request, "cases/bundle_draft.html", bundle_draft_page(parent))
     data = data_from_post(bundle_case_form(parent).schema, request.POST)

@@ -98,7 +98,9 @@ def inspection_open(
         raise ValueError("a first inspection needs the item's rule")
     if due is None:
         due = add_working_days(today, rule.limit_days if rule is not None else DEFAULT_LIMIT_DAYS)
-    visit = FieldVisit.objects.create(address=address)
+    visit = (_merged_visit(case, address) if previous is None else None) or (
+        FieldVisit.objects.create(address=address)
+    )
     inspection = Inspection.objects.create(
         case=case,
         department_id=case.department_id,
@@ -124,6 +126,31 @@ def inspection_open(
         ref=f"case:{case.pk}",
     )
     return inspection
+
+
+def _merged_visit(case: Case, address: str) -> FieldVisit | None:
+    """A 一件事's departments inspect one address once: the visit a sibling's inspection is
+    already waiting for at the same address, if nothing has been recorded on it yet. A visit
+    that was scheduled goes back to proposed until this department names its inspectors."""
+    if case.bundle_case_id is None or not address:
+        return None
+    visit = (
+        FieldVisit.objects.select_for_update(of=("self",))
+        .filter(
+            address=address,
+            state__in=[FieldVisit.State.PROPOSED, FieldVisit.State.SCHEDULED],
+            inspections__case__bundle_case_id=case.bundle_case_id,
+            inspections__state=Inspection.State.OPEN,
+        )
+        .exclude(writes__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if visit is not None and visit.state == FieldVisit.State.SCHEDULED:
+        visit.state = FieldVisit.State.PROPOSED
+        visit.save(update_fields=["state"])
+        audit_log(action="inspection.visit.merge", obj=visit, changes={"case": case.pk})
+    return visit
 
 
 def latest_inspections(case: Case) -> list[Inspection]:
@@ -203,20 +230,30 @@ def _open_cases(visit: FieldVisit) -> list[Case]:
     ]
 
 
-def _needed_inspectors(visit: FieldVisit) -> int:
-    needed = MIN_INSPECTORS
-    for case in _open_cases(visit):
-        rule = inspection_rule(case.item.inspection)
-        if rule is not None:
-            needed = max(needed, rule.inspectors)
+def _needed(visit: FieldVisit) -> dict[int, int]:
+    """How many inspectors each department with an open inspection on the visit must send:
+    at least two (《行政许可法》第四十八条), more where its item asks."""
+    needed: dict[int, int] = {}
+    for inspection in visit.inspections.filter(state=Inspection.State.OPEN).select_related(
+        "case__item"
+    ):
+        rule = inspection_rule(inspection.case.item.inspection)
+        count = max(MIN_INSPECTORS, rule.inspectors if rule is not None else MIN_INSPECTORS)
+        needed[inspection.department_id] = max(needed.get(inspection.department_id, 0), count)
     return needed
 
 
 def _schedule_if_ready(visit: FieldVisit) -> None:
+    """Scheduled once it has a time and every department its inspectors."""
+    sent: dict[int, int] = {}
+    for department_id in visit.assignments.values_list("department_id", flat=True):
+        sent[department_id] = sent.get(department_id, 0) + 1
+    needed = _needed(visit)
     if (
         visit.state == FieldVisit.State.PROPOSED
         and visit.starts_at is not None
-        and visit.assignments.count() >= _needed_inspectors(visit)
+        and needed
+        and all(sent.get(d, 0) >= n for d, n in needed.items())
     ):
         visit.state = FieldVisit.State.SCHEDULED
         visit.save(update_fields=["state"])
@@ -289,10 +326,9 @@ def visit_assign(
     )
     if len(people) != len(ids):
         raise ValidationError({"inspector_ids": ["核查人员须为本部门在岗的核查或审批人员"]})
-    others = locked.assignments.exclude(department_id=inspection.department_id).count()
-    needed = max(MIN_INSPECTORS, _needed_inspectors(locked))
-    if len(people) + others < needed:
-        raise ValidationError({"inspector_ids": [f"现场核查须由至少{needed}名核查人员进行"]})
+    needed = _needed(locked).get(inspection.department_id, MIN_INSPECTORS)
+    if len(people) < needed:
+        raise ValidationError({"inspector_ids": [f"现场核查须由本部门至少{needed}名核查人员进行"]})
     if locked.state == FieldVisit.State.SCHEDULED and locked.writes.exists():
         raise Conflict("核查已开始记录，不能再更换核查人员")
     locked.assignments.filter(department_id=inspection.department_id).delete()

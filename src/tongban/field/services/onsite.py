@@ -134,7 +134,9 @@ def _inspection_of(visit: FieldVisit, inspection_id: Any) -> Inspection:
 
 
 def _check_of(inspection: Inspection, code: Any) -> dict[str, Any]:
-    check: dict[str, Any] | None = next((c for c in inspection.checklist if c["code"] == code), None)
+    check: dict[str, Any] | None = next(
+        (c for c in inspection.checklist if c["code"] == code), None
+    )
     if check is None:
         raise ValidationError({"code": [f"核查表中没有“{code}”这一项"]})
     return check
