@@ -179,3 +179,62 @@ def test_an_inspection_on_the_phone_survives_a_dropped_connection(
     assert "核查通过" in applicant.get_by_test_id("inspection-state").inner_text()
     for p in (applicant, phone, second):
         p.context.close()
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_a_bookstore_cafe_is_inspected_once_by_two_departments(
+    browser: Any, page: Any, live_server: Any, live_demo_city: None
+) -> None:
+    from tests.cases.test_bundle_cases import _licence_issued
+    from tests.field.test_merged import _accept, _bookstore_with_a_cafe
+
+    base = live_server.url
+    parent = _bookstore_with_a_cafe()
+    _licence_issued(parent)
+    publication = _accept(Case.objects.get(bundle_case=parent, bundle_key="publication"))
+    food = _accept(Case.objects.get(bundle_case=parent, bundle_key="food"))
+    visit = Inspection.objects.get(case=publication).visit
+    assert Inspection.objects.get(case=food).visit_id == visit.pk
+
+    # The applicant sees one inspection for both departments and books it from the phone.
+    applicant = _phone(browser)
+    _sign_in(applicant, base, "zhangsan")
+    applicant.goto(f"{base}/my/bundles/{parent.pk}/")
+    panel = applicant.get_by_test_id("bundle-inspections")
+    assert panel.get_by_test_id("bundle-visit").count() == 1
+    assert panel.get_by_test_id("bundle-visit-part").count() == 2
+    panel.get_by_role("button", name="预约").click()
+    applicant.get_by_text("已预约现场核查时间").wait_for()
+
+    # Each department's reviewer names its own two inspectors.
+    for reviewer, case, names in (
+        ("reviewer_whlv", publication, ("罗文执", "邓文执")),
+        ("reviewer", food, ("陈核查", "魏核查")),
+    ):
+        _sign_in(page, base, reviewer)
+        page.goto(f"{base}/workbench/cases/{case.pk}/")
+        form = page.get_by_test_id("inspection-assign-form")
+        for name in names:
+            form.get_by_label(name, exact=False).check()
+        form.get_by_role("button", name="指派").click()
+        page.get_by_text("已指派核查人员").wait_for()
+        page.get_by_role("button", name="退出").click()
+    visit.refresh_from_db()
+    assert visit.state == "scheduled"
+
+    # On site, the culture bureau's inspector fills in only the bureau's part.
+    phone = _phone(browser)
+    _sign_in(phone, base, "inspector_whlv")
+    phone.goto(f"{base}/field/visits/{visit.pk}/")
+    parts = phone.get_by_test_id("inspection-part")
+    assert parts.count() == 2
+    mine = parts.filter(has_text="出版物")
+    theirs = parts.filter(has_text="食品经营许可")
+    assert theirs.locator("input[data-verdict]").first.is_disabled()
+    for check in mine.locator("li[data-check]").all():
+        check.get_by_label("符合", exact=True).check()
+    _synced(phone)
+    assert InspectionEntry.objects.filter(inspection__case=publication).count() == 4
+    assert not InspectionEntry.objects.filter(inspection__case=food).exists()
+    for p in (applicant, phone):
+        p.context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -364,3 +365,30 @@ def test_lights_go_yellow_then_red(inspection: Inspection) -> None:
     assert inspections_warnings_sweep(on=due + dt.timedelta(days=1))["red"] == 1
     inspection.refresh_from_db()
     assert inspection.warning == "red"
+
+
+def test_the_visit_report_is_a_sealed_pdf_for_those_who_may_see_it(
+    scheduled: FieldVisit,
+    inspection: Inspection,
+    inspectors: list[User],
+    zhangsan: User,
+    lisi: User,
+    client: Any,
+) -> None:
+    url = f"/field/visits/{scheduled.pk}/report.pdf"
+    client.force_login(zhangsan)
+    assert client.get(url).status_code == 404  # not done yet
+    record_all(scheduled, inspectors[0], inspection, special_room="na")
+    sign_all(scheduled, inspectors)
+    onsite.inspection_conclude(
+        actor=inspectors[0],
+        visit=scheduled,
+        client_id=cid(),
+        inspection_id=inspection.pk,
+        result="pass",
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert b"/ByteRange" in response.content  # signed with the platform's seal
+    client.force_login(lisi)
+    assert client.get(url).status_code == 404

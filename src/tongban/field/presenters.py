@@ -176,3 +176,38 @@ def bundle_panel(parent: Any, viewer: User) -> dict[str, Any] | None:
                 entry["slots"] = shown["slots"]
                 entry["slot_inspection"] = inspection
     return {"template": "field/_bundle.html", "visits": list(visits.values())}
+
+
+def report_context(visit: FieldVisit) -> dict[str, Any]:
+    """The one record of a visit: every department's checklist with its verdicts and
+    conclusion, the photos' times and places, and the signatures as drawn."""
+    import base64
+
+    parts = []
+    for inspection in visit.inspections.select_related("case__item", "department").order_by("pk"):
+        entries = {e.code: e for e in inspection.entries.all()}
+        checks = []
+        for check in inspection.checklist:
+            entry = entries.get(check["code"])
+            label = VERDICTS.get(entry.verdict, "") if entry else "未核查"
+            checks.append({**check, "entry": entry, "verdict_label": str(label)})
+        parts.append({"inspection": inspection, "case": inspection.case, "checks": checks})
+    signatures = []
+    for signature in visit.signatures.order_by("signed_at", "pk"):
+        with signature.image.open("rb") as image:
+            data = base64.b64encode(image.read()).decode()
+        signatures.append(
+            {
+                "name": signature.name,
+                "role_label": signature.get_role_display(),
+                "signed_at": signature.signed_at,
+                "data_uri": f"data:image/png;base64,{data}",
+            }
+        )
+    return {
+        "visit": visit,
+        "inspectors": _inspectors(visit),
+        "parts": parts,
+        "photos": list(visit.photos.all()),
+        "signatures": signatures,
+    }

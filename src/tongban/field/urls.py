@@ -7,6 +7,7 @@ app_name = "field"
 urlpatterns = [
     path("field/", views.field_home, name="home"),
     path("field/visits/<int:visit_id>/", views.visit_page, name="visit"),
+    path("field/visits/<int:visit_id>/report.pdf", views.visit_report, name="report"),
     path("field/inspections/<int:inspection_id>/slot/", views.choose_slot, name="slot"),
     path("field/inspections/<int:inspection_id>/inspectors/", views.assign, name="assign"),
 ]

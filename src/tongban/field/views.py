@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.requests import request_user
+from tongban.core.audit import audit_log
+from tongban.core.downloads import pdf_response
 from tongban.core.pages import run_refusable
+from tongban.core.pdf import render_pdf
 from tongban.field import presenters
-from tongban.field.models import Inspection
+from tongban.field.models import FieldVisit, Inspection
 from tongban.field.rules import is_field_staff
 from tongban.field.selectors import (
     inspection_for,
@@ -88,3 +92,24 @@ def assign(request: HttpRequest, inspection_id: int) -> HttpResponse:
         scheduling.visit_assign(actor=user, inspection=inspection, inspector_ids=ids)
 
     return run_refusable(request, step, "已指派核查人员", lambda: _back(request, inspection))
+
+
+@login_required
+def visit_report(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """The visit's one record (现场核查记录) as a PDF sealed by the platform, once the visit
+    is done: for its inspectors, the departments' reviewers and the applicant."""
+    from tongban.certificates.signers import seal_signer
+
+    user = request_user(request)
+    visit = FieldVisit.objects.filter(pk=visit_id).first()
+    if visit is None or not (
+        user.has_perm("field.view_visit", visit)
+        or any(user.has_perm("cases.act_as_applicant", i.case) for i in visit.inspections.all())
+    ):
+        raise Http404("现场核查不存在")
+    if visit.state != FieldVisit.State.DONE:
+        raise Http404("现场核查尚未完成，暂无核查记录")
+    pdf = render_pdf("field/report_pdf.html", presenters.report_context(visit))
+    signed = seal_signer().sign(pdf, reason=f"现场核查记录 {visit.pk}", location=settings.CITY_NAME)
+    audit_log(action="inspection.report.read", obj=visit)
+    return pdf_response(signed, f"inspection-{visit.pk}.pdf", attachment=False)
