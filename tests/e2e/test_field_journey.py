@@ -238,3 +238,117 @@ def test_a_bookstore_cafe_is_inspected_once_by_two_departments(
     assert not InspectionEntry.objects.filter(inspection__case=food).exists()
     for p in (applicant, phone):
         p.context.close()
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_a_licence_on_commitment_then_a_failed_check_and_revocation(
+    browser: Any, page: Any, live_server: Any, live_demo_city: None, tmp_path: Any
+) -> None:
+    import re
+    import uuid
+
+    from tests.field.conftest import signature_png
+    from tongban.certificates.models import Certificate
+    from tongban.core.synthetic import make_pdf
+    from tongban.demo.seed import DEMO_PASSWORD
+    from tongban.field.models import Commitment, CreditRecord
+    from tongban.field.services import onsite
+    from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
+
+    base = live_server.url
+    health = tmp_path / "健康证明.pdf"
+    health.write_bytes(make_pdf("health certificates"))
+
+    # The operator applies for the hygiene permit on a phone and signs the commitment
+    # instead of bringing the test report.
+    phone = _phone(browser)
+    _sign_in(phone, base, "zhangsan")
+    phone.goto(f"{base}/guide/?event=open-shop")
+    phone.get_by_role("link", name="公共场所卫生许可", exact=True).click()
+    phone.get_by_test_id("apply").click()
+    phone.get_by_role("button", name="开始申请").click()
+    phone.get_by_role("button", name="提交申请").wait_for()
+    panel = phone.get_by_test_id("commitment-draft")
+    assert "经营场所空气、微小气候、水质" in panel.get_by_test_id("commitment-text").text_content()
+    upload = phone.get_by_label("从业人员健康合格证明")
+    if upload.count():
+        upload.set_input_files(str(health))
+    phone.get_by_test_id("delivery-choose").get_by_label(re.compile("电子证照")).check()
+    panel.get_by_test_id("commitment-sign").check()
+    panel.get_by_test_id("commitment-password").fill("wrong-password")
+    phone.get_by_role("button", name="提交申请").click()
+    phone.get_by_text("签名验证失败：登录密码不正确").wait_for()
+    panel = phone.get_by_test_id("commitment-draft")
+    panel.get_by_test_id("commitment-sign").check()
+    panel.get_by_test_id("commitment-password").fill(DEMO_PASSWORD)
+    if phone.get_by_label("从业人员健康合格证明").count():
+        phone.get_by_label("从业人员健康合格证明").set_input_files(str(health))
+    phone.get_by_role("button", name="提交申请").click()
+    phone.get_by_test_id("commitment-panel").wait_for()
+    assert phone.get_by_test_id("case-state").inner_text() in ("已办结", "已送达", "结果已制作")
+    assert phone.get_by_test_id("commitment-state").inner_text() == "已承诺，待核查"
+    commitment = Commitment.objects.get(case__applicant__username="zhangsan")
+    case = commitment.case
+    certificate = Certificate.objects.get(case=case)
+
+    # The post-check finds the venue untested; the re-check after the deadline too.
+    reviewer = User.objects.get(username="reviewer_wjw")
+    inspectors = list(User.objects.filter(username__in=["inspector_wjw", "inspector_wjw2"]))
+    for verdict, how in (
+        ("rectify", {"result": "rectify", "note": "未做卫生检测", "rectify_days": 10}),
+        ("fail", {"result": "fail", "note": "逾期仍未检测"}),
+    ):
+        inspection = Inspection.objects.get(case=case, state="open")
+        visit = inspection.visit
+        visit_choose_slot(actor=reviewer, visit=visit, starts_at=slots_for(visit)[0][0])
+        visit = visit_assign(
+            actor=reviewer, inspection=inspection, inspector_ids=[u.pk for u in inspectors]
+        )
+        for check in inspection.checklist:
+            bad = check["code"] == "testing"
+            onsite.entry_record(
+                actor=inspectors[0],
+                visit=visit,
+                client_id=uuid.uuid4(),
+                inspection_id=inspection.pk,
+                code=check["code"],
+                verdict=verdict if bad else "pass",
+                note="无检测报告" if bad else "",
+            )
+        for person in inspectors:
+            onsite.signature_add(
+                actor=person,
+                visit=visit,
+                client_id=uuid.uuid4(),
+                role="inspector",
+                image=signature_png(),
+            )
+        onsite.signature_add(
+            actor=inspectors[0],
+            visit=visit,
+            client_id=uuid.uuid4(),
+            role="applicant",
+            name="张三",
+            image=signature_png(),
+        )
+        onsite.inspection_conclude(
+            actor=inspectors[0],
+            visit=visit,
+            client_id=uuid.uuid4(),
+            inspection_id=inspection.pk,
+            **how,
+        )
+
+    # The department revokes the licence from the case's page; the certificate says so.
+    _sign_in(page, base, "reviewer_wjw")
+    page.goto(f"{base}/workbench/cases/{case.pk}/")
+    assert page.get_by_test_id("commitment-state").inner_text() == "承诺不实，待撤销"
+    form = page.get_by_test_id("commitment-revoke-form")
+    form.get_by_label("撤销许可的理由").fill("承诺经营场所卫生检测合格，经两次核查不实")
+    form.get_by_role("button", name="撤销许可").click()
+    page.get_by_text("已撤销许可并记入信用记录").wait_for()
+    assert page.get_by_test_id("commitment-state").inner_text() == "已撤销许可"
+    page.goto(f"{base}/certificates/verify/{certificate.token}/")
+    page.get_by_text("已撤销").first.wait_for()
+    assert CreditRecord.objects.filter(case=case).count() == 1
+    phone.context.close()

@@ -21,8 +21,12 @@ Panel = Callable[[Case, User, bool], dict[str, Any] | None]
 
 @dataclass(frozen=True)
 class DraftPanel:
+    """`render` returns None when the panel has nothing for this case."""
+
     prefix: str
-    render: Callable[[Case, User, Mapping[str, Any], Mapping[str, list[str]]], dict[str, Any]]
+    render: Callable[
+        [Case, User, Mapping[str, Any], Mapping[str, list[str]]], dict[str, Any] | None
+    ]
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,9 @@ def panels_for_draft(
     for name in draft_panels.names():
         panel = draft_panels.get(name)
         fields = {k: v for k, v in (posted or {}).items() if k.startswith(panel.prefix)}
-        shown.append(panel.render(case, viewer, fields, errors))
+        shown_panel = panel.render(case, viewer, fields, errors)
+        if shown_panel is not None:
+            shown.append(shown_panel)
     return shown
 
 

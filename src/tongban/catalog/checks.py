@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tongban.catalog.commitments import commitment_reference_problems
 from tongban.catalog.inspections import inspection_reference_problems
 from tongban.catalog.models import HandlingForm, ItemType, ResultType, ServiceItem
 from tongban.core.registry import Registry
@@ -76,6 +77,15 @@ def item_check(item: ServiceItem) -> list[Finding]:
             item.inspection,
             basis_keys=[b.key for b in item.legal_bases.all()],
             option_refs=[o.ref for s in item.situations.all() for o in s.options.all()],
+        )
+    ]
+    findings += [
+        Finding("commitment", problem, blocking=True)
+        for problem in commitment_reference_problems(
+            item.commitment,
+            basis_keys=[b.key for b in item.legal_bases.all()],
+            option_refs=[o.ref for s in item.situations.all() for o in s.options.all()],
+            material_names=[m.name for m in item.materials.all()],
         )
     ]
     return findings

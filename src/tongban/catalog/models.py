@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Department
+from tongban.catalog.commitments import validate_commitment
 from tongban.catalog.inspections import validate_inspection
 from tongban.core.models import EnglishNamed
 
@@ -183,6 +184,11 @@ class ServiceItem(EnglishNamed):
     # (`catalog.inspections`); empty when the item needs none.
     inspection = models.JSONField(
         "现场核查", default=dict, blank=True, validators=[validate_inspection]
+    )
+    # 告知承诺: the conditions an applicant may promise instead of proving, the materials the
+    # promise replaces and the post-check (`catalog.commitments`); empty when not offered.
+    commitment = models.JSONField(
+        "告知承诺", default=dict, blank=True, validators=[validate_commitment]
     )
     delivery_modes = models.JSONField("送达方式", default=list)
     fee_charged = models.BooleanField("是否收费", default=False)

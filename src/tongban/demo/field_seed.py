@@ -10,8 +10,10 @@ import uuid
 
 from PIL import Image, ImageDraw
 
-from tongban.accounts.models import Role, User
+from tongban.accounts.models import Department, Role, User
 from tongban.cases.models import Case
+from tongban.exchange.services.grants import resource_define
+from tongban.field.credit import FIELDS, RESOURCE
 from tongban.field.models import FieldVisit, Inspection
 from tongban.field.services import onsite
 from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
@@ -108,3 +110,19 @@ def _assign(inspection: Inspection, people: list[User]) -> FieldVisit:
     if reviewer is None:
         raise LookupError(f"部门 {inspection.department_id} 没有审批人员指派核查人员")
     return visit_assign(actor=reviewer, inspection=inspection, inspector_ids=[p.pk for p in people])
+
+
+def demo_credit_resource() -> None:
+    """告知承诺信用记录 on the exchange, published by the market regulator (信用公示)."""
+    resource_define(
+        code=RESOURCE,
+        provider=Department.objects.get(code="scjg"),
+        fields=FIELDS,
+        name="告知承诺信用记录",
+        name_en="Credit records of broken commitments",
+        description="以告知承诺方式取得许可、经核查承诺不实被撤销许可的记录。",
+        sharing_class="conditional",
+        subject_kind="enterprise",
+        update_frequency="realtime",
+        provider_plugin="field.credit",
+    )

@@ -27,6 +27,7 @@ from tongban.core.services import calendar_seed_from_package
 from tongban.core.synthetic import make_id_number, make_uscc
 from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, demo_exchange_seed
+from tongban.demo.field_seed import demo_credit_resource
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 from tongban.guide.services import synonyms_import
 from tongban.ratings.services.pads import rating_pad_setup
@@ -262,6 +263,7 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             report.devices[name] = issued.api_key
     report.catalog = demo_catalogue_seed()
     report.devices.update(demo_delivery_seed())
+    demo_credit_resource()
     report.exchange = demo_exchange_seed(with_cases=with_cases)
     hall = demo_hall_seed()
     # The rating pad at window 1 (好差评 一次一评).

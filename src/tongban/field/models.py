@@ -93,6 +93,10 @@ class Inspection(models.Model):
     """One department's inspection of one case, one round: a re-inspection after 限期整改
     is a new round (`previous`)."""
 
+    class Purpose(models.TextChoices):
+        LICENSING = "licensing", _("许可前现场核查")
+        POST_CHECK = "post_check", _("告知承诺核查")
+
     class State(models.TextChoices):
         OPEN = "open", _("待核查")
         PASSED = "passed", _("核查通过")
@@ -110,6 +114,9 @@ class Inspection(models.Model):
         blank=True,
         related_name="next_round",
         verbose_name="上一轮核查",
+    )
+    purpose = models.CharField(
+        "类型", max_length=10, choices=Purpose.choices, default=Purpose.LICENSING
     )
     round = models.PositiveSmallIntegerField("轮次", default=1)
     # The checks that apply to the case's situations, frozen from the item version.
@@ -252,3 +259,68 @@ class FieldWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.client_id}"
+
+
+class Commitment(models.Model):
+    """告知承诺: the applicant's signed promise that the item's conditions hold, instead of
+    proving them. The licence is issued at once; the promise is checked on site afterwards
+    (a post-check inspection), and a broken promise costs the licence and a credit record."""
+
+    class State(models.TextChoices):
+        SIGNED = "signed", _("已承诺，待核查")
+        KEPT = "kept", _("核查属实")
+        RECTIFYING = "rectifying", _("限期整改中")
+        BROKEN = "broken", _("承诺不实，待撤销")
+        REVOKED = "revoked", _("已撤销许可")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="签署人"
+    )
+    # The promise as the signer read it, and its digest (in the audit record too).
+    text = models.TextField("承诺书")
+    text_sha256 = models.CharField("承诺书摘要", max_length=64)
+    conditions = models.JSONField("承诺的条件")
+    waived = models.JSONField("免提交的材料", default=list)
+    signed_at = models.DateTimeField("签署时间")
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.SIGNED)
+    post_check_due = models.DateField("核查期限", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    revoked_reason = models.TextField("撤销理由", blank=True)
+
+    class Meta:
+        verbose_name = "告知承诺"
+        verbose_name_plural = "告知承诺"
+        indexes = [models.Index(fields=["state", "post_check_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} 告知承诺"
+
+
+class CreditRecord(models.Model):
+    """信用记录: a broken commitment, written against the applicant (the enterprise when the
+    case was for one). Shown to the reviewer of their next application and shared on the
+    exchange as a data resource (`res.commitment_credit`)."""
+
+    class Kind(models.TextChoices):
+        COMMITMENT_BROKEN = "commitment_broken", _("告知承诺不实")
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    # The subject: an enterprise's credit code, or a person's ID number (normalised).
+    subject_key = models.CharField("主体标识", max_length=18, db_index=True)
+    subject_name = models.CharField("主体名称", max_length=200)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("事由")
+    recorded_on = models.DateField("记录日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "信用记录"
+        verbose_name_plural = "信用记录"
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} {self.get_kind_display()}"

@@ -4,6 +4,7 @@ phone page of one visit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -210,4 +211,54 @@ def report_context(visit: FieldVisit) -> dict[str, Any]:
         "parts": parts,
         "photos": list(visit.photos.all()),
         "signatures": signatures,
+    }
+
+
+def commitment_draft(
+    case: Case, viewer: User, posted: Mapping[str, Any], errors: Mapping[str, list[str]]
+) -> dict[str, Any] | None:
+    """The draft page's 告知承诺: the promise to read and sign with the sign-in password,
+    where the item offers one."""
+    from tongban.catalog.commitments import commitment_rule
+    from tongban.field.services.commitments import commitment_text, text_digest
+
+    rule = commitment_rule(case.item.commitment)
+    if rule is None:
+        return None
+    text = commitment_text(case, rule)
+    labels = {
+        f"{s.code}.{o.code}": f"{s.question}：{o.label}"
+        for s in case.item.situations.all()
+        for o in s.options.all()
+    }
+    return {
+        "template": "field/_commitment_draft.html",
+        "text": text,
+        "sha256": text_digest(text),
+        "when": [labels.get(w, w) for w in rule.when],
+        "waives": rule.waives,
+        "signing": str(posted.get("commitment_sign", "")).lower() in ("on", "1", "true"),
+        "errors": {k: v for k, v in errors.items() if k.startswith("commitment_")},
+    }
+
+
+def commitment_panel(case: Case, viewer: User, staff: bool) -> dict[str, Any] | None:
+    """The case page's 告知承诺 (the promise, its check, a revocation) and, for the staff
+    who review it, the applicant's credit records."""
+    from tongban.field.services.commitments import commitment_of, credit_records_for
+
+    if case.state == "draft":
+        return None
+    commitment = commitment_of(case)
+    records = credit_records_for(case) if staff else []
+    if commitment is None and not records:
+        return None
+    return {
+        "template": "field/_commitment.html",
+        "case": case,
+        "commitment": commitment,
+        "records": records,
+        "may_revoke": commitment is not None
+        and commitment.state == "broken"
+        and viewer.has_perm("field.revoke_commitment", case),
     }

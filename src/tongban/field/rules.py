@@ -9,6 +9,7 @@ from typing import Any
 
 from tongban.accounts.models import Role
 from tongban.accounts.rules import is_administrator, role_predicate
+from tongban.cases.rules import department_reviewer
 from tongban.core.permissions import predicate, set_perm
 
 is_reviewer = role_predicate(Role.REVIEWER)
@@ -65,3 +66,5 @@ def register() -> None:
     set_perm("field.work_visit", is_field_staff & assigned)
     set_perm("field.conclude", is_field_staff & assigned_to_inspection)
     set_perm("field.assign", (is_reviewer & in_inspection_department) | is_administrator)
+    # 撤销许可 after a broken 告知承诺: the issuing department's reviewers (of the case).
+    set_perm("field.revoke_commitment", department_reviewer | is_administrator)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("field/visits/<int:visit_id>/report.pdf", views.visit_report, name="report"),
     path("field/inspections/<int:inspection_id>/slot/", views.choose_slot, name="slot"),
     path("field/inspections/<int:inspection_id>/inspectors/", views.assign, name="assign"),
+    path("field/commitments/<int:case_id>/revoke/", views.revoke, name="revoke"),
 ]

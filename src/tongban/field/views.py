@@ -113,3 +113,25 @@ def visit_report(request: HttpRequest, visit_id: int) -> HttpResponse:
     signed = seal_signer().sign(pdf, reason=f"现场核查记录 {visit.pk}", location=settings.CITY_NAME)
     audit_log(action="inspection.report.read", obj=visit)
     return pdf_response(signed, f"inspection-{visit.pk}.pdf", attachment=False)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, case_id: int) -> HttpResponse:
+    """撤销许可 after a broken 告知承诺, from the case's page."""
+    from tongban.cases.selectors import access_case
+    from tongban.field.services.commitments import commitment_of, commitment_revoke
+
+    user = request_user(request)
+    case = access_case(user, case_id)
+    commitment = commitment_of(case)
+    if commitment is None:
+        raise Http404("该办件没有告知承诺")
+    return run_refusable(
+        request,
+        lambda: commitment_revoke(
+            actor=user, commitment=commitment, reason=request.POST.get("reason", "")
+        ),
+        "已撤销许可并记入信用记录",
+        lambda: redirect("cases:case", case_id=case.pk),
+    )

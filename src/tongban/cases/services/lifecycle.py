@@ -33,10 +33,11 @@ from tongban.core.texts import said
 
 
 @transaction.atomic
-def case_start_pre_review(*, case: Case, actor: User) -> Case:
+def case_start_pre_review(*, case: Case, actor: User | None, cause: str = "") -> Case:
     return _step(
         case,
         actor=actor,
+        cause=cause,
         permission="cases.accept_case",
         transition=Case.start_pre_review,
         action="pre_review",
@@ -73,7 +74,12 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
 
 @transaction.atomic
 def case_accept(
-    *, case: Case, actor: User, on: dt.date | None = None, in_person: bool = False
+    *,
+    case: Case,
+    actor: User | None,
+    on: dt.date | None = None,
+    in_person: bool = False,
+    cause: str = "",
 ) -> Case:
     """受理: a unique, gap-free case number and the legal and promised due dates."""
     day = on or clock.today()
@@ -82,12 +88,13 @@ def case_accept(
         c.accepted_at = timezone.now()
         clock.clock_start(c, on=day)
         c.number = case_number_next(day=day)
-        if in_person:
+        if in_person and actor is not None:
             visit_once(c, purpose=Visit.Purpose.WINDOW_APPLICATION, actor=actor)
 
     return _step(
         case,
         actor=actor,
+        cause=cause,
         permission="cases.accept_case",
         transition=Case.accept,
         action="accept",
@@ -97,10 +104,11 @@ def case_accept(
 
 
 @transaction.atomic
-def case_start_review(*, case: Case, actor: User) -> Case:
+def case_start_review(*, case: Case, actor: User | None, cause: str = "") -> Case:
     return _step(
         case,
         actor=actor,
+        cause=cause,
         permission="cases.review_case",
         transition=Case.start_review,
         action="review",
@@ -110,7 +118,13 @@ def case_start_review(*, case: Case, actor: User) -> Case:
 
 @transaction.atomic
 def case_decide(
-    *, case: Case, actor: User, decision: str, reason: str, joint: bool = False
+    *,
+    case: Case,
+    actor: User | None,
+    decision: str,
+    reason: str,
+    joint: bool = False,
+    cause: str = "",
 ) -> Case:
     """作出决定. A case under joint review is decided only by the review's one decision
     (`joint`), never alone."""
@@ -135,6 +149,7 @@ def case_decide(
     return _step(
         case,
         actor=actor,
+        cause=cause,
         permission="cases.decide_case",
         transition=Case.decide,
         action="decide",
@@ -152,12 +167,13 @@ def case_decide(
 
 
 @transaction.atomic
-def case_produce_result(*, case: Case, actor: User) -> Case:
+def case_produce_result(*, case: Case, actor: User | None, cause: str = "") -> Case:
     """制作结果: the result makers (the certificate library) make the certificate or decision
     document in the same transaction."""
     return _step(
         case,
         actor=actor,
+        cause=cause,
         permission="cases.review_case",
         transition=Case.produce_result,
         action="produce_result",

@@ -11,12 +11,13 @@ from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.core.registry import Registry
 
-ResultMaker = Callable[[Case, User], object]
+# The actor is None when the platform produces the result itself (告知承诺: issued at once).
+ResultMaker = Callable[[Case, User | None], object]
 
 result_makers: Registry[ResultMaker] = Registry("result maker")
 
 
-def results_make(case: Case, actor: User) -> None:
+def results_make(case: Case, actor: User | None) -> None:
     for name in result_makers.names():
         result_makers.get(name)(case, actor)
 

@@ -30,6 +30,7 @@ from tongban.cases.services.resolution import (
     materials_to_obtain,
 )
 from tongban.cases.services.visits import visit_once
+from tongban.cases.services.waivers import materials_waived
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import item_version, materials_for_choices
 from tongban.core.audit import audit_log
@@ -155,7 +156,7 @@ def _attach_all(
 
 
 def materials_check(
-    case: Case, uploads: Mapping[int, UploadedFile]
+    case: Case, uploads: Mapping[int, UploadedFile], extras: Mapping[str, Any] | None = None
 ) -> tuple[list[Material], dict[str, list[str]]]:
     """The materials that apply to the case's situations, and what is missing or invalid.
     A material the platform could not obtain is asked of the applicant like their own.
@@ -168,7 +169,7 @@ def materials_check(
     cleaned, errors = form_validate(case.item, case.form_data, case.situations)
     if not errors:
         case.form_data = cleaned
-    applicable = _applicable(case)
+    applicable = _applicable(case, extras)
     rows = {row.material_id: row.status for row in case.materials.all()}
     notes = {row.material_id: row.resolution_note for row in case.materials.all()}
     by_form = form_material(case.item)
@@ -206,8 +207,11 @@ def materials_check(
     return applicable, errors
 
 
-def _applicable(case: Case) -> list[Material]:
-    return materials_for_choices(case.item, case.situations)
+def _applicable(case: Case, extras: Mapping[str, Any] | None = None) -> list[Material]:
+    """The materials that apply to the case's situations, less those a follower waives (a
+    signed 告知承诺 replaces some proofs; `extras` carry a signature being made now)."""
+    waived = materials_waived(case, extras or {})
+    return [m for m in materials_for_choices(case.item, case.situations) if m.pk not in waived]
 
 
 @transaction.atomic
@@ -384,7 +388,7 @@ def _submit(
         case.situations = situations
     if form_data is not None:
         case.form_data = form_with_locked(case, form_data)
-    applicable, errors = materials_check(case, uploads)
+    applicable, errors = materials_check(case, uploads, extras)
     if errors:
         raise ValidationError(errors)
     _attach_all(case, applicable, uploads)

@@ -62,6 +62,7 @@ ITEM_FIELDS = (
     "consult_phone",
     "form",
     "inspection",
+    "commitment",
 )
 REQUIRED_ITEM_KEYS = (
     "code",

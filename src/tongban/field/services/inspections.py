@@ -55,9 +55,11 @@ def rule_for(case: Case) -> InspectionRule | None:
     return rule
 
 
-def _address(case: Case, rule: InspectionRule) -> str:
+def address_of(case: Case, rule: InspectionRule | None) -> str:
+    """Where the site is: the form field the rule names, else the usual ones, else the
+    enterprise's registered address."""
     data = case.form_data or {}
-    for key in (rule.address_field, *ADDRESS_FIELDS):
+    for key in (rule.address_field if rule is not None else "", *ADDRESS_FIELDS):
         if key and isinstance(data.get(key), str) and data[key].strip():
             return str(data[key]).strip()[:200]
     if case.enterprise_id is not None and case.enterprise.address:  # type: ignore[union-attr]
@@ -93,7 +95,7 @@ def inspection_open(
     if previous is not None:
         address, checklist = previous.visit.address, previous.checklist
     elif rule is not None:
-        address, checklist = _address(case, rule), frozen_checklist(case, rule)
+        address, checklist = address_of(case, rule), frozen_checklist(case, rule)
     else:
         raise ValueError("a first inspection needs the item's rule")
     if due is None:
@@ -107,6 +109,7 @@ def inspection_open(
         visit=visit,
         previous=previous,
         round=previous.round + 1 if previous is not None else 1,
+        purpose=previous.purpose if previous is not None else Inspection.Purpose.LICENSING,
         checklist=checklist,
         opened_on=today,
         due=due,
@@ -154,10 +157,10 @@ def _merged_visit(case: Case, address: str) -> FieldVisit | None:
 
 
 def latest_inspections(case: Case) -> list[Inspection]:
-    """The latest round of each department's inspection of the case."""
-    latest: dict[int, Inspection] = {}
+    """The latest round of each department's inspection of the case (and of its post-check)."""
+    latest: dict[tuple[int, str], Inspection] = {}
     for inspection in Inspection.objects.filter(case=case).order_by("round", "pk"):
-        latest[inspection.department_id] = inspection
+        latest[(inspection.department_id, inspection.purpose)] = inspection
     return list(latest.values())
 
 
@@ -165,15 +168,26 @@ def inspection_follow(transition: Transition, case: Case, actor: User | None) ->
     """The lifecycle's follower: open on acceptance; refuse a grant without a passed
     inspection; cancel what is open when the case ends before its decision."""
     if transition.to_state == CaseState.ACCEPTED:
+        if Inspection.objects.filter(case=case).exists():
+            return
+        from tongban.field.services.commitments import commitment_of, post_check_open
+
+        commitment = commitment_of(case)
+        if commitment is not None:  # 告知承诺: the promise is checked after the licence
+            post_check_open(case, commitment)
+            return
         rule = rule_for(case)
-        if rule is not None and not Inspection.objects.filter(case=case).exists():
+        if rule is not None:
             inspection_open(case, rule)
     elif transition.to_state == CaseState.DECIDED:
         if transition.data.get("decision") != Decision.GRANT:
             _cancel_open(case, "已作出不予许可决定")
             return
         for inspection in latest_inspections(case):
-            if inspection.state != Inspection.State.PASSED:
+            if (
+                inspection.purpose == Inspection.Purpose.LICENSING
+                and inspection.state != Inspection.State.PASSED
+            ):
                 raise ValidationError(
                     {
                         "decision": [

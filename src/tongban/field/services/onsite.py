@@ -43,6 +43,7 @@ from tongban.field.models import (
     InspectionPhoto,
     VisitSignature,
 )
+from tongban.field.services.commitments import commitment_after_check
 from tongban.field.services.inspections import inspection_open
 from tongban.notify.services import notify
 
@@ -431,6 +432,12 @@ def inspection_conclude(
             raise ValidationError({"result": ["核查结论应为通过、限期整改或不通过"]})
         text = _text(note, "note", "核查意见", required=result != "pass")
         _ready_to_conclude(inspection, locked, str(result))
+        if (
+            result == "rectify"
+            and inspection.purpose == Inspection.Purpose.POST_CHECK
+            and inspection.round > 1
+        ):
+            raise ValidationError({"result": ["整改后的复查只能作出通过或不通过的结论"]})
         today = clock.localdate()
         if result == "rectify":
             try:
@@ -460,6 +467,8 @@ def inspection_conclude(
                 previous=inspection,
                 due=add_working_days(inspection.rectify_due, limit),
             )
+        if inspection.purpose == Inspection.Purpose.POST_CHECK:
+            commitment_after_check(inspection)
         if not locked.inspections.filter(state=Inspection.State.OPEN).exists():
             locked.state = FieldVisit.State.DONE
             locked.finished_at = timezone.now()
