@@ -20,12 +20,13 @@ from tests.field.conftest import jpeg, signature_png
 from tongban.accounts.models import Department, Role, User
 from tongban.api import api
 from tongban.cases.services.delegations import delegation_grant
-from tongban.field.models import FieldVisit, Inspection
+from tongban.field.models import Commitment, FieldVisit, Inspection
 
 ASSIGNED = {"inspector_assigned"}
 SEE_VISIT = {"inspector_assigned", "reviewer_own", "admin"}
 SEE_INSPECTION = SEE_VISIT | {"applicant", "agent_delegated"}
 FIELD_STAFF = {"inspector_assigned", "inspector_unassigned", "reviewer_own", "reviewer_other"}
+SEE_CASE = {"applicant", "agent_delegated", "clerk", "reviewer_own", "admin"}
 
 MATRIX: dict[tuple[str, str], tuple[set[str], set[str] | None]] = {
     ("GET", "/api/field/visits"): (FIELD_STAFF, None),
@@ -44,6 +45,9 @@ MATRIX: dict[tuple[str, str], tuple[set[str], set[str] | None]] = {
         {"reviewer_own", "admin"},
         SEE_INSPECTION,
     ),
+    ("GET", "/api/field/commitments/{case_id}"): (SEE_CASE, SEE_CASE),
+    ("POST", "/api/field/commitments/{case_id}/revoke"): ({"reviewer_own", "admin"}, SEE_CASE),
+    ("GET", "/api/field/figures"): (FIELD_STAFF | {"admin"}, None),
 }
 PERSONAS = [
     "anonymous",
@@ -100,13 +104,25 @@ def world(
         "inspector_unassigned": UserFactory(department=department, roles=[Role.INSPECTOR]),
         "admin": UserFactory(roles=[Role.ADMINISTRATOR]),
     }
+    # A broken commitment on the case, so that a revocation reaches the service.
+    Commitment.objects.create(
+        case=inspection.case,
+        signer=zhangsan,
+        text="告知承诺书",
+        text_sha256="0" * 64,
+        conditions=[],
+        signed_at=timezone.now(),
+        state=Commitment.State.BROKEN,
+    )
     return {"people": people, "visit": scheduled, "inspection": inspection}
 
 
 def _call(client: Client, method: str, path: str, world: dict[str, Any]) -> int:
     inspection = world["inspection"]
-    url = path.replace("{visit_id}", str(world["visit"].pk)).replace(
-        "{inspection_id}", str(inspection.pk)
+    url = (
+        path.replace("{visit_id}", str(world["visit"].pk))
+        .replace("{inspection_id}", str(inspection.pk))
+        .replace("{case_id}", str(inspection.case_id))
     )
     if method == "GET":
         return client.get(url).status_code
@@ -130,9 +146,10 @@ def _call(client: Client, method: str, path: str, world: dict[str, Any]) -> int:
         "/conclude": {"inspection_id": inspection.pk, "result": "pass"},
         "/slot": {"starts_at": timezone.now().isoformat()},
         "/inspectors": {"inspector_ids": [world["people"]["inspector_assigned"].pk]},
+        "/revoke": {"reason": "承诺不实"},
     }
     body = next(b for suffix, b in bodies.items() if path.endswith(suffix))
-    if not path.endswith(("/slot", "/inspectors")):
+    if not path.endswith(("/slot", "/inspectors", "/revoke")):
         body = {"client_id": client_id, **body}
     return client.post(url, json.dumps(body), content_type="application/json").status_code
 

@@ -278,3 +278,35 @@ def test_only_the_departments_reviewer_revokes(
         commitment_revoke(
             actor=outsider, commitment=Commitment.objects.get(case=case), reason="不实"
         )
+
+
+def test_the_figures_count_what_happened(
+    committed_item: ServiceItem,
+    zhangsan: User,
+    reviewer: User,
+    inspectors: list[User],
+    client: Client,
+) -> None:
+    from tongban.field.figures import field_figures
+
+    kept = _apply(committed_item, zhangsan, zhangsan, "f1")
+    broken = _apply(committed_item, zhangsan, zhangsan, "f2")
+    _apply(committed_item, zhangsan, zhangsan, "f3")  # its post-check not yet due
+    _conclude(_check(kept, zhangsan, reviewer, inspectors), inspectors, "pass", result="pass")
+    _conclude(
+        _check(broken, zhangsan, reviewer, inspectors),
+        inspectors,
+        "fail",
+        result="fail",
+        note="场所不符",
+    )
+    figures = field_figures()
+    # 3 accepted cases of an item offering a commitment, all 3 on commitment; 2 post-checks
+    # concluded (both on their first day: on time), 1 found the promise false.
+    assert (figures.eligible_cases, figures.on_commitment, figures.commitment_share) == (3, 3, 1)
+    assert (figures.post_checks_due, figures.post_checks_on_time, figures.mismatches) == (2, 2, 1)
+    assert figures.revoked == 0 and figures.inspections_due == 0
+    client.force_login(reviewer)
+    answer = client.get("/api/field/figures").json()
+    assert answer["mismatches"] == 1 and answer["post_check_on_time_rate"] == 1.0
+    assert 'data-testid="field-figures"' in client.get("/field/").content.decode()

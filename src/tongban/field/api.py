@@ -6,24 +6,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
+from tongban.accounts.models import Role, User
 from tongban.accounts.requests import request_user
+from tongban.cases.selectors import access_case
 from tongban.core.api_types import ObjectId
 from tongban.core.errors import PermissionDenied
 from tongban.field import schemas
-from tongban.field.models import FieldVisit, Inspection
+from tongban.field.figures import field_figures
+from tongban.field.models import Commitment, FieldVisit, Inspection
 from tongban.field.presenters import person
 from tongban.field.rules import is_field_staff
 from tongban.field.selectors import inspection_for, visit_for, visits_assigned
+from tongban.field.services import commitments, onsite
 from tongban.field.services import inspections as scheduling
-from tongban.field.services import onsite
+from tongban.field.services.commitments import commitment_of
 from tongban.field.services.onsite import Written
 
-router = Router(tags=["现场核查 field"])
+router = Router(tags=["现场核查与告知承诺 field"])
+FIGURE_ROLES = (
+    Role.REVIEWER,
+    Role.INSPECTOR,
+    Role.HALL_MANAGER,
+    Role.DATA_STEWARD,
+    Role.ADMINISTRATOR,
+)
 session = SessionAuth()
 
 
@@ -207,3 +218,64 @@ def assign(
     return visit_out(
         scheduling.visit_assign(actor=user, inspection=found, inspector_ids=payload.inspector_ids)
     )
+
+
+def commitment_out(c: Commitment) -> dict[str, Any]:
+    return {
+        "case_id": c.case_id,
+        "case_number": c.case.number,
+        "state": c.state,
+        "state_label": str(c.get_state_display()),
+        "signed_at": c.signed_at,
+        "text_sha256": c.text_sha256,
+        "conditions": c.conditions,
+        "waived": c.waived,
+        "post_check_due": c.post_check_due,
+        "revoked_reason": c.revoked_reason,
+    }
+
+
+def _commitment(request: HttpRequest, case_id: int) -> tuple[User, Commitment]:
+    user = request_user(request)
+    case = access_case(user, case_id)
+    found = commitment_of(case)
+    if found is None:
+        raise Http404("该办件没有告知承诺")
+    return user, found
+
+
+@router.get(
+    "/commitments/{case_id}",
+    response=schemas.CommitmentOut,
+    auth=session,
+    summary="办件的告知承诺（申请人或可查看该办件的工作人员）",
+)
+def commitment(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
+    return commitment_out(_commitment(request, case_id)[1])
+
+
+@router.post(
+    "/commitments/{case_id}/revoke",
+    response=schemas.CommitmentOut,
+    auth=session,
+    summary="承诺不实，撤销许可并记入信用记录（发证部门审批人员）",
+)
+def revoke(request: HttpRequest, case_id: ObjectId, payload: schemas.RevokeIn) -> dict[str, Any]:
+    user, found = _commitment(request, case_id)
+    return commitment_out(
+        commitments.commitment_revoke(actor=user, commitment=found, reason=payload.reason)
+    )
+
+
+@router.get(
+    "/figures",
+    response=schemas.FiguresOut,
+    auth=session,
+    summary="现场核查与告知承诺指标（工作人员；部门人员看本部门）",
+)
+def figures(request: HttpRequest) -> dict[str, Any]:
+    user = request_user(request)
+    if not user.has_role(*FIGURE_ROLES):
+        raise PermissionDenied("仅工作人员可以查看核查与承诺指标")
+    whole_city = user.has_role(Role.ADMINISTRATOR, Role.HALL_MANAGER, Role.DATA_STEWARD)
+    return field_figures(department_id=None if whole_city else user.department_id).as_dict()

@@ -87,3 +87,34 @@ class VisitOut(Schema):
     inspections: list[InspectionOut]
     signatures: list[str]
     photos: int
+
+
+class CommitmentOut(Schema):
+    case_id: int
+    case_number: str | None
+    state: str
+    state_label: str
+    signed_at: dt.datetime
+    text_sha256: str
+    conditions: list[dict[str, str]]
+    waived: list[str]
+    post_check_due: dt.date | None
+    revoked_reason: str
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class FiguresOut(Schema):
+    eligible_cases: int
+    on_commitment: int
+    commitment_share: float | None
+    post_checks_due: int
+    post_checks_on_time: int
+    post_check_on_time_rate: float | None
+    mismatches: int
+    revoked: int
+    inspections_due: int
+    inspections_on_time: int
+    inspection_on_time_rate: float | None

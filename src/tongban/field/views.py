@@ -19,6 +19,7 @@ from tongban.core.downloads import pdf_response
 from tongban.core.pages import run_refusable
 from tongban.core.pdf import render_pdf
 from tongban.field import presenters
+from tongban.field.figures import field_figures
 from tongban.field.models import FieldVisit, Inspection
 from tongban.field.rules import is_field_staff
 from tongban.field.selectors import (
@@ -44,6 +45,9 @@ def field_home(request: HttpRequest) -> HttpResponse:
                 for v in visits_assigned(user)[:200]
             ],
             "to_assign": list(inspections_to_assign(user)[:200]),
+            "figures": field_figures(department_id=user.department_id)
+            if user.department_id is not None
+            else None,
         },
     )
 
