@@ -105,6 +105,8 @@ def _signing(extras: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def commitment_waiver(case: Case, extras: Mapping[str, Any]) -> set[int]:
     """What a signed commitment (or one being signed with this submission) replaces."""
+    if not case.item.commitment:
+        return set()
     signed = commitment_of(case) if case.pk and case.state != CaseState.DRAFT else None
     if signed is not None:
         return _waived_ids(case, signed.waived)
@@ -159,7 +161,7 @@ def commitment_issue_follow(transition: Transition, case: Case, actor: User | No
     at once, by the platform, through the ordinary steps."""
     if transition.action != "submit" or case.state != CaseState.SUBMITTED:
         return
-    if commitment_of(case) is None:
+    if not case.item.commitment or commitment_of(case) is None:
         return
     step = lc.case_start_pre_review(case=case, actor=None, cause=CAUSE)
     step = lc.case_accept(case=step, actor=None, cause=CAUSE)

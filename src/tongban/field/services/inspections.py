@@ -167,6 +167,9 @@ def latest_inspections(case: Case) -> list[Inspection]:
 def inspection_follow(transition: Transition, case: Case, actor: User | None) -> None:
     """The lifecycle's follower: open on acceptance; refuse a grant without a passed
     inspection; cancel what is open when the case ends before its decision."""
+    item = case.item
+    if not (item.inspection or item.commitment):
+        return  # most items: nothing to inspect, and no query spent on finding that out
     if transition.to_state == CaseState.ACCEPTED:
         if Inspection.objects.filter(case=case).exists():
             return
