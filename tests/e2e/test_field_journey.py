@@ -352,3 +352,92 @@ def test_a_licence_on_commitment_then_a_failed_check_and_revocation(
     page.get_by_text("已撤销").first.wait_for()
     assert CreditRecord.objects.filter(case=case).count() == 1
     phone.context.close()
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_a_food_licence_previsit_with_the_licence_issued_on_the_spot(
+    browser: Any, page: Any, live_server: Any, live_demo_city: None
+) -> None:
+    from tongban.certificates.models import Certificate
+
+    base = live_server.url
+    zhangsan = User.objects.get(username="zhangsan")
+    item = ServiceItem.objects.get(state="published", name="食品经营许可")
+    site = "西安市新城区示例路18号一层"
+    applicant = _phone(browser)
+    inspector = _phone(browser)
+    second = _phone(browser)
+
+    def previsit(draft: Case) -> dict[str, str]:
+        # Before applying, the owner asks the market regulator to come (倒上门).
+        _sign_in(applicant, base, "zhangsan")
+        applicant.goto(f"{base}/my/cases/{draft.pk}/continue/")
+        applicant.get_by_label("经营场所地址").fill(site)
+        applicant.get_by_test_id("previsit-request").click()
+        applicant.get_by_text("已申请上门预勘").wait_for()
+        applicant.get_by_test_id("previsit-slot").click()
+        applicant.get_by_text("已预约现场核查时间").wait_for()
+
+        # The department's reviewer names two inspectors from the field page.
+        _sign_in(page, base, "reviewer")
+        page.goto(f"{base}/field/")
+        row = page.get_by_test_id("to-assign").filter(has_text="上门预勘")
+        row.get_by_label("陈核查", exact=False).check()
+        row.get_by_label("魏核查", exact=False).check()
+        row.get_by_role("button", name="指派").click()
+        page.get_by_text("已指派核查人员").wait_for()
+
+        # On site: consultation, the checklist, both sides sign, the inspection passes.
+        visit = Inspection.objects.get(case=draft).visit
+        _sign_in(inspector, base, "inspector")
+        inspector.goto(f"{base}/field/visits/{visit.pk}/")
+        for check in inspector.locator("li[data-check]").all():
+            verdict = "不适用" if check.get_attribute("data-check") == "special-room" else "符合"
+            check.get_by_label(verdict, exact=True).check()
+        _synced(inspector)
+        _draw(inspector, inspector.get_by_test_id("sign-inspector"))
+        inspector.get_by_test_id("sign-inspector").get_by_role("button", name="确认签名").click()
+        inspector.get_by_test_id("sign-inspector").wait_for(state="detached")
+        form = inspector.get_by_test_id("sign-applicant")
+        form.get_by_role("textbox").fill("张三")
+        _draw(inspector, form)
+        form.get_by_role("button", name="确认签名").click()
+        inspector.get_by_test_id("sign-applicant").wait_for(state="detached")
+        _sign_in(second, base, "inspector2")
+        second.goto(f"{base}/field/visits/{visit.pk}/")
+        _draw(second, second.get_by_test_id("sign-inspector"))
+        second.get_by_test_id("sign-inspector").get_by_role("button", name="确认签名").click()
+        second.get_by_test_id("sign-inspector").wait_for(state="detached")
+        inspector.reload()
+        conclude = inspector.get_by_test_id("conclude-form")
+        conclude.get_by_label("通过", exact=True).check()
+        conclude.get_by_role("textbox").fill("场所布局合理；材料预审：请补充油烟排放说明")
+        conclude.get_by_role("button", name="提交结论").click()
+        inspector.get_by_test_id("awaiting-submission").wait_for()
+        applicant.reload()
+        assert applicant.get_by_test_id("previsit-state").inner_text() == "核查通过"
+        return {"premises_address": site}
+
+    case = demo_apply(
+        zhangsan,
+        item,
+        zhangsan.enterprises.get(name="西安某某书店有限公司"),
+        random.Random("previsit"),  # noqa: S311
+        "previsit-journey",
+        situations={"business": "catering", "premises": "rent"},
+        before_submit=previsit,
+    )
+    assert case is not None and case.state == "submitted"
+
+    # The application is in: the inspector issues the licence on the spot from the phone.
+    inspector.reload()
+    inspector.get_by_test_id("certify-form").get_by_role("button", name="当场发证").click()
+    inspector.get_by_test_id("part-case-state").wait_for()
+    case.refresh_from_db()
+    assert case.decision == "grant"
+    assert Inspection.objects.filter(case=case).count() == 1  # the pre-visit was enough
+    certificate = Certificate.objects.get(case=case)
+    applicant.goto(f"{base}/my/certificates/")
+    applicant.get_by_text(certificate.number).wait_for()
+    for p in (applicant, inspector, second):
+        p.context.close()

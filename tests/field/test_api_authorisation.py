@@ -48,6 +48,8 @@ MATRIX: dict[tuple[str, str], tuple[set[str], set[str] | None]] = {
     ("GET", "/api/field/commitments/{case_id}"): (SEE_CASE, SEE_CASE),
     ("POST", "/api/field/commitments/{case_id}/revoke"): ({"reviewer_own", "admin"}, SEE_CASE),
     ("GET", "/api/field/figures"): (FIELD_STAFF | {"admin"}, None),
+    ("POST", "/api/field/visits/{visit_id}/certify"): (ASSIGNED, SEE_VISIT),
+    ("POST", "/api/field/cases/{case_id}/previsit"): ({"applicant", "agent_delegated"}, SEE_CASE),
 }
 PERSONAS = [
     "anonymous",
@@ -147,9 +149,11 @@ def _call(client: Client, method: str, path: str, world: dict[str, Any]) -> int:
         "/slot": {"starts_at": timezone.now().isoformat()},
         "/inspectors": {"inspector_ids": [world["people"]["inspector_assigned"].pk]},
         "/revoke": {"reason": "承诺不实"},
+        "/certify": {"inspection_id": inspection.pk},
+        "/previsit": {},
     }
     body = next(b for suffix, b in bodies.items() if path.endswith(suffix))
-    if not path.endswith(("/slot", "/inspectors", "/revoke")):
+    if not path.endswith(("/slot", "/inspectors", "/revoke", "/previsit")):
         body = {"client_id": client_id, **body}
     return client.post(url, json.dumps(body), content_type="application/json").status_code
 

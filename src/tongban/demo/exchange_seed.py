@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -281,10 +282,13 @@ def demo_apply(
     actor: User | None = None,
     channel: str = Channel.ONLINE,
     situations: dict[str, str] | None = None,
+    before_submit: Callable[[Case], Mapping[str, Any] | None] | None = None,
 ) -> Case | None:
     """One application through the real services, uploading what is asked of the applicant:
     online by the person, or at the window by a clerk for them (`actor`, `channel`), in the
-    `situations` given (the others drawn). None when this key was used already."""
+    `situations` given (the others drawn). `before_submit` is given the draft before it is
+    submitted (a pre-visit asked from it) and may return form values the person typed.
+    None when this key was used already."""
     version = item_version(item.pk)
     choices = {
         s.code: rng.choice([o.code for o in s.options.all()]) for s in version.situations.all()
@@ -321,6 +325,8 @@ def demo_apply(
         schema, PrefillContext(item=version, user=user, enterprise=enterprise), sources={"profile"}
     )
     form = fill_form(schema, choices, {k: p.value for k, p in known.items()}, rng)
+    if before_submit is not None:
+        form.update(before_submit(case) or {})
     # How the result should reach them: chosen with the application (its own random stream,
     # so the rest of the demo's data stays as it was).
     delivery = demo_delivery_choice(case, random.Random(f"delivery-{key}"))  # noqa: S311

@@ -41,6 +41,7 @@ session = SessionAuth()
 def inspection_out(i: Inspection) -> dict[str, Any]:
     return {
         "id": i.pk,
+        "previsit": i.previsit,
         "case_number": i.case.number,
         "item": i.case.item.name,
         "department": i.department.name,
@@ -178,6 +179,30 @@ def conclude(
     return written(
         onsite.inspection_conclude(actor=user, visit=visit_for(user, visit_id), **payload.dict())
     )
+
+
+@router.post(
+    "/visits/{visit_id}/certify", response=WRITE, auth=session, summary="核查通过后当场发证"
+)
+def certify(
+    request: HttpRequest, visit_id: ObjectId, payload: schemas.CertifyIn
+) -> Status[dict[str, Any]]:
+    user = request_user(request)
+    return written(
+        onsite.onsite_certify(actor=user, visit=visit_for(user, visit_id), **payload.dict())
+    )
+
+
+@router.post(
+    "/cases/{case_id}/previsit",
+    response={201: schemas.InspectionOut},
+    auth=session,
+    summary="申请上门预勘（倒上门：申请前咨询、材料预审与核查一次上门）",
+)
+def previsit(request: HttpRequest, case_id: ObjectId) -> Status[dict[str, Any]]:
+    user = request_user(request)
+    case = access_case(user, case_id)
+    return Status(201, inspection_out(scheduling.previsit_request(actor=user, case=case)))
 
 
 @router.get(

@@ -37,6 +37,9 @@ class FieldConfig(AppConfig):
         draft_panels.register(
             "commitment", DraftPanel(prefix="commitment_", render=presenters.commitment_draft)
         )
+        draft_panels.register(
+            "previsit", DraftPanel(prefix="previsit_", render=presenters.previsit_draft)
+        )
         case_panels.register("field", presenters.case_panel)
         case_panels.register("field.commitment", presenters.commitment_panel)
         bundle_case_panels.register("field", presenters.bundle_panel)

@@ -119,6 +119,10 @@ class Inspection(models.Model):
         "类型", max_length=10, choices=Purpose.choices, default=Purpose.LICENSING
     )
     round = models.PositiveSmallIntegerField("轮次", default=1)
+    # 倒上门: a pre-visit asked for before the application was submitted, and the situations
+    # it inspected (a later change of situation or address needs a new inspection).
+    previsit = models.BooleanField("上门预勘", default=False)
+    situations = models.JSONField("核查时的情形", default=dict, blank=True)
     # The checks that apply to the case's situations, frozen from the item version.
     checklist = models.JSONField("核查表")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)

@@ -14,10 +14,11 @@ from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.cases.services.onsite import collected_on_site
 from tongban.cases.services.submission import _applicable
-from tongban.catalog.inspections import VERDICTS
+from tongban.catalog.inspections import VERDICTS, inspection_rule
 from tongban.field.models import FieldVisit, Inspection, VisitSignature
 from tongban.field.rules import INSPECTING_ROLES
 from tongban.field.services.inspections import slots_for
+from tongban.field.services.onsite import TO_RESULT
 
 
 def person(user: User) -> str:
@@ -111,11 +112,22 @@ def visit_page(visit: FieldVisit, viewer: User) -> dict[str, Any]:
                 }
             )
         entries = {e.code: e for e in inspection.entries.all()}
+        may_conclude = viewer.has_perm("field.conclude", inspection)
+        rule = inspection_rule(case.item.inspection)
+        on_site = (
+            may_conclude
+            and rule is not None
+            and "on_site" in rule.modes
+            and inspection.purpose == Inspection.Purpose.LICENSING
+            and inspection.state == Inspection.State.PASSED
+        )
         parts.append(
             {
                 "inspection": inspection,
                 "case": case,
-                "may_conclude": viewer.has_perm("field.conclude", inspection),
+                "may_certify": on_site and case.state in TO_RESULT,
+                "awaiting_submission": on_site and case.state == "draft",
+                "may_conclude": may_conclude,
                 "checks": [
                     {
                         **check,
@@ -149,6 +161,7 @@ def visit_page(visit: FieldVisit, viewer: User) -> dict[str, Any]:
             "signature": _("签名"),
             "signature_empty": _("签名为空，请在框内签名"),
             "conclusion": _("核查结论"),
+            "certify": _("当场发证"),
         },
     }
 
@@ -262,3 +275,24 @@ def commitment_panel(case: Case, viewer: User, staff: bool) -> dict[str, Any] | 
         and commitment.state == "broken"
         and viewer.has_perm("field.revoke_commitment", case),
     }
+
+
+def previsit_draft(
+    case: Case, viewer: User, posted: Mapping[str, Any], errors: Mapping[str, list[str]]
+) -> dict[str, Any] | None:
+    """The draft page's 倒上门: ask the department to come before applying, then the visit's
+    time, its inspectors and what they found."""
+    rule = inspection_rule(case.item.inspection)
+    if rule is None or "previsit" not in rule.modes or case.pk is None:
+        return None
+    inspection = (
+        Inspection.objects.filter(case=case).select_related("visit").order_by("-pk").first()
+    )
+    panel: dict[str, Any] = {
+        "template": "field/_previsit_draft.html",
+        "case": case,
+        "on_site": "on_site" in rule.modes,
+    }
+    if inspection is not None:
+        panel.update(inspection_out(inspection, viewer))
+    return panel

@@ -33,6 +33,11 @@ class ConcludeIn(Schema):
     rectify_days: int | None = Field(None, ge=1, le=60)
 
 
+class CertifyIn(Schema):
+    client_id: uuid.UUID
+    inspection_id: int
+
+
 class SlotIn(Schema):
     starts_at: dt.datetime
 
@@ -62,6 +67,7 @@ class CheckOut(Schema):
 
 class InspectionOut(Schema):
     id: int
+    previsit: bool
     case_number: str | None
     item: str
     department: str

@@ -11,4 +11,5 @@ urlpatterns = [
     path("field/inspections/<int:inspection_id>/slot/", views.choose_slot, name="slot"),
     path("field/inspections/<int:inspection_id>/inspectors/", views.assign, name="assign"),
     path("field/commitments/<int:case_id>/revoke/", views.revoke, name="revoke"),
+    path("field/cases/<int:case_id>/previsit/", views.previsit, name="previsit"),
 ]

@@ -5,6 +5,7 @@ from the case page: the applicant's choice of time and the reviewer's inspectors
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -44,7 +45,9 @@ def field_home(request: HttpRequest) -> HttpResponse:
                 {"visit": v, "inspections": list(v.inspections.select_related("case__item"))}
                 for v in visits_assigned(user)[:200]
             ],
-            "to_assign": list(inspections_to_assign(user)[:200]),
+            "to_assign": [
+                presenters.inspection_out(i, user) for i in inspections_to_assign(user)[:100]
+            ],
             "figures": field_figures(department_id=user.department_id)
             if user.department_id is not None
             else None,
@@ -61,6 +64,10 @@ def visit_page(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 def _back(request: HttpRequest, inspection: Inspection) -> HttpResponse:
     user = request_user(request)
+    if inspection.case.state == "draft":  # a pre-visit: staff do not open drafts
+        if user.has_perm("cases.act_as_applicant", inspection.case):
+            return redirect("cases:continue", case_id=inspection.case_id)
+        return redirect("field:home")
     if user.has_perm("cases.act_as_applicant", inspection.case):
         return redirect("cases:mine_detail", case_id=inspection.case_id)
     return redirect("cases:case", case_id=inspection.case_id)
@@ -138,4 +145,35 @@ def revoke(request: HttpRequest, case_id: int) -> HttpResponse:
         ),
         "已撤销许可并记入信用记录",
         lambda: redirect("cases:case", case_id=case.pk),
+    )
+
+
+def _posted_address(request: HttpRequest, case: Any) -> str:
+    """The site's address as typed in the draft's form (posted with the button), if any."""
+    from tongban.catalog.inspections import inspection_rule
+
+    rule = inspection_rule(case.item.inspection)
+    keys = [rule.address_field] if rule is not None and rule.address_field else []
+    for key in [*keys, *scheduling.ADDRESS_FIELDS]:
+        value = request.POST.get(f"f_{key}", "").strip()
+        if value:
+            return value
+    return ""
+
+
+@login_required
+@require_POST
+def previsit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """倒上门, asked from the draft page (its button posts the draft form here)."""
+    from tongban.cases.selectors import access_case
+
+    user = request_user(request)
+    case = access_case(user, case_id)
+    return run_refusable(
+        request,
+        lambda: scheduling.previsit_request(
+            actor=user, case=case, address=_posted_address(request, case)
+        ),
+        "已申请上门预勘：请选择核查人员上门的时间",
+        lambda: redirect("cases:continue", case_id=case.pk),
     )

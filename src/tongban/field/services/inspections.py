@@ -88,6 +88,8 @@ def inspection_open(
     *,
     previous: Inspection | None = None,
     due: dt.date | None = None,
+    previsit: bool = False,
+    address: str = "",
 ) -> Inspection:
     """The case's department's inspection, on a new visit to the case's site: a first round
     from the item's rule, or the next round of `previous`."""
@@ -95,7 +97,7 @@ def inspection_open(
     if previous is not None:
         address, checklist = previous.visit.address, previous.checklist
     elif rule is not None:
-        address, checklist = address_of(case, rule), frozen_checklist(case, rule)
+        address, checklist = address or address_of(case, rule), frozen_checklist(case, rule)
     else:
         raise ValueError("a first inspection needs the item's rule")
     if due is None:
@@ -110,6 +112,8 @@ def inspection_open(
         previous=previous,
         round=previous.round + 1 if previous is not None else 1,
         purpose=previous.purpose if previous is not None else Inspection.Purpose.LICENSING,
+        previsit=previsit,
+        situations=dict(case.situations or {}),
         checklist=checklist,
         opened_on=today,
         due=due,
@@ -171,17 +175,7 @@ def inspection_follow(transition: Transition, case: Case, actor: User | None) ->
     if not (item.inspection or item.commitment):
         return  # most items: nothing to inspect, and no query spent on finding that out
     if transition.to_state == CaseState.ACCEPTED:
-        if Inspection.objects.filter(case=case).exists():
-            return
-        from tongban.field.services.commitments import commitment_of, post_check_open
-
-        commitment = commitment_of(case)
-        if commitment is not None:  # 告知承诺: the promise is checked after the licence
-            post_check_open(case, commitment)
-            return
-        rule = rule_for(case)
-        if rule is not None:
-            inspection_open(case, rule)
+        _on_acceptance(case)
     elif transition.to_state == CaseState.DECIDED:
         if transition.data.get("decision") != Decision.GRANT:
             _cancel_open(case, "已作出不予许可决定")
@@ -201,6 +195,59 @@ def inspection_follow(transition: Transition, case: Case, actor: User | None) ->
                 )
     elif transition.to_state in CANCEL_ON:
         _cancel_open(case, transition.note or "办件已结束")
+
+
+def _on_acceptance(case: Case) -> None:
+    """An inspection at acceptance: a commitment's post-check, or the item's inspection,
+    unless a pre-visit (倒上门) already inspected the same site in the same situations."""
+    from tongban.field.services.commitments import commitment_of, post_check_open
+
+    existing = Inspection.objects.filter(case=case).order_by("-round", "-pk").first()
+    commitment = commitment_of(case) if case.item.commitment else None
+    if commitment is not None:  # 告知承诺: the promise is checked after the licence
+        if existing is None or existing.purpose != Inspection.Purpose.POST_CHECK:
+            post_check_open(case, commitment)
+        return
+    rule = rule_for(case)
+    if rule is None:
+        return
+    if existing is None:
+        inspection_open(case, rule)
+        return
+    changed = existing.situations != (case.situations or {}) or (
+        address_of(case, rule) not in ("", existing.visit.address)
+    )
+    if existing.previsit and existing.state != Inspection.State.OPEN and changed:
+        # What was inspected before the application is not what was applied for.
+        Inspection.objects.filter(pk=existing.pk).update(
+            result_note=(existing.result_note + "（申请时情形或地址已变化，重新核查）").strip()
+        )
+        inspection_open(case, rule, previous=existing)
+
+
+def previsit_request(*, actor: User, case: Case, address: str = "") -> Inspection:
+    """倒上门: before applying, the applicant asks the department to come: consultation,
+    material pre-review and the inspection in one visit. Its result attaches to the
+    application, so no second inspection is needed when nothing changed."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("item").get(pk=case.pk)
+        if not actor.has_perm("cases.act_as_applicant", locked):
+            raise PermissionDenied("只有申请人或其授权代办人可以申请上门预勘")
+        if locked.state != CaseState.DRAFT:
+            raise Conflict("申请已提交：现场核查将在受理后安排")
+        rule = inspection_rule(locked.item.inspection)
+        if rule is None or "previsit" not in rule.modes:
+            raise ValidationError({"previsit": ["该事项不提供上门预勘"]})
+        if not rule.applies([f"{s}.{o}" for s, o in (locked.situations or {}).items()]):
+            raise ValidationError({"previsit": ["所选情形不需要现场核查，无需预勘"]})
+        site = (address or "").strip()[:200] or address_of(locked, rule)
+        if not site:
+            raise ValidationError({"previsit": ["请先在申请表中填写经营场所地址"]})
+        if Inspection.objects.filter(case=locked).exists():
+            raise Conflict("已申请上门预勘")
+        inspection = inspection_open(locked, rule, previsit=True, address=site)
+        audit_log(action="inspection.previsit", obj=inspection, changes={"case": locked.pk})
+        return inspection
 
 
 def _cancel_open(case: Case, reason: str) -> None:

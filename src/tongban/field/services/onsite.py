@@ -89,6 +89,7 @@ def _once(
     kind: str,
     actor: User,
     write: Callable[[FieldVisit, FieldWrite], str],
+    states: tuple[str, ...] = (FieldVisit.State.SCHEDULED,),
 ) -> Written:
     """Run `write` once per client id: claim the id, lock the visit, write, record what was
     made. A second send of the same id (even concurrent with the first) answers the first."""
@@ -102,7 +103,7 @@ def _once(
             locked = FieldVisit.objects.select_for_update().get(pk=visit.pk)
             if not actor.has_perm("field.work_visit", locked):
                 raise PermissionDenied("您不是该现场核查的指派人员")
-            if locked.state != FieldVisit.State.SCHEDULED:
+            if locked.state not in states:
                 raise Conflict(f"该现场核查{locked.get_state_display()}，不能记录")
             record.object_id = write(locked, record)
             record.save(update_fields=["object_id", "case_material"])
@@ -503,4 +504,63 @@ def _told(inspection: Inspection, actor: User) -> None:
         subject=f"现场核查结果：{label}",
         body=f"您的“{case.item.name}”办件{case.number}{note}。",
         ref=f"case:{case.pk}",
+    )
+
+
+# --- on-site certification ----------------------------------------------------------------
+
+# The steps that take a submitted case to its result, by the state it is in.
+TO_RESULT = ("submitted", "pre_review", "accepted", "in_review", "decided")
+
+
+def onsite_certify(
+    *, actor: User, visit: FieldVisit, client_id: Any, inspection_id: Any
+) -> Written:
+    """现场发证: where the item allows it, the assigned inspector issues the licence on the
+    spot once the inspection has passed and the application is in: the platform takes the
+    case to its decision and result (the certificate, signed as always) on the inspector's
+    word, each step on the timeline naming them."""
+    from tongban.cases.models import Case
+    from tongban.cases.services import lifecycle as lc
+
+    def write(locked: FieldVisit, record: FieldWrite) -> str:
+        inspection = _inspection_of(locked, inspection_id)
+        if not actor.has_perm("field.conclude", inspection):
+            raise PermissionDenied("您不是该部门指派的核查人员")
+        rule = inspection_rule(inspection.case.item.inspection)
+        if rule is None or "on_site" not in rule.modes:
+            raise ValidationError({"inspection_id": ["该事项不支持当场发证"]})
+        if inspection.state != Inspection.State.PASSED:
+            raise Conflict("现场核查通过后才能当场发证")
+        case = Case.objects.select_related("item").get(pk=inspection.case_id)
+        if case.state == "draft":
+            raise Conflict("请申请人先提交申请，再当场发证")
+        if case.state not in TO_RESULT:
+            raise Conflict(f"办件当前为“{case.get_state_display()}”，不能当场发证")
+        cause = f"现场发证（核查人员：{actor.real_name or actor.username}）"
+        if case.state == "submitted":
+            case = lc.case_start_pre_review(case=case, actor=None, cause=cause)
+        if case.state == "pre_review":
+            case = lc.case_accept(case=case, actor=None, cause=cause)
+        if case.state == "accepted":
+            case = lc.case_start_review(case=case, actor=None, cause=cause)
+        if case.state == "in_review":
+            case = lc.case_decide(
+                case=case,
+                actor=None,
+                decision="grant",
+                reason="现场核查通过，当场作出准予许可决定",
+                cause=cause,
+            )
+        lc.case_produce_result(case=case, actor=None, cause=cause)
+        audit_log(action="inspection.certify_on_site", obj=inspection, changes={"case": case.pk})
+        return str(case.pk)
+
+    return _once(
+        client_id=client_id,
+        visit=visit,
+        kind="certify",
+        actor=actor,
+        write=write,
+        states=(FieldVisit.State.SCHEDULED, FieldVisit.State.DONE),
     )

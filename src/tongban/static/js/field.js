@@ -281,6 +281,21 @@
     });
   });
 
+  // --- on-site certification ---------------------------------------------------------------
+  root.querySelectorAll("form[data-certify]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var part = form.closest("[data-inspection]");
+      form.querySelector("button").disabled = true;
+      enqueue({
+        path: "/certify",
+        label: texts.certify,
+        reload: true,
+        body: { inspection_id: Number(part.getAttribute("data-inspection")) }
+      });
+    });
+  });
+
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { show(); });
   setInterval(flush, 5000);
