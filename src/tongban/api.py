@@ -41,6 +41,7 @@ from tongban.forms.api import router as forms_router
 from tongban.guide.api import router as guide_router
 from tongban.hall.api import router as hall_router
 from tongban.notify.api import router as messages_router
+from tongban.projects.api import router as projects_router
 from tongban.ratings.api import router as ratings_router
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ api.add_router("/messages", messages_router)
 api.add_router("/guide", guide_router)
 api.add_router("/ratings", ratings_router)
 api.add_router("/field", field_router)
+api.add_router("/projects", projects_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "tongban.delivery",
     "tongban.ratings",
     "tongban.field",
+    "tongban.projects",
     "tongban.servicemap",
     "tongban.analytics",
     "tongban.demo",

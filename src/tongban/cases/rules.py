@@ -24,7 +24,10 @@ def _is_authorised_agent(user: Any, case: Any) -> bool:
 
     return (
         delegation_active(
-            applicant_id=case.applicant_id, agent_id=user.pk, item_code=case.item.code
+            applicant_id=case.applicant_id,
+            agent_id=user.pk,
+            item_code=case.item.code,
+            enterprise_id=case.enterprise_id,
         )
         is not None
     )

@@ -18,8 +18,11 @@ from tongban.catalog.selectors import item_briefs, item_version
 from tongban.core.ids import id_digest, validate_id_number, validate_uscc
 
 
-def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> Delegation | None:
-    """The agent's current authorisation from this applicant covering the item, if any."""
+def delegation_active(
+    *, applicant_id: int, agent_id: int, item_code: str, enterprise_id: int | None = None
+) -> Delegation | None:
+    """The agent's current authorisation from this applicant covering the item, if any. A
+    mandate given for an enterprise covers that enterprise's cases only."""
     now = timezone.now()
     for delegation in Delegation.objects.filter(
         applicant_id=applicant_id,
@@ -28,6 +31,8 @@ def delegation_active(*, applicant_id: int, agent_id: int, item_code: str) -> De
         valid_from__lte=now,
         valid_until__gt=now,
     ):
+        if delegation.enterprise_id is not None and delegation.enterprise_id != enterprise_id:
+            continue
         if not delegation.item_codes or item_code in delegation.item_codes:
             return delegation
     return None

@@ -50,6 +50,8 @@ def portal(request: HttpRequest) -> dict[str, object]:
         ),
         # 现场核查: the inspectors and the reviewers who name them.
         "nav_field": bool(has_role and has_role("inspector", "reviewer")),
+        # 帮办代办: the agents and the hall's managers.
+        "nav_projects": bool(has_role and has_role("agent", "hall_manager", "administrator")),
         "unread_messages": _unread(user) if signed_in else 0,
         "nav_halls_managed": _halls_managed(user) if has_role and has_role("hall_manager") else [],
         "nav_overview": signed_in

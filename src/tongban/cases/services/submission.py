@@ -42,14 +42,20 @@ MAX_FORM_BYTES = 64 * 1024
 MAX_FILE_BYTES = MAX_UPLOAD_BYTES
 
 
-def _check_acting_for(actor: User, applicant: User, item: ServiceItem, channel: str) -> Any:
-    """The delegation used, if any; raises PermissionDenied when the actor may not apply."""
+def _check_acting_for(
+    actor: User, applicant: User, item: ServiceItem, channel: str, enterprise: Any = None
+) -> Any:
+    """The delegation used, if any; raises PermissionDenied when the actor may not apply
+    (a mandate given for one enterprise does not reach another's cases)."""
     if actor.pk == applicant.pk:
         return None
     if channel == Channel.WINDOW and actor.has_role(Role.CLERK, Role.ADMINISTRATOR):
         return None
     delegation = delegation_active(
-        applicant_id=applicant.pk, agent_id=actor.pk, item_code=item.code
+        applicant_id=applicant.pk,
+        agent_id=actor.pk,
+        item_code=item.code,
+        enterprise_id=enterprise.pk if enterprise is not None else None,
     )
     if delegation is None or not actor.has_role(Role.AGENT):
         raise PermissionDenied("没有申请人对该事项的有效委托授权")
@@ -246,7 +252,7 @@ def case_save_draft(
         raise ValidationError({"item": [f"事项“{code}”不存在或未发布"]})
     if channel not in Channel.values:
         raise ValidationError({"channel": ["申请渠道无效"]})
-    delegation = _check_acting_for(actor, applicant, item, channel)
+    delegation = _check_acting_for(actor, applicant, item, channel, enterprise)
     errors = _validate_form(form_data or {})
     if item.audience == Audience.ENTERPRISE and enterprise is None:
         errors["enterprise"] = ["法人事项须以企业名义申请"]
