@@ -22,6 +22,7 @@ from tongban.certificates.models import Certificate
 from tongban.core.models import AuditRecord
 from tongban.field.models import Commitment, FieldVisit, Inspection
 from tongban.forms.models import FilledForm
+from tongban.projects.models import Project
 from tongban.forms.personal import form_data_masked, personal_keys
 from tongban.forms.schema import parse_schema
 from tongban.forms.services import item_form
@@ -109,6 +110,9 @@ def _providers(viewer: User) -> dict[str, Callable[[], list[str]]]:
         ],
         "/api/field/inspections/{inspection_id}:inspection_id": lambda: [
             str(pk) for pk in Inspection.objects.values_list("pk", flat=True)[:3]
+        ],
+        "/api/projects/{project_id}:project_id": lambda: [
+            str(pk) for pk in Project.objects.values_list("pk", flat=True)[:3]
         ],
         "/api/field/commitments/{case_id}:case_id": lambda: [
             str(pk) for pk in Commitment.objects.values_list("case_id", flat=True)[:3]

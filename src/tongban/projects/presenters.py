@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from tongban.cases.models import Case, CaseState, Decision
-from tongban.catalog.bundles import parse_bundle
+from tongban.catalog.bundles import BundleError, parse_bundle
 from tongban.core import clock
 from tongban.core.calendar import working_days_between
 from tongban.projects.models import OutreachEvent, Project
@@ -75,7 +75,10 @@ def stages(project: Project) -> list[Stage]:
         for c in Case.objects.filter(bundle_case=parent).select_related("item", "department")
     }
     names = {k: c.item.name for k, c in children.items()}
-    order = [spec.key for spec in parse_bundle(parent.bundle.definition).items]
+    try:
+        order = [spec.key for spec in parse_bundle(parent.bundle.definition).items]
+    except BundleError:  # a definition changed since: the children in the order made
+        order = sorted(children, key=lambda k: children[k].pk)
     today = clock.localdate()
     out = []
     for key in [k for k in order if k in children]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ def projects_visible(user: User) -> QuerySet[Project]:
     projects = Project.objects.select_related("enterprise", "agent").order_by("-created_at")
     if user.has_role(Role.HALL_MANAGER, Role.ADMINISTRATOR):
         return projects
-    return projects.filter(agent=user) | projects.filter(enterprise__members=user).distinct()
+    return projects.filter(Q(agent=user) | Q(enterprise__members=user)).distinct()
 
 
 def mandates_held(user: User) -> QuerySet[Delegation]:

@@ -93,7 +93,9 @@ def project_start(
         ):
             return existing  # the same start sent again
         raise ValidationError({"code": ["该项目代码已有项目"]})
-    bundle = Bundle.objects.get(code=PROJECT_BUNDLE)
+    bundle = Bundle.objects.filter(code=PROJECT_BUNDLE, active=True).first()
+    if bundle is None:
+        raise Conflict(f"本市尚未配置工程建设项目审批链（一件事“{PROJECT_BUNDLE}”）")
     outside = _outside_scope(mandate, bundle)
     if outside:
         raise PermissionDenied(f"委托授权不包含以下事项：{'、'.join(outside)}")
