@@ -141,3 +141,53 @@ def test_authorisation_matrix(
         assert status == 404, status
     else:
         assert status == 403, status
+
+
+def test_an_agent_sees_only_the_mandated_enterprises_cases(
+    world: dict[str, Any], client: Client
+) -> None:
+    """The mandate is the enterprise's: the same person's cases for another enterprise stay
+    out of the agent's reach, through the API as on the pages."""
+    from tests.factories import ServiceItemFactory
+    from tongban.cases.services.submission import case_save_draft
+
+    applicant, agent = world["people"]["applicant"], world["people"]["agent"]
+    mandated = world["project"].enterprise
+    other = Enterprise.objects.create(
+        name="另一家示例公司",
+        uscc="91610100MA6TEST02X",
+        legal_representative="示例",
+        region_code="610100",
+    )
+    EnterpriseMember.objects.create(enterprise=other, user=applicant)
+    item = ServiceItemFactory(audience="enterprise")
+    mine = case_save_draft(
+        actor=applicant,
+        code=item.code,
+        applicant=applicant,
+        idempotency_key="a",
+        enterprise=mandated,
+    )
+    theirs = case_save_draft(
+        actor=applicant,
+        code=item.code,
+        applicant=applicant,
+        idempotency_key="b",
+        enterprise=other,
+    )
+    client.force_login(agent)
+    assert client.get(f"/api/cases/{mine.pk}").status_code == 200
+    assert client.get(f"/api/cases/{theirs.pk}").status_code == 404
+    answer = client.post(
+        "/api/cases",
+        json.dumps(
+            {
+                "item_code": item.code,
+                "idempotency_key": "c",
+                "applicant_id_number": applicant.id_number,
+                "enterprise_uscc": other.uscc,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert answer.status_code in (403, 404), answer.content

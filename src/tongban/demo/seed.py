@@ -12,14 +12,23 @@ from importlib import resources
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
-from tongban.accounts.models import Department, DeviceIdentity, EnterpriseMember, Role, User
+from tongban.accounts.models import (
+    Delegation,
+    Department,
+    DeviceIdentity,
+    EnterpriseMember,
+    Role,
+    User,
+)
 from tongban.accounts.services import (
     department_create,
     device_register,
     enterprise_register,
     user_create,
 )
+from tongban.cases.services.delegations import delegation_grant
 from tongban.catalog.models import Bundle
 from tongban.catalog.services import ImportReport, catalog_import
 from tongban.catalog.services.bundles import bundle_define
@@ -254,6 +263,17 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
                 handler=zhangsan,
                 capacity=EnterpriseMember.Capacity.LEGAL_REPRESENTATIVE,
             )
+    # 帮办代办: the bookstore's mandate to 王五 (every item, a year), under which he can open
+    # a construction project on /projects/.
+    agent = User.objects.get(username="wangwu")
+    bookstore = zhangsan.enterprises.get(name="西安某某书店有限公司")
+    if not Delegation.objects.filter(agent=agent, enterprise=bookstore).exists():
+        delegation_grant(
+            applicant=zhangsan,
+            agent=agent,
+            enterprise=bookstore,
+            valid_until=timezone.now() + dt.timedelta(days=365),
+        )
     for kind, name in [
         (DeviceIdentity.Kind.KIOSK, "市民中心自助机01"),
         (DeviceIdentity.Kind.DISPLAY, "市民中心叫号屏01"),
