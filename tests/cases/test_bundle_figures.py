@@ -16,6 +16,7 @@ from tongban.cases.bundles.figures import bundle_figures
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services import lifecycle as lc
+from tongban.demo.field_seed import demo_inspect
 
 MONDAY = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
 
@@ -25,6 +26,7 @@ def _through(case: Case, *, pickup: bool) -> None:
     reviewer = User.objects.get(department=case.department, role_grants__role="reviewer")
     case = lc.case_start_pre_review(case=case, actor=clerk)
     case = lc.case_accept(case=case, actor=clerk)
+    demo_inspect(case)  # the publication permit's 实地核查
     case = lc.case_start_review(case=case, actor=reviewer)
     case = lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
     case = lc.case_produce_result(case=case, actor=reviewer)
@@ -81,6 +83,7 @@ def test_one_pickup_for_every_result(demo_city: None) -> None:
             reviewer = User.objects.get(department=child.department, role_grants__role="reviewer")
             child = lc.case_start_pre_review(case=child, actor=clerk)
             child = lc.case_accept(case=child, actor=clerk)
+            demo_inspect(child)
             child = lc.case_start_review(case=child, actor=reviewer)
             child = lc.case_decide(case=child, actor=reviewer, decision="grant", reason="")
             lc.case_produce_result(case=child, actor=reviewer)

@@ -21,6 +21,7 @@ from tongban.cases.joint.services import (
 )
 from tongban.cases.models import Case, CaseState
 from tongban.cases.services import lifecycle as lc
+from tongban.demo.field_seed import demo_inspect
 
 
 def _reviewer(case: Case) -> User:
@@ -36,6 +37,7 @@ def _in_review(parent_key: str = "b1") -> tuple[list[Case], User]:
         case = Case.objects.get(bundle_case=parent, bundle_key=key)
         case = lc.case_start_pre_review(case=case, actor=clerk)
         case = lc.case_accept(case=case, actor=clerk)
+        demo_inspect(case)  # the publication permit's 实地核查
         agenda.append(lc.case_start_review(case=case, actor=_reviewer(case)))
     lead = User.objects.get(department__code="scjg", role_grants__role="reviewer")
     return agenda, lead
