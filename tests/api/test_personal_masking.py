@@ -22,12 +22,12 @@ from tongban.certificates.models import Certificate
 from tongban.core.models import AuditRecord
 from tongban.field.models import Commitment, FieldVisit, Inspection
 from tongban.forms.models import FilledForm
-from tongban.projects.models import Project
 from tongban.forms.personal import form_data_masked, personal_keys
 from tongban.forms.schema import parse_schema
 from tongban.forms.services import item_form
 from tongban.hall.models import Hall, QueueCategory, Ticket
 from tongban.hall.presenters import ticket_token
+from tongban.projects.models import Project
 from tongban.ratings.models import Rating
 
 pytestmark = pytest.mark.slow

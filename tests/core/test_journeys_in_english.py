@@ -23,6 +23,7 @@ from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import Bundle, LifeEvent, Material, ServiceItem
 from tongban.catalog.services.transfer import catalog_export
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME
+from tongban.demo.field_seed import demo_inspect
 from tongban.forms.services import item_form
 from tongban.forms.synthetic import fill_form
 
@@ -40,6 +41,7 @@ def _granted(case: Case) -> Case:
     reviewer = User.objects.get(department=case.department, role_grants__role="reviewer")
     case = lc.case_start_pre_review(case=case, actor=clerk)
     case = lc.case_accept(case=case, actor=clerk)
+    demo_inspect(case)  # where the item inspects the site (the publication permit)
     case = lc.case_start_review(case=case, actor=reviewer)
     case = lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
     return lc.case_produce_result(case=case, actor=reviewer)
@@ -211,6 +213,10 @@ def _content(cases: list[Case]) -> set[str]:
     for bank in LockerBank.objects.all():
         words |= {bank.name, bank.place}
     words |= {name for _, name in city_districts()}
+    from tongban.field.models import VisitInspector
+
+    # The inspectors who came (names are people's, not the interface's).
+    words |= {a.inspector.real_name for a in VisitInspector.objects.select_related("inspector")}
     for certificate in Certificate.objects.all():  # its number, and the seal's holder
         words |= {certificate.number, certificate.seal_holder}
     return {w for w in words if w and CJK.search(w)}

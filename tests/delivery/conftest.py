@@ -15,6 +15,7 @@ from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import ServiceItem
 from tongban.delivery.models import LockerBank
 from tongban.delivery.services.setup import locker_bank_setup
+from tongban.demo.field_seed import demo_inspect
 
 ALL_MODES = ["window", "locker", "mail", "door", "electronic"]
 
@@ -78,6 +79,7 @@ def apply(every_mode: ServiceItem, zhangsan: User) -> Apply:
 def to_result(case: Case, clerk: User, reviewer: User) -> Case:
     case = lc.case_start_pre_review(case=case, actor=clerk)
     case = lc.case_accept(case=case, actor=clerk)
+    demo_inspect(case)  # where the item inspects the site first
     case = lc.case_start_review(case=case, actor=reviewer)
     case = lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
     return lc.case_produce_result(case=case, actor=reviewer)

@@ -68,6 +68,11 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "mail_ship": pgettext_lazy("case event", "邮寄寄出"),
     "mail_returned": pgettext_lazy("case event", "快件无法投递退回"),
     "door_failed": pgettext_lazy("case event", "送证上门未成功"),
+    # On-site inspections and commitments (the field app writes these).
+    "inspection": pgettext_lazy("case event", "现场核查"),
+    "material_on_site": pgettext_lazy("case event", "现场收取材料"),
+    "commitment": pgettext_lazy("case event", "签署告知承诺书"),
+    "revoke": pgettext_lazy("case event", "撤销许可"),
 }
 
 # Staff who handle cases and see what the exchange fetched next to the form.

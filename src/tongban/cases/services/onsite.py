@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import BEFORE_DECISION, Case, CaseMaterial
@@ -17,6 +18,7 @@ from tongban.cases.services.events import case_event
 from tongban.cases.services.submission import _applicable, _check_upload, _store
 from tongban.core.audit import audit_log
 from tongban.core.errors import Conflict
+from tongban.core.texts import said
 
 ON_SITE = "on_site"
 
@@ -47,7 +49,7 @@ def case_material_collect_on_site(
         case,
         actor=actor,
         action="material_on_site",
-        note=f"现场收取材料：{material.name}",
+        note=said(gettext_noop("现场收取材料：{material}"), material=material),
         data={"material": material.pk},
     )
     audit_log(

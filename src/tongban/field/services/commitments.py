@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import Role, User
 from tongban.cases.models import Case, CaseState
@@ -37,6 +38,7 @@ from tongban.core.audit import audit_log
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict
 from tongban.core.ids import normalize_id_number
+from tongban.core.texts import said
 from tongban.field.models import Commitment, CreditRecord, FieldVisit, Inspection
 from tongban.notify.services import notify
 
@@ -143,7 +145,12 @@ def _sign(case: Case, actor: User, fields: Mapping[str, Any]) -> Commitment:
         obj=commitment,
         changes={"case": case.pk, "signer": actor.pk, "sha256": digest},
     )
-    case_event(case, actor=actor, action="commitment", note="签署告知承诺书（电子签名）")
+    case_event(
+        case,
+        actor=actor,
+        action="commitment",
+        note=said(gettext_noop("签署告知承诺书（电子签名）")),
+    )
     return commitment
 
 
@@ -232,10 +239,14 @@ def commitment_after_check(inspection: Inspection) -> None:
         ).distinct()
         notify(
             recipients=list(reviewers),
-            subject="告知承诺核查不通过：请依法撤销许可",
-            body=(
-                f"“{inspection.case.item.name}”办件{inspection.case.number}的告知承诺经现场核查不实"
-                f"（{inspection.result_note}），请作出撤销许可决定。"
+            subject=said(gettext_noop("告知承诺核查不通过：请依法撤销许可")),
+            body=said(
+                gettext_noop(
+                    "“{item}”办件{number}的告知承诺经现场核查不实（{finding}），请作出撤销许可决定。"
+                ),
+                item=inspection.case.item,
+                number=inspection.case.number or "",
+                finding=inspection.result_note,
             ),
             ref=f"case:{inspection.case_id}",
             channel_names=("inbox",),
@@ -292,7 +303,12 @@ def commitment_revoke(*, actor: User, commitment: Commitment, reason: Any) -> Co
         recorded_on=clock.localdate(),
         recorded_by=actor,
     )
-    case_event(case, actor=actor, action="revoke", note=f"告知承诺不实，撤销许可：{text}")
+    case_event(
+        case,
+        actor=actor,
+        action="revoke",
+        note=said(gettext_noop("告知承诺不实，撤销许可：{reason}"), reason=text),
+    )
     audit_log(
         action="commitment.revoke",
         obj=locked,
@@ -300,10 +316,15 @@ def commitment_revoke(*, actor: User, commitment: Commitment, reason: Any) -> Co
     )
     notify(
         recipients=[case.applicant],
-        subject="许可已撤销",
-        body=(
-            f"您以告知承诺方式取得的“{case.item.name}”（办件{case.number}）经现场核查承诺不实，"
-            f"已依法撤销：{text}。该情况已记入信用记录。"
+        subject=said(gettext_noop("许可已撤销")),
+        body=said(
+            gettext_noop(
+                "您以告知承诺方式取得的“{item}”（办件{number}）经现场核查承诺不实，"
+                "已依法撤销：{reason}。该情况已记入信用记录。"
+            ),
+            item=case.item,
+            number=case.number or "",
+            reason=text,
         ),
         ref=f"case:{case.pk}",
     )

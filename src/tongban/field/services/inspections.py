@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseState, Decision
@@ -33,6 +34,7 @@ from tongban.core.calendar import (
     working_days_between,
 )
 from tongban.core.errors import Conflict
+from tongban.core.texts import said
 from tongban.field.models import FieldVisit, Inspection, VisitInspector, Warning
 from tongban.field.rules import INSPECTING_ROLES
 from tongban.notify.services import notify
@@ -125,10 +127,11 @@ def inspection_open(
     )
     notify(
         recipients=[case.applicant],
-        subject="请预约现场核查时间",
-        body=(
-            f"您的“{case.item.name}”办件{case.number or ''}需要现场核查"
-            f"（{address or '经营场所'}），请登录平台选择核查时间。"
+        subject=said(gettext_noop("请预约现场核查时间")),
+        body=said(
+            gettext_noop("您的“{item}”申请需要现场核查（{address}），请登录平台选择核查时间。"),
+            item=case.item,
+            address=address,
         ),
         ref=f"case:{case.pk}",
     )
@@ -326,16 +329,24 @@ def _schedule_if_ready(visit: FieldVisit) -> None:
         when = timezone.localtime(visit.starts_at).strftime("%Y-%m-%d %H:%M")
         notify(
             recipients=inspectors,
-            subject="现场核查任务",
-            body=f"{when} 到 {visit.address} 现场核查，请在“现场核查”页面查看核查表。",
+            subject=said(gettext_noop("现场核查任务")),
+            body=said(
+                gettext_noop("{when} 到 {address} 现场核查，请在“现场核查”页面查看核查表。"),
+                when=when,
+                address=visit.address,
+            ),
             ref=f"field-visit:{visit.pk}",
             channel_names=("inbox",),
         )
         applicants = {c.applicant_id: c.applicant for c in _open_cases(visit)}
         notify(
             recipients=list(applicants.values()),
-            subject="现场核查已安排",
-            body=f"核查人员将于 {when} 到 {visit.address} 现场核查，请届时在场。",
+            subject=said(gettext_noop("现场核查已安排")),
+            body=said(
+                gettext_noop("核查人员将于 {when} 到 {address} 现场核查，请届时在场。"),
+                when=when,
+                address=visit.address,
+            ),
             ref=f"field-visit:{visit.pk}",
         )
 

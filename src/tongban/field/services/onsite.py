@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.accounts.models import User
 from tongban.cases.services.events import case_event
@@ -34,6 +35,7 @@ from tongban.core import clock
 from tongban.core.audit import audit_log
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict
+from tongban.core.texts import said
 from tongban.core.uploads import sniff_file, upload_problem
 from tongban.field.models import (
     FieldVisit,
@@ -480,12 +482,18 @@ def inspection_conclude(
 
 
 def _told(inspection: Inspection, actor: User) -> None:
-    label = inspection.get_state_display()
-    note = f"现场核查（第{inspection.round}轮）：{label}"
+    label = Inspection.State(inspection.state).label
+    note = said(
+        gettext_noop("现场核查（第{round}轮）：{result}"), round=inspection.round, result=label
+    )
     if inspection.result_note:
-        note += f"。{inspection.result_note}"
+        note = said(gettext_noop("{note}。{finding}"), note=note, finding=inspection.result_note)
     if inspection.rectify_due:
-        note += f"。请于{inspection.rectify_due}前完成整改，届时将再次现场核查"
+        note = said(
+            gettext_noop("{note}。请于{due}前完成整改，届时将再次现场核查"),
+            note=note,
+            due=inspection.rectify_due,
+        )
     case = inspection.case
     case_event(
         case,
@@ -501,8 +509,13 @@ def _told(inspection: Inspection, actor: User) -> None:
     )
     notify(
         recipients=[case.applicant],
-        subject=f"现场核查结果：{label}",
-        body=f"您的“{case.item.name}”办件{case.number}{note}。",
+        subject=said(gettext_noop("现场核查结果：{result}"), result=label),
+        body=said(
+            gettext_noop("您的“{item}”办件{number}：{note}。"),
+            item=case.item,
+            number=case.number or "",
+            note=note,
+        ),
         ref=f"case:{case.pk}",
     )
 

@@ -6,74 +6,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0006_alter_rolegrant_role'),
-        ('cases', '0011_bundle_held'),
+        ("accounts", "0006_alter_rolegrant_role"),
+        ("cases", "0011_bundle_held"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutreachCase',
+            name="OutreachCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('linked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动办件',
-                'verbose_name_plural': '活动办件',
+                "verbose_name": "活动办件",
+                "verbose_name_plural": "活动办件",
             },
         ),
         migrations.CreateModel(
-            name='OutreachEvent',
+            name="OutreachEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='活动名称')),
-                ('place', models.CharField(max_length=200, verbose_name='地点')),
-                ('held_on', models.DateField(verbose_name='日期')),
-                ('people_served', models.PositiveIntegerField(default=0, verbose_name='服务人数')),
-                ('notes', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cases', models.ManyToManyField(related_name='+', through='projects.OutreachCase', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ManyToManyField(related_name='outreach_events', to=settings.AUTH_USER_MODEL, verbose_name='服务团队')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="活动名称")),
+                ("place", models.CharField(max_length=200, verbose_name="地点")),
+                ("held_on", models.DateField(verbose_name="日期")),
+                ("people_served", models.PositiveIntegerField(default=0, verbose_name="服务人数")),
+                ("notes", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cases",
+                    models.ManyToManyField(
+                        related_name="+", through="projects.OutreachCase", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ManyToManyField(
+                        related_name="outreach_events",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="服务团队",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '金钥匙上门服务活动',
-                'verbose_name_plural': '金钥匙上门服务活动',
-                'ordering': ['-held_on', '-pk'],
+                "verbose_name": "金钥匙上门服务活动",
+                "verbose_name_plural": "金钥匙上门服务活动",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='outreachcase',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='projects.outreachevent'),
+            model_name="outreachcase",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="links",
+                to="projects.outreachevent",
+            ),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='项目名称')),
-                ('code', models.CharField(max_length=24, unique=True, verbose_name='项目代码')),
-                ('goal_days', models.PositiveSmallIntegerField(default=26, verbose_name='目标（工作日）')),
-                ('state', models.CharField(choices=[('open', '办理中'), ('done', '已取得施工许可'), ('closed', '已终止')], default='open', max_length=8, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='取得施工许可日')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects_carried', to=settings.AUTH_USER_MODEL, verbose_name='帮办代办员')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects_owned', to=settings.AUTH_USER_MODEL, verbose_name='委托人（企业经办人）')),
-                ('bundle_case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='project', to='cases.bundlecase', verbose_name='审批链一件事')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='accounts.enterprise', verbose_name='建设单位')),
-                ('mandate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='accounts.delegation', verbose_name='委托授权')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="项目名称")),
+                ("code", models.CharField(max_length=24, unique=True, verbose_name="项目代码")),
+                (
+                    "goal_days",
+                    models.PositiveSmallIntegerField(default=26, verbose_name="目标（工作日）"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "办理中"),
+                            ("done", "已取得施工许可"),
+                            ("closed", "已终止"),
+                        ],
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="取得施工许可日")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects_carried",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="帮办代办员",
+                    ),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects_owned",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="委托人（企业经办人）",
+                    ),
+                ),
+                (
+                    "bundle_case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="project",
+                        to="cases.bundlecase",
+                        verbose_name="审批链一件事",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="accounts.enterprise",
+                        verbose_name="建设单位",
+                    ),
+                ),
+                (
+                    "mandate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="accounts.delegation",
+                        verbose_name="委托授权",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工程建设项目',
-                'verbose_name_plural': '工程建设项目',
-                'indexes': [models.Index(fields=['agent', 'state'], name='projects_pr_agent_i_d01cac_idx')],
+                "verbose_name": "工程建设项目",
+                "verbose_name_plural": "工程建设项目",
+                "indexes": [
+                    models.Index(fields=["agent", "state"], name="projects_pr_agent_i_d01cac_idx")
+                ],
             },
         ),
     ]
