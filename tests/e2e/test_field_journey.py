@@ -252,8 +252,8 @@ def test_a_licence_on_commitment_then_a_failed_check_and_revocation(
     from tongban.core.synthetic import make_pdf
     from tongban.demo.seed import DEMO_PASSWORD
     from tongban.field.models import Commitment, CreditRecord
-    from tongban.field.services import onsite
-    from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
+    from tongban.field.services import conclusion, onsite
+    from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot
 
     base = live_server.url
     health = tmp_path / "健康证明.pdf"
@@ -331,7 +331,7 @@ def test_a_licence_on_commitment_then_a_failed_check_and_revocation(
             name="张三",
             image=signature_png(),
         )
-        onsite.inspection_conclude(
+        conclusion.inspection_conclude(
             actor=inspectors[0],
             visit=visit,
             client_id=uuid.uuid4(),

@@ -20,7 +20,7 @@ from tongban.cases.services import lifecycle as lc
 from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import ServiceItem
 from tongban.field.models import FieldVisit, Inspection
-from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
+from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot
 
 # Monday 2 March 2026, 10:00 in Xi'an.
 MONDAY_10AM = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)

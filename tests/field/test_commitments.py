@@ -25,14 +25,14 @@ from tongban.core.errors import Conflict
 from tongban.exchange.models import DataResource
 from tongban.field.credit import CommitmentCredit
 from tongban.field.models import Commitment, CreditRecord, FieldVisit, Inspection
-from tongban.field.services import onsite
+from tongban.field.services import conclusion, onsite
 from tongban.field.services.commitments import (
     commitment_revoke,
     commitment_text,
     rule_for,
     text_digest,
 )
-from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
+from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot
 
 COMMITMENT = {
     "basis": "law",
@@ -192,7 +192,7 @@ def _conclude(inspection: Inspection, inspectors: list[User], verdict: str, **ho
         name="张三",
         image=signature_png(),
     )
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0], visit=visit, client_id=uuid.uuid4(), inspection_id=inspection.pk, **how
     )
 
@@ -212,7 +212,7 @@ def test_a_broken_promise_costs_the_licence_and_is_recorded(
     assert second.round == 2 and second.purpose == Inspection.Purpose.POST_CHECK
     with pytest.raises(ValidationError, match="复查只能"):
         _conclude(second, inspectors, "rectify", result="rectify", note="再改", rectify_days=5)
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0],
         visit=second.visit,
         client_id=uuid.uuid4(),

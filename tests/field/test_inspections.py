@@ -22,8 +22,8 @@ from tongban.catalog.models import ServiceItem
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict
 from tongban.field.models import FieldVisit, FieldWrite, Inspection, InspectionEntry
-from tongban.field.services import onsite
-from tongban.field.services.inspections import (
+from tongban.field.services import conclusion, onsite
+from tongban.field.services.scheduling import (
     inspections_warnings_sweep,
     slots_for,
     visit_assign,
@@ -206,10 +206,10 @@ def test_pass_needs_every_check_and_both_sides_signatures(
         actor=inspectors[0], visit=scheduled, inspection_id=inspection.pk, result="pass"
     )
     with pytest.raises(ValidationError, match="未核查"):
-        onsite.inspection_conclude(client_id=cid(), **conclude)
+        conclusion.inspection_conclude(client_id=cid(), **conclude)
     record_all(scheduled, inspectors[0], inspection, special_room="na")
     with pytest.raises(ValidationError, match="签名"):
-        onsite.inspection_conclude(client_id=cid(), **conclude)
+        conclusion.inspection_conclude(client_id=cid(), **conclude)
     with pytest.raises(ValidationError, match="签名为空"):
         onsite.signature_add(
             actor=inspectors[0],
@@ -225,7 +225,7 @@ def test_pass_needs_every_check_and_both_sides_signatures(
     with pytest.raises(ValidationError, match="核查通过后"):
         lc.case_decide(case=case, actor=reviewer, decision="grant", reason="")
     assert Case.objects.get(pk=case.pk).state == "in_review"
-    onsite.inspection_conclude(client_id=cid(), **conclude)
+    conclusion.inspection_conclude(client_id=cid(), **conclude)
     inspection.refresh_from_db()
     scheduled.refresh_from_db()
     assert inspection.state == Inspection.State.PASSED
@@ -241,14 +241,14 @@ def test_rectify_opens_a_second_round_after_the_deadline(
     record_all(scheduled, inspectors[0], inspection, storage="rectify")
     sign_all(scheduled, inspectors)
     with pytest.raises(ValidationError, match="不能作出核查通过"):
-        onsite.inspection_conclude(
+        conclusion.inspection_conclude(
             actor=inspectors[0],
             visit=scheduled,
             client_id=cid(),
             inspection_id=inspection.pk,
             result="pass",
         )
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0],
         visit=scheduled,
         client_id=cid(),
@@ -272,7 +272,7 @@ def test_fail_states_its_reasons(
     record_all(scheduled, inspectors[0], inspection, premises="fail")
     sign_all(scheduled, inspectors)
     with pytest.raises(ValidationError) as exc:
-        onsite.inspection_conclude(
+        conclusion.inspection_conclude(
             actor=inspectors[0],
             visit=scheduled,
             client_id=cid(),
@@ -280,7 +280,7 @@ def test_fail_states_its_reasons(
             result="fail",
         )
     assert "note" in exc.value.message_dict
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0],
         visit=scheduled,
         client_id=cid(),
@@ -380,7 +380,7 @@ def test_the_visit_report_is_a_sealed_pdf_for_those_who_may_see_it(
     assert client.get(url).status_code == 404  # not done yet
     record_all(scheduled, inspectors[0], inspection, special_room="na")
     sign_all(scheduled, inspectors)
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0],
         visit=scheduled,
         client_id=cid(),

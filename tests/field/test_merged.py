@@ -25,8 +25,8 @@ from tongban.cases.services import lifecycle as lc
 from tongban.catalog.models import Bundle
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME
 from tongban.field.models import FieldVisit, Inspection
-from tongban.field.services import onsite
-from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
+from tongban.field.services import conclusion, onsite
+from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -145,12 +145,12 @@ def test_one_visit_for_two_departments(demo_city: None, client: Client) -> None:
         name="张三",
         image=signature_png(),
     )
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=whlv[0], visit=visit, client_id=uuid.uuid4(), inspection_id=first.pk, result="pass"
     )
     visit.refresh_from_db()
     assert visit.state == FieldVisit.State.SCHEDULED  # the food part is still open
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=scjg[1], visit=visit, client_id=uuid.uuid4(), inspection_id=second.pk, result="pass"
     )
     visit.refresh_from_db()

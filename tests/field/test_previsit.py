@@ -19,13 +19,9 @@ from tongban.cases.services.submission import case_save_draft, case_submit
 from tongban.catalog.models import ServiceItem
 from tongban.core.errors import Conflict
 from tongban.field.models import FieldVisit, Inspection
-from tongban.field.services import onsite
-from tongban.field.services.inspections import (
-    previsit_request,
-    slots_for,
-    visit_assign,
-    visit_choose_slot,
-)
+from tongban.field.services import conclusion
+from tongban.field.services.inspections import previsit_request
+from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def _passed(case: Case, reviewer: User, inspectors: list[User], applicant: User)
     )
     record_all(visit, inspectors[0], inspection, special_room="na")
     sign_all(visit, inspectors)
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0],
         visit=visit,
         client_id=uuid.uuid4(),
@@ -146,11 +142,11 @@ def test_the_licence_is_issued_on_the_spot(
     visit = FieldVisit.objects.get(pk=inspection.visit_id)
     certify = dict(actor=inspectors[1], visit=visit, inspection_id=inspection.pk)
     with pytest.raises(Conflict, match="先提交申请"):
-        onsite.onsite_certify(client_id=uuid.uuid4(), **certify)
+        conclusion.onsite_certify(client_id=uuid.uuid4(), **certify)
     _submit(case, zhangsan)
     same = uuid.uuid4()
-    done = onsite.onsite_certify(client_id=same, **certify)
-    again = onsite.onsite_certify(client_id=same, **certify)
+    done = conclusion.onsite_certify(client_id=same, **certify)
+    again = conclusion.onsite_certify(client_id=same, **certify)
     assert not done.replayed and again.replayed
     case.refresh_from_db()
     assert case.decision == "grant"
@@ -158,7 +154,7 @@ def test_the_licence_is_issued_on_the_spot(
     decided = CaseEvent.objects.get(case=case, action="decide")
     assert decided.actor is None
     with pytest.raises(Conflict):
-        onsite.onsite_certify(client_id=uuid.uuid4(), **certify)
+        conclusion.onsite_certify(client_id=uuid.uuid4(), **certify)
 
 
 def test_only_where_the_item_allows_it(
@@ -179,7 +175,7 @@ def test_only_where_the_item_allows_it(
     )
     record_all(visit, inspectors[0], inspection, special_room="na")
     sign_all(visit, inspectors)
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=inspectors[0],
         visit=visit,
         client_id=uuid.uuid4(),
@@ -187,6 +183,6 @@ def test_only_where_the_item_allows_it(
         result="pass",
     )
     with pytest.raises(ValidationError, match="不支持当场发证"):
-        onsite.onsite_certify(
+        conclusion.onsite_certify(
             actor=inspectors[0], visit=visit, client_id=uuid.uuid4(), inspection_id=inspection.pk
         )

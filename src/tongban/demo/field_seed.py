@@ -15,8 +15,8 @@ from tongban.cases.models import Case
 from tongban.exchange.services.grants import resource_define
 from tongban.field.credit import FIELDS, RESOURCE
 from tongban.field.models import FieldVisit, Inspection
-from tongban.field.services import onsite
-from tongban.field.services.inspections import slots_for, visit_assign, visit_choose_slot
+from tongban.field.services import conclusion, onsite
+from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot
 
 
 def _signature(seed: int) -> str:
@@ -88,7 +88,7 @@ def demo_inspect(case: Case) -> bool:
             name=case.applicant.real_name or case.applicant.username,
             image=_signature(case.pk + 7),
         )
-    onsite.inspection_conclude(
+    conclusion.inspection_conclude(
         actor=people[0],
         visit=visit,
         client_id=uuid.uuid4(),

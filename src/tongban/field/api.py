@@ -22,10 +22,9 @@ from tongban.field.models import Commitment, FieldVisit, Inspection
 from tongban.field.presenters import person
 from tongban.field.rules import is_field_staff
 from tongban.field.selectors import inspection_for, visit_for, visits_assigned
-from tongban.field.services import commitments, onsite
-from tongban.field.services import inspections as scheduling
+from tongban.field.services import commitments, conclusion, inspections, onsite, scheduling
 from tongban.field.services.commitments import commitment_of
-from tongban.field.services.onsite import Written
+from tongban.field.services.writes import Written
 
 router = Router(tags=["现场核查与告知承诺 field"])
 FIGURE_ROLES = (
@@ -177,7 +176,9 @@ def conclude(
 ) -> Status[dict[str, Any]]:
     user = request_user(request)
     return written(
-        onsite.inspection_conclude(actor=user, visit=visit_for(user, visit_id), **payload.dict())
+        conclusion.inspection_conclude(
+            actor=user, visit=visit_for(user, visit_id), **payload.dict()
+        )
     )
 
 
@@ -189,7 +190,7 @@ def certify(
 ) -> Status[dict[str, Any]]:
     user = request_user(request)
     return written(
-        onsite.onsite_certify(actor=user, visit=visit_for(user, visit_id), **payload.dict())
+        conclusion.onsite_certify(actor=user, visit=visit_for(user, visit_id), **payload.dict())
     )
 
 
@@ -202,7 +203,7 @@ def certify(
 def previsit(request: HttpRequest, case_id: ObjectId) -> Status[dict[str, Any]]:
     user = request_user(request)
     case = access_case(user, case_id)
-    return Status(201, inspection_out(scheduling.previsit_request(actor=user, case=case)))
+    return Status(201, inspection_out(inspections.previsit_request(actor=user, case=case)))
 
 
 @router.get(

@@ -19,10 +19,8 @@ class FieldConfig(AppConfig):
             commitment_sign_follow,
             commitment_waiver,
         )
-        from tongban.field.services.inspections import (
-            inspection_follow,
-            inspections_warnings_sweep,
-        )
+        from tongban.field.services.inspections import inspection_follow
+        from tongban.field.services.scheduling import inspections_warnings_sweep
 
         rules.register()
         # The commitment is signed with the submission, before anything else follows it.

@@ -17,8 +17,8 @@ from tongban.cases.services.submission import _applicable
 from tongban.catalog.inspections import VERDICTS, inspection_rule
 from tongban.field.models import FieldVisit, Inspection, VisitSignature
 from tongban.field.rules import INSPECTING_ROLES
-from tongban.field.services.inspections import slots_for
-from tongban.field.services.onsite import TO_RESULT
+from tongban.field.services.conclusion import TO_RESULT
+from tongban.field.services.scheduling import slots_for
 
 
 def person(user: User) -> str:

@@ -29,7 +29,7 @@ from tongban.field.selectors import (
     visit_for,
     visits_assigned,
 )
-from tongban.field.services import inspections as scheduling
+from tongban.field.services import inspections, scheduling
 
 
 @login_required
@@ -154,7 +154,7 @@ def _posted_address(request: HttpRequest, case: Any) -> str:
 
     rule = inspection_rule(case.item.inspection)
     keys = [rule.address_field] if rule is not None and rule.address_field else []
-    for key in [*keys, *scheduling.ADDRESS_FIELDS]:
+    for key in [*keys, *inspections.ADDRESS_FIELDS]:
         value = request.POST.get(f"f_{key}", "").strip()
         if value:
             return value
@@ -171,7 +171,7 @@ def previsit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(user, case_id)
     return run_refusable(
         request,
-        lambda: scheduling.previsit_request(
+        lambda: inspections.previsit_request(
             actor=user, case=case, address=_posted_address(request, case)
         ),
         "已申请上门预勘：请选择核查人员上门的时间",
