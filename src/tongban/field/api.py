@@ -295,7 +295,7 @@ def revoke(request: HttpRequest, case_id: ObjectId, payload: schemas.RevokeIn) -
 
 @router.get(
     "/figures",
-    response=schemas.FiguresOut,
+    response=schemas.FieldFiguresOut,
     auth=session,
     summary="现场核查与告知承诺指标（工作人员；部门人员看本部门）",
 )

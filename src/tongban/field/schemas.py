@@ -112,7 +112,7 @@ class RevokeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=300)
 
 
-class FiguresOut(Schema):
+class FieldFiguresOut(Schema):
     eligible_cases: int
     on_commitment: int
     commitment_share: float | None

@@ -86,7 +86,7 @@ def start(request: HttpRequest, payload: schemas.ProjectIn) -> Status[dict[str, 
 
 @router.get(
     "/figures",
-    response=schemas.FiguresOut,
+    response=schemas.ProjectFiguresOut,
     auth=session,
     summary="项目按期率、项目用时中位数与代办员工作量（大厅管理员、管理员）",
 )

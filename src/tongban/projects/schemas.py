@@ -42,16 +42,16 @@ class ProjectOut(Schema):
     stages: list[StageOut]
 
 
-class WorkloadOut(Schema):
+class ProjectWorkloadOut(Schema):
     agent: str
     open: int
     total: int
 
 
-class FiguresOut(Schema):
+class ProjectFiguresOut(Schema):
     done: int
     on_time: int
     on_time_rate: float | None
     median_days: float | None
     open: int
-    workload: list[WorkloadOut]
+    workload: list[ProjectWorkloadOut]
