@@ -30,6 +30,7 @@ from tongban.field.selectors import (
     visits_assigned,
 )
 from tongban.field.services import inspections, scheduling
+from tongban.field.services.sites import ADDRESS_FIELDS
 
 
 @login_required
@@ -154,7 +155,7 @@ def _posted_address(request: HttpRequest, case: Any) -> str:
 
     rule = inspection_rule(case.item.inspection)
     keys = [rule.address_field] if rule is not None and rule.address_field else []
-    for key in [*keys, *inspections.ADDRESS_FIELDS]:
+    for key in [*keys, *ADDRESS_FIELDS]:
         value = request.POST.get(f"f_{key}", "").strip()
         if value:
             return value

@@ -40,6 +40,7 @@ from tongban.core.errors import Conflict
 from tongban.core.ids import normalize_id_number
 from tongban.core.texts import said
 from tongban.field.models import Commitment, CreditRecord, FieldVisit, Inspection
+from tongban.field.services.sites import address_of
 from tongban.notify.services import notify
 
 PANEL = "commitment"
@@ -186,8 +187,6 @@ def commitment_issue_follow(transition: Transition, case: Case, actor: User | No
 
 def post_check_open(case: Case, commitment: Commitment) -> Inspection:
     """The post-check of the promised conditions, at the case's site."""
-    from tongban.field.services.inspections import address_of
-
     rule = commitment_rule(case.item.commitment)
     days = rule.post_check_days if rule is not None else 30
     today = clock.localdate()

@@ -31,9 +31,10 @@ from tongban.core.calendar import (
 from tongban.core.errors import Conflict
 from tongban.core.texts import said
 from tongban.field.models import FieldVisit, Inspection
+from tongban.field.services.commitments import commitment_of, post_check_open
+from tongban.field.services.sites import address_of
 from tongban.notify.services import notify
 
-ADDRESS_FIELDS = ("premises_address", "venue_address", "site_address", "company_address")
 CANCEL_ON = frozenset({CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.TERMINATED})
 
 
@@ -44,18 +45,6 @@ def rule_for(case: Case) -> InspectionRule | None:
     if rule is None or not rule.applies(chosen):
         return None
     return rule
-
-
-def address_of(case: Case, rule: InspectionRule | None) -> str:
-    """Where the site is: the form field the rule names, else the usual ones, else the
-    enterprise's registered address."""
-    data = case.form_data or {}
-    for key in (rule.address_field if rule is not None else "", *ADDRESS_FIELDS):
-        if key and isinstance(data.get(key), str) and data[key].strip():
-            return str(data[key]).strip()[:200]
-    if case.enterprise_id is not None and case.enterprise.address:  # type: ignore[union-attr]
-        return case.enterprise.address  # type: ignore[union-attr]
-    return ""
 
 
 def frozen_checklist(case: Case, rule: InspectionRule) -> list[dict[str, Any]]:
@@ -192,8 +181,6 @@ def inspection_follow(transition: Transition, case: Case, actor: User | None) ->
 def _on_acceptance(case: Case) -> None:
     """An inspection at acceptance: a commitment's post-check, or the item's inspection,
     unless a pre-visit (倒上门) already inspected the same site in the same situations."""
-    from tongban.field.services.commitments import commitment_of, post_check_open
-
     existing = Inspection.objects.filter(case=case).order_by("-round", "-pk").first()
     commitment = commitment_of(case) if case.item.commitment else None
     if commitment is not None:  # 告知承诺: the promise is checked after the licence
