@@ -68,3 +68,37 @@ def test_an_outreach_day_counts_the_cases_started_there(
     )
     with pytest.raises(ValidationError, match="当天"):  # started on another day
         outreach_case_link(actor=clerk, event=later, case=submitted)
+
+
+def test_the_outreach_page_records_a_day_and_counts_its_cases(
+    submitted: Case,  # noqa: F811
+    clerk: User,
+    zhangsan: User,
+    client: object,
+) -> None:
+    from django.test import Client
+
+    from tongban.projects.models import OutreachEvent
+
+    assert isinstance(client, Client)
+    client.force_login(zhangsan)
+    assert client.get("/projects/outreach/").status_code == 403
+    client.force_login(clerk)
+    answer = client.post(
+        "/projects/outreach/new/",
+        {
+            "name": "金钥匙进园区",
+            "place": "高新区示例产业园",
+            "held_on": "2026-03-02",
+            "people_served": "12",
+        },
+    )
+    assert answer.status_code == 302
+    event = OutreachEvent.objects.get()
+    assert list(event.team.all()) == [clerk]  # who recorded it served there
+    Case.objects.filter(pk=submitted.pk).update(number="TB20260302000001")
+    client.post(f"/projects/outreach/{event.pk}/cases/", {"number": "TB20260302000001"})
+    page = client.get("/projects/outreach/").content.decode()
+    assert "服务 12 人，受理办件 1 件，已办结 0 件" in page
+    client.post(f"/projects/outreach/{event.pk}/cases/", {"number": "nope"})
+    assert event.links.count() == 1

@@ -3,19 +3,22 @@ one project's chain against its goal; the hall's view of every project and its f
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import Role
+from tongban.accounts.models import Role, User
 from tongban.accounts.requests import request_user
+from tongban.cases.models import Case
 from tongban.core.pages import run_refusable
 from tongban.projects import presenters
-from tongban.projects.models import Project
+from tongban.projects.models import OutreachEvent, Project
 from tongban.projects.selectors import mandates_held, project_for, projects_visible
-from tongban.projects.services import project_start
+from tongban.projects.services import outreach_case_link, outreach_event_create, project_start
 
 CHOICES = {"investment": ("record", "approval"), "impact": ("table", "report")}
 
@@ -73,3 +76,74 @@ def start(request: HttpRequest) -> HttpResponse:
 def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for(request_user(request), project_id)
     return render(request, "projects/project.html", presenters.project_page(project))
+
+
+@login_required
+def outreach(request: HttpRequest) -> HttpResponse:
+    """金钥匙 outreach days: the list with each day's figures, and the form to record one."""
+    user = request_user(request)
+    if not user.has_perm("projects.record_outreach"):
+        raise PermissionDenied("仅工作人员可以查看上门服务活动")
+    events = OutreachEvent.objects.prefetch_related("team").order_by("-held_on", "-pk")[:100]
+    return render(
+        request,
+        "projects/outreach.html",
+        {
+            "events": [{"event": e, "figures": presenters.outreach_figures(e)} for e in events],
+            "staff": User.objects.filter(
+                is_active=True, role_grants__role__in=[Role.CLERK, Role.REVIEWER, Role.AGENT]
+            )
+            .distinct()
+            .order_by("username")[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def outreach_create(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+
+    def step() -> None:
+        try:
+            held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
+            served = int(request.POST.get("people_served") or 0)
+        except ValueError as exc:
+            raise ValidationError({"held_on": ["请填写日期和服务人数"]}) from exc
+        team = list(
+            User.objects.filter(
+                pk__in=[int(i) for i in request.POST.getlist("team") if i.isdigit()]
+            )
+        )
+        if user not in team:
+            team.append(user)  # who records it served there
+        outreach_event_create(
+            actor=user,
+            name=request.POST.get("name"),
+            place=request.POST.get("place"),
+            held_on=held_on,
+            team=team,
+            people_served=served,
+            notes=request.POST.get("notes", ""),
+        )
+
+    return run_refusable(request, step, "已登记上门服务活动", lambda: redirect("projects:outreach"))
+
+
+@login_required
+@require_POST
+def outreach_link(request: HttpRequest, event_id: int) -> HttpResponse:
+    """A case started at the event, by its number."""
+    user = request_user(request)
+    event = OutreachEvent.objects.filter(pk=event_id).first()
+    if event is None or not user.has_perm("projects.record_outreach"):
+        raise Http404("活动不存在")
+
+    def step() -> None:
+        number = request.POST.get("number", "").strip()
+        case = Case.objects.filter(number=number).first() if number else None
+        if case is None:
+            raise ValidationError({"number": [f"没有编号为“{number}”的办件"]})
+        outreach_case_link(actor=user, event=event, case=case)
+
+    return run_refusable(request, step, "已计入该活动", lambda: redirect("projects:outreach"))
