@@ -228,11 +228,12 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
     # Normally loaded by the migrations; a flushed database (tests) gets it back here.
     calendar_seed_from_package()
     report.departments = demo_departments_seed()
+    shared_hash = ""  # the published demo password, checked and hashed once for everyone
     for index, person in enumerate(PEOPLE, start=1):
         if User.objects.filter(username=person.username).exists():
             continue
         department = Department.objects.get(code=person.department) if person.department else None
-        user_create(
+        made = user_create(
             username=person.username,
             password=DEMO_PASSWORD,
             real_name=person.real_name,
@@ -243,7 +244,9 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             staff_number=""
             if set(person.roles) <= {Role.APPLICANT, Role.AGENT}
             else f"XA{610000 + index}",
+            password_hash=shared_hash,
         )
+        shared_hash = shared_hash or made.password
         report.people.append(person)
     zhangsan = User.objects.get(username="zhangsan")
     # The registered bookstore, and a second company being set up: its name reported and its
