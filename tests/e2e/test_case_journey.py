@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from tongban.core.synthetic import make_pdf
-from tongban.demo.seed import DEMO_PASSWORD
+from tongban.demo.passwords import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -250,7 +250,7 @@ def test_a_licence_on_commitment_then_a_failed_check_and_revocation(
     from tests.field.conftest import signature_png
     from tongban.certificates.models import Certificate
     from tongban.core.synthetic import make_pdf
-    from tongban.demo.seed import DEMO_PASSWORD
+    from tongban.demo.passwords import DEMO_PASSWORD
     from tongban.field.models import Commitment, CreditRecord
     from tongban.field.services import conclusion, onsite
     from tongban.field.services.scheduling import slots_for, visit_assign, visit_choose_slot

@@ -12,6 +12,7 @@ from tests.e2e.test_case_journey import _sign_in
 from tongban.cases.bundles.models import BundleCase
 from tongban.cases.models import Case, CaseState
 from tongban.catalog.models import Bundle, ServiceItem
+from tongban.demo.passwords import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +74,7 @@ def test_no_page_of_the_journeys_is_wider_than_the_screen(
         applicant_urls.append(f"{base}/my/bundles/{parent.pk}/")
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("用户名").fill(person.username)
-    page.get_by_label("密码").fill(f"Demo-Resident-{person.username[-2:]}-2026")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base}/")
     if width < 600:

@@ -30,6 +30,7 @@ from tongban.catalog.services.bundles import bundle_items
 from tongban.certificates.services import demo_types_text, types_load
 from tongban.core.synthetic import make_id_number, make_pdf, make_uscc
 from tongban.demo.delivery_seed import demo_delivery_choice
+from tongban.demo.passwords import DEMO_PASSWORD
 from tongban.exchange.models import AccessGrant, DataResource, RegistryRecord, SharingClass
 from tongban.exchange.services.grants import grant_decide, grant_request, resource_define
 from tongban.forms.prefill import PrefillContext, prefill
@@ -241,13 +242,17 @@ def _enterprise_records(enterprise: Enterprise, rng: random.Random, full: bool) 
 def _people(rng: random.Random) -> tuple[list[User], list[Enterprise]]:
     people: list[User] = []
     enterprises: list[Enterprise] = []
+    # The residents sign in with the demo city's one published password, hashed once (the
+    # demo staff's hash, when they are on file).
+    shared = User.objects.filter(username="zhangsan").values_list("password", flat=True).first()
     for n in range(20):
         username = f"demo-p{n + 1:02d}"
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(
                 username=username,
-                password=f"Demo-Resident-{n + 1:02d}-2026",
+                password=DEMO_PASSWORD,
+                password_hash=shared or "",
                 real_name=SURNAMES[n % 10] + STEMS[(n * 3) % 10] + ("一" if n >= 10 else ""),
                 roles=(Role.APPLICANT,),
                 id_number=make_id_number(

@@ -38,6 +38,7 @@ from tongban.demo.delivery_seed import demo_delivery_history, demo_delivery_seed
 from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, demo_exchange_seed
 from tongban.demo.field_seed import demo_credit_resource
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
+from tongban.demo.passwords import DEMO_PASSWORD
 from tongban.guide.services import synonyms_import
 from tongban.ratings.services.pads import rating_pad_setup
 from tongban.servicemap.services import points_import
@@ -97,7 +98,6 @@ DEPARTMENTS = [
 ]
 
 # Demo logins only: printed by `make demo`, never used outside a demo database.
-DEMO_PASSWORD = "Tongban-Demo-2026"  # noqa: S105 — a published demo login, not a secret
 
 
 @dataclass(frozen=True)

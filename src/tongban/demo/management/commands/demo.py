@@ -20,7 +20,8 @@ from rich.progress import (
 from tongban.accounts.models import Role
 from tongban.demo.history import demo_history
 from tongban.demo.history_model import HistoryReport
-from tongban.demo.seed import DEMO_PASSWORD, PEOPLE, demo_seed
+from tongban.demo.passwords import DEMO_PASSWORD
+from tongban.demo.seed import PEOPLE, demo_seed
 
 
 class Command(BaseCommand):
@@ -64,9 +65,7 @@ class Command(BaseCommand):
         for person in PEOPLE:
             roles = "、".join(Role(r).label for r in person.roles)
             self.stdout.write(f"  {person.username:<10} {person.real_name}  {roles}")
-        self.stdout.write(
-            "  demo-p01…demo-p20  演示居民（申请人，密码见 exchange_seed：Demo-Resident-NN-2026）"
-        )
+        self.stdout.write("  demo-p01…demo-p20  演示居民（申请人）")
         self.stdout.write(
             "\n试一试：zhangsan 申请“出版物经营许可证”（平台自动获取营业执照等材料），"
             "再看“谁查看了我的数据”；steward 看“数据共享”和“统计概况”，"
