@@ -309,4 +309,7 @@ def test_the_figures_count_what_happened(
     client.force_login(reviewer)
     answer = client.get("/api/field/figures").json()
     assert answer["mismatches"] == 1 and answer["post_check_on_time_rate"] == 1.0
-    assert 'data-testid="field-figures"' in client.get("/field/").content.decode()
+    page = client.get("/field/").content.decode()
+    assert page.count('data-testid="field-figures"') == 1
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "现场核查" in title and "<section" not in title

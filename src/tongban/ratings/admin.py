@@ -3,40 +3,27 @@ rated and what departments did, never from an edit here. Pads are placed at wind
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from tongban.core.admin_audit import ReadOnlyAdmin
 from tongban.ratings.models import BadRatingTask, Rating, RatingAppeal, RatingPad
 
 
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Rating)
-class RatingAdmin(ReadOnly, admin.ModelAdmin[Rating]):
+class RatingAdmin(ReadOnlyAdmin[Rating]):
     list_display = ["pk", "kind", "channel", "level", "rated_at", "current", "excluded_at"]
     list_filter = ["kind", "channel", "level", "current"]
     exclude = ["rater"]  # who rated is personal; the task page shows it to those who call back
 
 
 @admin.register(BadRatingTask)
-class BadRatingTaskAdmin(ReadOnly, admin.ModelAdmin[BadRatingTask]):
+class BadRatingTaskAdmin(ReadOnlyAdmin[BadRatingTask]):
     list_display = ["pk", "department", "state", "warning", "opened_on", "callback_due", "fix_due"]
     list_filter = ["state", "warning"]
 
 
 @admin.register(RatingAppeal)
-class RatingAppealAdmin(ReadOnly, admin.ModelAdmin[RatingAppeal]):
+class RatingAppealAdmin(ReadOnlyAdmin[RatingAppeal]):
     list_display = ["pk", "department", "state", "filed_at", "decided_at"]
     list_filter = ["state"]
 
