@@ -13,6 +13,7 @@ from tests.factories import UserFactory
 from tongban.accounts.models import Role, User
 from tongban.cases.models import Case
 from tongban.core.errors import Conflict
+from tongban.projects.models import OutreachEvent
 from tongban.projects.presenters import outreach_figures
 from tongban.projects.services import outreach_case_link, outreach_event_create
 
@@ -31,14 +32,19 @@ def test_an_outreach_day_counts_the_cases_started_there(
         outreach_event_create(
             actor=zhangsan, name="x", place="y", held_on=dt.date(2026, 3, 2), team=[clerk]
         )
-    with pytest.raises(ValidationError):
-        outreach_event_create(
-            actor=clerk,
-            name="金钥匙进园区",
-            place="高新区示例产业园",
-            held_on=dt.date(2026, 3, 2),
-            team=[],
-        )
+    for bad in ({"name": " "}, {"people_served": -1}):
+        with pytest.raises(ValidationError):
+            outreach_event_create(
+                actor=clerk,
+                **{
+                    "name": "金钥匙进园区",
+                    "place": "示例产业园",
+                    "held_on": dt.date(2026, 3, 2),
+                    "team": [],
+                    **bad,
+                },
+            )
+    assert not OutreachEvent.objects.exists()
     event = outreach_event_create(
         actor=clerk,
         name="金钥匙进园区",

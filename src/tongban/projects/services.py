@@ -163,8 +163,8 @@ def outreach_event_create(
     if not actor.has_perm("projects.record_outreach"):
         raise PermissionDenied("只有工作人员可以登记上门服务活动")
     members = list(team)
-    if not members:
-        raise ValidationError({"team": ["请至少选择一名服务人员"]})
+    if actor not in members:
+        members.append(actor)  # who records the day served there
     if people_served < 0:
         raise ValidationError({"people_served": ["服务人数不能为负"]})
     event = OutreachEvent.objects.create(

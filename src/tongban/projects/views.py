@@ -115,8 +115,6 @@ def outreach_create(request: HttpRequest) -> HttpResponse:
                 pk__in=[int(i) for i in request.POST.getlist("team") if i.isdigit()]
             )
         )
-        if user not in team:
-            team.append(user)  # who records it served there
         outreach_event_create(
             actor=user,
             name=request.POST.get("name"),
