@@ -37,6 +37,7 @@ from tongban.core.throttle import API_THROTTLES
 from tongban.delivery.api import router as delivery_router
 from tongban.exchange.api import router as exchange_router
 from tongban.field.api import router as field_router
+from tongban.floorplans.api import router as floorplans_router
 from tongban.forms.api import router as forms_router
 from tongban.guide.api import router as guide_router
 from tongban.hall.api import router as hall_router
@@ -168,6 +169,7 @@ api.add_router("/guide", guide_router)
 api.add_router("/ratings", ratings_router)
 api.add_router("/field", field_router)
 api.add_router("/projects", projects_router)
+api.add_router("/floorplans", floorplans_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: object = None) -> HttpResponse:

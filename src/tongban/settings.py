@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "tongban.ratings",
     "tongban.field",
     "tongban.projects",
+    "tongban.floorplans",
     "tongban.servicemap",
     "tongban.analytics",
     "tongban.demo",
@@ -467,6 +468,13 @@ EMAIL_HOST_PASSWORD = env_str("TONGBAN_EMAIL_PASSWORD", "", help="SMTP password"
 EMAIL_USE_TLS = env_bool("TONGBAN_EMAIL_TLS", False, help="STARTTLS to the SMTP server")
 DEFAULT_FROM_EMAIL = env_str(
     "TONGBAN_EMAIL_FROM", "noreply@tongban.invalid", help="sender of e-mail notifications"
+)
+
+# The floor-plan maker's rules (floorplans/ruledata/<code>.toml) a new plan starts with.
+FLOORPLAN_JURISDICTION = env_str(
+    "TONGBAN_FLOORPLAN_JURISDICTION",
+    "national",
+    help="the catering floor-plan rules new plans use: national, or a file in floorplans/ruledata",
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

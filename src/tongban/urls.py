@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("tongban.ratings.urls")),
     path("", include("tongban.field.urls")),
     path("", include("tongban.projects.urls")),
+    path("", include("tongban.floorplans.urls")),
     path("", include("tongban.notify.urls")),
     path("", include("tongban.hall.urls")),
     path("", include("tongban.servicemap.urls")),

@@ -63,7 +63,7 @@ def _agent_submits_what_is_ready(parent_id: int, agent: User) -> int:
     and submitted by the agent."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tongban.cases.services.submission import _applicable, case_submit
+    from tongban.cases.services.submission import case_submit, materials_applicable
     from tongban.core.synthetic import make_pdf
 
     moved = 0
@@ -73,7 +73,7 @@ def _agent_submits_what_is_ready(parent_id: int, agent: User) -> int:
         status = dict(case.materials.values_list("material_id", "status"))
         files = {
             m.pk: SimpleUploadedFile(f"{m.pk}.pdf", make_pdf(m.name), "application/pdf")
-            for m in _applicable(case)
+            for m in materials_applicable(case)
             if m.requirement != "optional"
             and status.get(m.pk) not in ("provided", "resolved")
             and (m.source == "applicant" or status.get(m.pk) == "unavailable")

@@ -71,6 +71,7 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     # On-site inspections and commitments (the field app writes these).
     "inspection": pgettext_lazy("case event", "现场核查"),
     "material_on_site": pgettext_lazy("case event", "现场收取材料"),
+    "material_tool": pgettext_lazy("case event", "用平台工具制作材料"),
     "commitment": pgettext_lazy("case event", "签署告知承诺书"),
     "revoke": pgettext_lazy("case event", "撤销许可"),
 }
@@ -155,6 +156,11 @@ def provenance_label(provenance: dict[str, Any]) -> str:
         when = _("，%(at)s") % {"at": f"{timezone.localtime(fetched):%Y-%m-%d %H:%M}"}
     if provenance.get("kind") == "form":
         return str(_("在线填写的申请表即为此材料"))
+    if provenance.get("kind") == "tool":
+        return _("由平台%(tool)s制作（第%(revision)s版），已通过自动核验") % {
+            "tool": name("tool_name"),
+            "revision": provenance.get("revision", ""),
+        }
     if provenance.get("kind") == "case":
         return _("取自本平台办件%(case)s（%(item)s）%(when)s") % {
             "case": provenance["case"],
@@ -191,11 +197,19 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
             )
             continue
         resolved = row is not None and row.status == CaseMaterial.Status.RESOLVED
+        tool = bool(
+            row
+            and row.status == CaseMaterial.Status.PROVIDED
+            and row.provenance.get("kind") == "tool"
+        )
         result.append(
             {
                 "material": material,
                 "resolved": resolved,
-                "provenance": provenance_label(row.provenance) if row and resolved else "",
+                "tool": tool,
+                "provenance": provenance_label(row.provenance)
+                if row and (resolved or tool)
+                else "",
                 "reason": f"{row.resolution_note}，请上传此材料"
                 if row and not resolved and row.resolution_note
                 else "",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tongban.accounts.models import User
 from tongban.cases.models import Case
 from tongban.cases.services.onsite import collected_on_site
-from tongban.cases.services.submission import _applicable
+from tongban.cases.services.submission import materials_applicable
 from tongban.catalog.inspections import VERDICTS, inspection_rule
 from tongban.field.models import FieldVisit, Inspection, VisitSignature
 from tongban.field.rules import INSPECTING_ROLES
@@ -99,7 +99,7 @@ def visit_page(visit: FieldVisit, viewer: User) -> dict[str, Any]:
         case = inspection.case
         rows = {r.material_id: r for r in case.materials.all()}
         materials = []
-        for material in _applicable(case):
+        for material in materials_applicable(case):
             row = rows.get(material.pk)
             materials.append(
                 {

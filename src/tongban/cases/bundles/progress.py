@@ -20,7 +20,7 @@ from tongban.cases.services.followers import Transition, case_transition_publish
 from tongban.cases.services.lifecycle import case_deliver
 from tongban.cases.services.notices import case_notify_applicant
 from tongban.cases.services.resolution import RESULT_STATES, materials_resolve
-from tongban.cases.services.submission import _applicable, materials_check
+from tongban.cases.services.submission import materials_applicable, materials_check
 from tongban.catalog.selectors import item_version
 from tongban.core.audit import audit_log
 from tongban.core.texts import Said, said
@@ -42,7 +42,7 @@ def bundle_children(parent: BundleCase) -> dict[str, Case]:
 def _dispatch(child: Case, parent: BundleCase, note: str) -> bool:
     """Submit a waiting child to its department. Its in-bundle results are fetched first;
     if something is still missing, it waits and the applicant is told what."""
-    materials_resolve(child, _applicable(child))
+    materials_resolve(child, materials_applicable(child))
     with transaction.atomic():
         child = (
             Case.objects.select_for_update(of=("self",))

@@ -28,10 +28,10 @@ from tongban.cases.services.events import case_event
 from tongban.cases.services.followers import case_transition_publish
 from tongban.cases.services.resolution import results_held
 from tongban.cases.services.submission import (
-    _applicable,
     _attach_all,
     case_save_draft,
     form_material,
+    materials_applicable,
     materials_check,
 )
 from tongban.catalog.bundles import item_choices
@@ -212,7 +212,7 @@ def bundle_check(
     for key, child in bundle_children(parent).items():
         child.item = item_version(child.item_id)
         child.form_data = split.get(key, {})
-        applicable = _applicable(child)
+        applicable = materials_applicable(child)
         by_pk = {m.pk: m for m in applicable}
         mine = {m.pk: files[m.name] for m in applicable if m.name in files}
         uploads[key] = mine
@@ -270,7 +270,7 @@ def bundle_submit(
         for key, child in bundle_children(parent).items():
             child.item = item_version(child.item_id)
             child.form_data = split.get(key, {})
-            _attach_all(child, _applicable(child), uploads.get(key, {}))
+            _attach_all(child, materials_applicable(child), uploads.get(key, {}))
             child.save(update_fields=["form_data"])
             note = said(
                 gettext_noop("随“{bundle}”（{number}）一并提交"),

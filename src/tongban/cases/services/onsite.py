@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from tongban.accounts.models import User
 from tongban.cases.models import BEFORE_DECISION, Case, CaseMaterial
 from tongban.cases.services.events import case_event
-from tongban.cases.services.submission import _applicable, _check_upload, _store
+from tongban.cases.services.submission import _check_upload, _store, materials_applicable
 from tongban.core.audit import audit_log
 from tongban.core.errors import Conflict
 from tongban.core.texts import said
@@ -30,7 +30,7 @@ def case_material_collect_on_site(
     checked the actor is an inspector assigned to this case). In the caller's transaction."""
     if case.state not in BEFORE_DECISION:
         raise Conflict("办件已作出决定，不能再收取材料")
-    material = next((m for m in _applicable(case) if m.pk == material_id), None)
+    material = next((m for m in materials_applicable(case) if m.pk == material_id), None)
     if material is None:
         raise ValidationError({"material_id": ["该办件不需要此材料"]})
     problems = _check_upload(material, upload)

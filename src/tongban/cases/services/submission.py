@@ -175,7 +175,7 @@ def materials_check(
     cleaned, errors = form_validate(case.item, case.form_data, case.situations)
     if not errors:
         case.form_data = cleaned
-    applicable = _applicable(case, extras)
+    applicable = materials_applicable(case, extras)
     rows = {row.material_id: row.status for row in case.materials.all()}
     notes = {row.material_id: row.resolution_note for row in case.materials.all()}
     by_form = form_material(case.item)
@@ -213,7 +213,7 @@ def materials_check(
     return applicable, errors
 
 
-def _applicable(case: Case, extras: Mapping[str, Any] | None = None) -> list[Material]:
+def materials_applicable(case: Case, extras: Mapping[str, Any] | None = None) -> list[Material]:
     """The materials that apply to the case's situations, less those a follower waives (a
     signed 告知承诺 replaces some proofs; `extras` carry a signature being made now)."""
     waived = materials_waived(case, extras or {})
@@ -282,7 +282,7 @@ def case_save_draft(
     # What the platform can obtain is fetched now, so the applicant is asked only for the rest.
     case.item = item_version(item.pk)
     if resolve:
-        materials_resolve(case, _applicable(case), new=True)
+        materials_resolve(case, materials_applicable(case), new=True)
     audit_log(
         action="case.draft",
         obj=case,
