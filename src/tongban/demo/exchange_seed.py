@@ -310,6 +310,16 @@ def demo_apply(
     )
     if case.state != "draft":
         return None
+    # The form as the portal would show it: what the account knows, then the person's typing.
+    schema = item_form(version)
+    known = prefill(
+        schema, PrefillContext(item=version, user=user, enterprise=enterprise), sources={"profile"}
+    )
+    form = fill_form(schema, choices, {k: p.value for k, p in known.items()}, rng)
+    if before_submit is not None:
+        form.update(before_submit(case) or {})
+    # What is already in (obtained by the platform, or made with a platform tool) is not
+    # uploaded again.
     rows = {row.material_id: row.status for row in case.materials.all()}
     files = {}
     by_form = form_material(version)
@@ -320,18 +330,11 @@ def demo_apply(
             "unavailable",
             "to_resolve",
         )
-        if needs_file and material.requirement != Material.Requirement.OPTIONAL:
+        provided = rows.get(material.pk) == "provided"
+        if needs_file and not provided and material.requirement != Material.Requirement.OPTIONAL:
             files[material.pk] = SimpleUploadedFile(
                 f"{material.name[:20]}.pdf", PDF, content_type="application/pdf"
             )
-    # The form as the portal would show it: what the account knows, then the person's typing.
-    schema = item_form(version)
-    known = prefill(
-        schema, PrefillContext(item=version, user=user, enterprise=enterprise), sources={"profile"}
-    )
-    form = fill_form(schema, choices, {k: p.value for k, p in known.items()}, rng)
-    if before_submit is not None:
-        form.update(before_submit(case) or {})
     # How the result should reach them: chosen with the application (its own random stream,
     # so the rest of the demo's data stays as it was).
     delivery = demo_delivery_choice(case, random.Random(f"delivery-{key}"))  # noqa: S311

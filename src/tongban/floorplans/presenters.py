@@ -23,7 +23,12 @@ from tongban.floorplans.starters import STARTERS
 
 COMMENT_COLOUR = "#6a1b9a"
 # Reviewers may comment while the case is with them.
-COMMENTABLE = (CaseState.SUBMITTED, CaseState.ACCEPTED, CaseState.IN_REVIEW)
+COMMENTABLE = (
+    CaseState.SUBMITTED,
+    CaseState.PRE_REVIEW,
+    CaseState.ACCEPTED,
+    CaseState.IN_REVIEW,
+)
 
 
 def english() -> bool:

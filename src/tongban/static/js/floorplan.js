@@ -210,7 +210,8 @@
   function draggable(node, type, part, moved) {
     if (!editable) return;
     node.draggable(true);
-    node.on("dragstart", function () { select(type, part.id); });
+    // Selecting re-renders the stage, which would drop the node being dragged: only note it.
+    node.on("dragstart", function () { selected = { type: type, id: part.id }; properties(); });
     node.on("dragmove", function () { node.x(snap(node.x())); node.y(snap(node.y())); });
     node.on("dragend", function () { moved(fix(node.x()), fix(node.y())); });
   }
@@ -222,9 +223,12 @@
     }));
     var size = Math.max(0.18, Math.min(0.4, r.w / 8, r.h / 4));
     group.add(new Konva.Text({
-      width: r.w, height: r.h, align: "center", verticalAlign: "middle", fontSize: size,
-      text: (r.name || words.zones[r.zone]) + "\n" + words.zones[r.zone] + " " + fix(r.w * r.h) + "㎡",
-      fill: "#333", listening: false
+      width: r.w, y: r.h / 2 - size * 1.1, align: "center", fontSize: size,
+      text: r.name || words.zones[r.zone], fill: "#333", listening: false
+    }));
+    group.add(new Konva.Text({
+      width: r.w, y: r.h / 2 + size * 0.2, align: "center", fontSize: size * 0.7,
+      text: words.zones[r.zone] + " " + fix(r.w * r.h) + "㎡", fill: "#555", listening: false
     }));
     group.on("click tap", function (event) { event.cancelBubble = !drawing; if (!drawing) select("room", r.id); });
     draggable(group, "room", r, function (x, y) {
@@ -648,6 +652,7 @@
   }
   var checkTimer = null, checkRound = 0;
   function scheduleCheck() {
+    root.setAttribute("data-checked", "no");
     clearTimeout(checkTimer);
     checkTimer = setTimeout(check, 250);
   }
@@ -783,6 +788,14 @@
     load: function (data) { commit(function () { plan = data; }); }
   };
 
+  // Start with the whole plan in view.
+  (function fit() {
+    var right = 4, bottom = 4;
+    plan.rooms.forEach(function (r) { right = Math.max(right, r.x + r.w); bottom = Math.max(bottom, r.y + r.h); });
+    plan.marks.forEach(function (m) { m.points.forEach(function (p) { right = Math.max(right, p[0]); bottom = Math.max(bottom, p[1]); }); });
+    var width = holder.clientWidth || 800, height = holder.clientHeight || 560;
+    zoom = Math.max(12, Math.min(90, Math.min((width - 40) / (right + 1), (height - 40) / (bottom + 1))));
+  })();
   resize();
   render();
   showComments();

@@ -1,0 +1,152 @@
+"""Journeys (issue 23, 餐饮平面图制作): a noodle-shop owner draws the kitchen's plan from a
+template instead of by hand — on a desk with a mouse, and on the hall kiosk's screen by touch —
+fixes the flow violation the checker finds, exports the 1:100 PDF and submits it with the food
+licence; the reviewer comments on a place in the plan and asks for a correction, which the
+owner fixes in the editor."""
+
+from __future__ import annotations
+
+import io
+import random
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from tests.e2e.test_case_journey import _sign_in
+from tongban.accounts.models import User
+from tongban.cases.models import Case, CaseMaterial
+from tongban.catalog.models import ServiceItem
+from tongban.demo.exchange_seed import demo_apply
+from tongban.floorplans.models import FloorPlan
+
+pytestmark = pytest.mark.e2e
+
+
+class Hand:
+    """Presses, drags and taps at plan coordinates (metres), by mouse or by touch."""
+
+    def __init__(self, page: Any, touch: bool = False) -> None:
+        self.page = page
+        self.touch = touch
+        self.cdp = page.context.new_cdp_session(page) if touch else None
+
+    def at(self, x: float, y: float) -> tuple[float, float]:
+        point = self.page.evaluate(f"window.floorplanEditor.toScreen({x}, {y})")
+        return point["x"], point["y"]
+
+    def _touch(self, kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        self.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    def drag(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        (x0, y0), (x1, y1) = self.at(*start), self.at(*end)
+        if self.touch:
+            self._touch("touchStart", x0, y0)
+            for step in range(1, 9):
+                self._touch("touchMove", x0 + (x1 - x0) * step / 8, y0 + (y1 - y0) * step / 8)
+            self._touch("touchEnd", x1, y1)
+        else:
+            self.page.mouse.move(x0, y0)
+            self.page.mouse.down()
+            self.page.mouse.move(x1, y1, steps=8)
+            self.page.mouse.up()
+
+    def tap(self, x: float, y: float) -> None:
+        sx, sy = self.at(x, y)
+        if self.touch:
+            self.page.touchscreen.tap(sx, sy)
+        else:
+            self.page.mouse.click(sx, sy)
+
+
+def _checked(page: Any) -> None:
+    page.locator('#floorplan[data-checked="yes"]').wait_for()
+
+
+def _draw_the_noodle_shop(page: Any, base: str, draft: Case, hand: Hand, kiosk: bool) -> None:
+    """From the draft: open the tool, start from the noodle shop, break and fix the raw
+    materials' route, export the PDF, attach the plan."""
+    page.goto(f"{base}/my/cases/{draft.pk}/continue/")
+    page.get_by_test_id("floorplan-start").click()
+    if kiosk:
+        page.goto(page.url + "&mode=kiosk")
+    page.get_by_test_id("starter-noodle").click()
+    page.get_by_test_id("floorplan-editor").wait_for()
+    _checked(page)
+    assert page.get_by_test_id("fp-verdict").inner_text() == "通过全部约束性规则"
+
+    # The owner moves the kitchen door one metre down the wall, as in their premises.
+    hand.drag((7, 3.15), (7, 4.15))
+    _checked(page)
+    finding = page.get_by_test_id("fp-finding").filter(has_text="穿过了墙体")
+    finding.wait_for()
+    assert "原料入口流线从“粗加工切配间”到“烹饪间”" in finding.inner_text()
+
+    # They take the raw materials' route through the door where it now is.
+    hand.tap(9.5, 1)
+    hand.drag((8.5, 3.5), (8.5, 4.5))
+    _checked(page)
+    hand.drag((5.5, 3.5), (5.5, 4.5))
+    _checked(page)
+    assert page.get_by_test_id("fp-verdict").inner_text() == "通过全部约束性规则"
+    assert page.get_by_test_id("fp-finding").count() == 0
+
+    # The PDF, saved first: the drawing at 1:100, the rooms, the equipment, the verdict.
+    with page.expect_popup() as popup:
+        page.get_by_test_id("fp-pdf").click()
+    popup.value.close()
+    plan = FloorPlan.objects.get(owner=draft.applicant)
+    assert plan.revision == 2 and plan.passed
+    answer = page.request.get(f"{base}/tools/floorplan/{plan.pk}/plan.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.body())).pages)
+    for expected in ("比例 1:100", "通过全部约束性规则", "烹饪间", "消毒柜", "原料入口流线"):
+        assert expected in text, expected
+
+    page.get_by_test_id("fp-attach").click()
+    page.get_by_text("平面布局图已附入申请").wait_for()
+    assert page.get_by_test_id("made-with-tool").count() == 1
+    assert "已通过自动核验" in page.get_by_test_id("floorplan-draft").inner_text()
+
+
+def _apply(page: Any, base: str, key: str, hand: Hand, kiosk: bool) -> Case:
+    zhangsan = User.objects.get(username="zhangsan")
+    item = ServiceItem.objects.get(state="published", name="食品经营许可")
+
+    def draw(draft: Case) -> None:
+        _sign_in(page, base, "zhangsan")
+        _draw_the_noodle_shop(page, base, draft, hand, kiosk)
+
+    case = demo_apply(
+        zhangsan,
+        item,
+        zhangsan.enterprises.get(name="西安某某书店有限公司"),
+        random.Random(key),  # noqa: S311
+        key,
+        situations={"business": "catering", "premises": "rent"},
+        before_submit=draw,
+    )
+    assert case is not None and case.state == "submitted"
+    row = CaseMaterial.objects.get(case=case, material__kind__code="catering-layout")
+    assert row.provenance["kind"] == "tool" and row.provenance["revision"] == 2
+    return case
+
+
+def test_a_noodle_shop_plan_drawn_at_a_desk(
+    page: Any, live_server: Any, live_demo_city: None
+) -> None:
+    _apply(page, live_server.url, "plan-desk", Hand(page), kiosk=False)
+
+
+def test_the_same_plan_by_touch_on_the_kiosk(
+    browser: Any, live_server: Any, live_demo_city: None
+) -> None:
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1080, "height": 1920}, has_touch=True
+    )
+    kiosk = context.new_page()
+    kiosk.set_default_timeout(10_000)
+    try:
+        _apply(kiosk, live_server.url, "plan-kiosk", Hand(kiosk, touch=True), kiosk=True)
+    finally:
+        context.close()
