@@ -150,3 +150,83 @@ def test_the_same_plan_by_touch_on_the_kiosk(
         _apply(kiosk, live_server.url, "plan-kiosk", Hand(kiosk, touch=True), kiosk=True)
     finally:
         context.close()
+
+
+def test_the_reviewer_asks_for_a_correction_on_a_place_in_the_plan(
+    browser: Any, page: Any, live_server: Any, live_demo_city: None
+) -> None:
+    from tongban.cases.services import lifecycle as lc
+    from tongban.floorplans.services import plan_attach, plan_create
+
+    base = live_server.url
+    zhangsan = User.objects.get(username="zhangsan")
+
+    def with_plan(draft: Case) -> None:
+        plan = plan_create(owner=zhangsan, template="noodle")
+        plan_attach(plan=plan, actor=zhangsan, case=draft)
+
+    case = demo_apply(
+        zhangsan,
+        ServiceItem.objects.get(state="published", name="食品经营许可"),
+        zhangsan.enterprises.get(name="西安某某书店有限公司"),
+        random.Random("plan-review"),  # noqa: S311
+        "plan-review",
+        situations={"business": "catering", "premises": "rent"},
+        before_submit=with_plan,
+    )
+    assert case is not None
+    lc.case_start_pre_review(case=case, actor=User.objects.get(username="clerk"))
+
+    # The reviewer sees the plan, points at the washing room and writes what to fix.
+    _sign_in(page, base, "reviewer")
+    page.goto(f"{base}/workbench/cases/{case.pk}/")
+    panel = page.get_by_test_id("floorplan-case")
+    panel.get_by_test_id("plan-svg").scroll_into_view_if_needed()
+    point = page.evaluate(
+        """() => {
+          const svg = document.querySelector('[data-testid="plan-svg"]');
+          const p = svg.createSVGPoint(); p.x = 5.5; p.y = 6.5;
+          const s = p.matrixTransform(svg.getScreenCTM());
+          return {x: s.x, y: s.y};
+        }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+    assert panel.get_by_label("x").input_value() == "5.5"
+    panel.get_by_label("意见").fill("请标注洗消间地漏位置")
+    panel.get_by_role("button", name="标注意见").click()
+    page.get_by_text("已在平面图上标注意见").wait_for()
+    assert "请标注洗消间地漏位置" in page.get_by_test_id("plan-comments").inner_text()
+    page.get_by_test_id("floorplan-case").get_by_role("button", name="要求补正平面布局图").click()
+    page.get_by_text("已要求申请人补正平面布局图").wait_for()
+    case.refresh_from_db()
+    assert case.state == "correction"
+
+    # The owner opens the plan from the application, sees the comment, adds the drain.
+    owner = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    applicant = owner.new_page()
+    applicant.set_default_timeout(10_000)
+    try:
+        _sign_in(applicant, base, "zhangsan")
+        applicant.goto(f"{base}/my/cases/{case.pk}/")
+        applicant.get_by_test_id("plan-fix-open").click()
+        _checked(applicant)
+        assert "请标注洗消间地漏位置" in applicant.get_by_test_id("fp-comments").inner_text()
+        hand = Hand(applicant)
+        hand.tap(6.5, 6.2)  # the washing room, between its sink and its cabinets
+        applicant.get_by_text("设备设施", exact=True).click()
+        applicant.get_by_test_id("fp-add-floor_drain").click()
+        _checked(applicant)
+        applicant.get_by_test_id("fp-save").click()
+        applicant.locator('#floorplan[data-revision="2"]').wait_for()
+        applicant.get_by_test_id("fp-attach").click()
+        applicant.get_by_text("平面布局图已附入申请").wait_for()
+        applicant.get_by_test_id("resubmit-form").get_by_role("button", name="提交补正").click()
+        applicant.get_by_test_id("resubmit-form").wait_for(state="detached")
+    finally:
+        owner.close()
+    case.refresh_from_db()
+    assert case.state == "submitted"  # back to the window, which asked before accepting
+    plan = FloorPlan.objects.get(case=case)
+    assert plan.attached_revision == 2
+    drains = [e for e in plan.data["equipment"] if e["kind"] == "floor_drain"]
+    assert len(drains) == 2
