@@ -21,6 +21,7 @@ from tongban.catalog.selectors import item_version
 from tongban.certificates.models import Certificate
 from tongban.core.models import AuditRecord
 from tongban.field.models import Commitment, FieldVisit, Inspection
+from tongban.floorplans.models import FloorPlan
 from tongban.forms.models import FilledForm
 from tongban.forms.personal import form_data_masked, personal_keys
 from tongban.forms.schema import parse_schema
@@ -116,6 +117,13 @@ def _providers(viewer: User) -> dict[str, Callable[[], list[str]]]:
         ],
         "/api/field/commitments/{case_id}:case_id": lambda: [
             str(pk) for pk in Commitment.objects.values_list("case_id", flat=True)[:3]
+        ],
+        "/api/floorplans/rules/{code}:code": lambda: ["national", "xian"],
+        "/api/floorplans/{plan_id}:plan_id": lambda: [
+            str(pk) for pk in FloorPlan.objects.values_list("pk", flat=True)[:3]
+        ],
+        "/api/floorplans/{plan_id}/comments:plan_id": lambda: [
+            str(pk) for pk in FloorPlan.objects.values_list("pk", flat=True)[:3]
         ],
     }
 

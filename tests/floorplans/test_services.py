@@ -199,3 +199,46 @@ def test_reviewer_comments_on_a_place_and_asks_for_a_correction(
     plan.refresh_from_db()
     with pytest.raises(Conflict):
         plan_save(plan=plan, actor=zhangsan, data=data, base_revision=2)
+
+
+def test_the_inspection_checks_the_site_against_the_plan_s_rooms(
+    plan: FloorPlan, draft: Case, zhangsan: User, clerk: User
+) -> None:
+    from tests.field.conftest import RULE
+    from tongban.catalog.models import ServiceItem
+    from tongban.field.models import Inspection
+
+    ServiceItem.objects.filter(pk=draft.item_id).update(inspection=RULE)
+    draft.item.refresh_from_db()
+    case = _submitted(plan, draft, zhangsan)
+    Case.objects.filter(pk=case.pk).update(
+        form_data={**case.form_data, "premises_address": "西安市新城区示例路8号"}
+    )
+    case.refresh_from_db()
+    case = lc.case_start_pre_review(case=case, actor=clerk)
+    lc.case_accept(case=case, actor=clerk)
+    checklist = Inspection.objects.get(case=case).checklist
+    item = next(c for c in checklist if c["code"] == "floorplan")
+    assert "第1版" in item["text"]
+    for room in ("库房（库房，6㎡）", "烹饪间（烹饪区，15㎡）", "洗消间（餐用具清洗消毒区，9㎡）"):
+        assert room in item["text"]
+
+
+def test_the_scoreboard_counts_plans_by_their_first_submission(
+    plan: FloorPlan, draft: Case, zhangsan: User
+) -> None:
+    import datetime as dt
+
+    from tongban.analytics.scoreboard import Filters, Period, scoreboard
+    from django.utils import timezone
+
+    plan_save(plan=plan, actor=zhangsan, data=broken(plan), base_revision=1)
+    plan.refresh_from_db()
+    with pytest.raises(ValidationError):
+        plan_attach(plan=plan, actor=zhangsan, case=draft)
+    today = timezone.localdate()
+    board = scoreboard(Period(today.replace(day=1), today), Filters())
+    assert board["floorplans"] == {"plans": 1, "first_passed": 0, "first_pass_rate": 0.0}
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    earlier = scoreboard(Period(last_month.replace(day=1), last_month), Filters())
+    assert earlier["floorplans"]["plans"] == 0

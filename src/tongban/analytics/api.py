@@ -92,4 +92,5 @@ def scoreboard_api(request: HttpRequest, params: Query[ScoreboardParams]) -> dic
             for f in board["figures"]
         ],
         "bundles": board["bundles"],
+        "floorplans": board["floorplans"],
     }

@@ -21,6 +21,7 @@ from tongban.analytics.definitions import DEFINITIONS
 from tongban.analytics.models import DailyCaseFigure, DailyRatingFigure, MonthlyFigure
 from tongban.cases.bundles.figures import bundle_figures
 from tongban.catalog.models import LifeEvent
+from tongban.floorplans.figures import floorplan_figures
 
 CASE_SUMS = (
     "submitted",
@@ -260,7 +261,14 @@ def scoreboard(period: Period, filters: Filters) -> dict[str, Any]:
                 ],
             }
         )
-    return {"figures": figures, "bundles": _bundles()}
+    return {
+        "figures": figures,
+        "bundles": _bundles(),
+        # The floor-plan maker: plans that passed the checker at their first submission.
+        "floorplans": floorplan_figures(
+            department_id=filters.department, start=period.start, end=period.end
+        ),
+    }
 
 
 def _beats(value: float | None, anchor: float, better: str) -> bool | None:

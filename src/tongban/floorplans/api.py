@@ -44,7 +44,7 @@ def plan_out(plan: FloorPlan) -> dict[str, Any]:
 
 @router.post(
     "/check",
-    response=schemas.CheckOut,
+    response=schemas.PlanCheckOut,
     auth=session,
     summary="核验一张平面图（编辑器随画随查；不保存）",
 )
@@ -77,7 +77,7 @@ def rules_of(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get(
     "/figures",
-    response=schemas.FiguresOut,
+    response=schemas.PlanFiguresOut,
     auth=session,
     summary="平面图首次提交通过率（工作人员）",
 )

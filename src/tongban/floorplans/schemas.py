@@ -29,7 +29,7 @@ class FindingOut(Schema):
     at: PlaceOut
 
 
-class CheckOut(Schema):
+class PlanCheckOut(Schema):
     jurisdiction: str
     passed: bool = Field(..., description="没有约束性问题")
     binding: int
@@ -105,7 +105,7 @@ class JurisdictionOut(Schema):
     rules: list[RuleOut]
 
 
-class FiguresOut(Schema):
+class PlanFiguresOut(Schema):
     plans: int = Field(..., description="提交过的平面图数")
     first_passed: int = Field(..., description="首次提交即通过核验的平面图数")
     first_pass_rate: float | None = Field(..., description="首次提交通过率（0–1）")

@@ -242,3 +242,29 @@ def plan_correction_request(*, plan: FloorPlan, actor: User) -> Case:
         raise Conflict("该申请不需要餐饮平面布局图")
     reason = "平面布局图：" + "；".join(f"{i}. {c.text}" for i, c in enumerate(comments, 1))
     return case_request_correction(case=case, actor=actor, problems={material.pk: reason[:300]})
+
+
+def plan_checklist(case: Case) -> list[dict[str, Any]]:
+    """What an on-site inspection checks against the plan attached to `case`: one item naming
+    the plan's revision and each of its rooms with its zone and area (empty without a plan)."""
+    from tongban.floorplans.format import ZONES, label, plan_parse
+
+    plan = attached_plan(case)
+    if plan is None or plan.attached_revision is None:
+        return []
+    revision = plan.revisions.filter(number=plan.attached_revision).first()
+    if revision is None:
+        return []
+    rooms = "、".join(
+        f"{room.name or label(ZONES, room.zone)}（{label(ZONES, room.zone)}，{room.area:g}㎡）"
+        for room in plan_parse(revision.data).rooms
+    )
+    return [
+        {
+            "code": "floorplan",
+            "text": f"现场与平台制作的平面布局图（第{revision.number}版）一致：{rooms}",
+            "basis": "",
+            "basis_text": "申请所附餐饮服务场所平面布局图",
+            "options": ["pass", "rectify", "fail"],
+        }
+    ]

@@ -33,6 +33,7 @@ from tongban.core.texts import said
 from tongban.field.models import FieldVisit, Inspection
 from tongban.field.services.commitments import commitment_of, post_check_open
 from tongban.field.services.sites import address_of
+from tongban.floorplans.services import plan_checklist
 from tongban.notify.services import notify
 
 CANCEL_ON = frozenset({CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.TERMINATED})
@@ -59,7 +60,7 @@ def frozen_checklist(case: Case, rule: InspectionRule) -> list[dict[str, Any]]:
             "options": list(c.options),
         }
         for c in rule.checks_for(chosen)
-    ]
+    ] + plan_checklist(case)
 
 
 def inspection_open(
