@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard messages clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard bench-floorplans messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,9 +70,9 @@ test-python: install-dev
 test: lint typecheck test-python
 
 # Benchmarks load the platform from one address, which its per-client rate limits would stop.
-bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_ANONYMOUS = off
-bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_DEVICE = off
-bench bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_PERSON = off
+bench bench-floorplans bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_ANONYMOUS = off
+bench bench-floorplans bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_DEVICE = off
+bench bench-floorplans bench-forms bench-bundles bench-certificates bench-hall bench-worklist bench-guide bench-servicemap bench-scoreboard: export TONGBAN_RATE_PERSON = off
 
 # Every benchmark, each on SQLite and on a throwaway PostgreSQL (bench/pg.py; about 45 min).
 bench: install-dev
@@ -86,10 +86,15 @@ bench: install-dev
 	$(BIN)/python bench/guide.py
 	$(BIN)/python bench/servicemap.py
 	$(BIN)/python bench/scoreboard.py
+	$(BIN)/python bench/floorplans.py
 
 # Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~18 min).
 bench-forms: install-dev
 	$(BIN)/python bench/forms.py
+
+# The floor-plan checker at 50 rooms and 300 equipment, its API, the editor's repaint (~1 min).
+bench-floorplans: install-dev
+	$(BIN)/python bench/floorplans.py
 
 bench-servicemap: install-dev
 	$(BIN)/python bench/servicemap.py

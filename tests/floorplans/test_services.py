@@ -229,8 +229,9 @@ def test_the_scoreboard_counts_plans_by_their_first_submission(
 ) -> None:
     import datetime as dt
 
-    from tongban.analytics.scoreboard import Filters, Period, scoreboard
     from django.utils import timezone
+
+    from tongban.analytics.scoreboard import Filters, Period, scoreboard
 
     plan_save(plan=plan, actor=zhangsan, data=broken(plan), base_revision=1)
     plan.refresh_from_db()
