@@ -39,6 +39,8 @@ from tongban.demo.exchange_seed import NEW_COMPANY_NAME, ExchangeSeedReport, dem
 from tongban.demo.field_seed import demo_credit_resource
 from tongban.demo.hall_seed import demo_hall_history, demo_hall_seed
 from tongban.demo.passwords import DEMO_PASSWORD
+from tongban.floorplans.models import FloorPlan
+from tongban.floorplans.services import plan_create
 from tongban.guide.services import synonyms_import
 from tongban.ratings.services.pads import rating_pad_setup
 from tongban.servicemap.services import points_import
@@ -277,6 +279,9 @@ def demo_seed(*, with_cases: bool = True) -> SeedReport:
             enterprise=bookstore,
             valid_until=timezone.now() + dt.timedelta(days=365),
         )
+    # 餐饮平面图: the plan of the café 张三 is opening in the bookstore, from a template.
+    if not FloorPlan.objects.filter(owner=zhangsan).exists():
+        plan_create(owner=zhangsan, template="cafe")
     for kind, name in [
         (DeviceIdentity.Kind.KIOSK, "市民中心自助机01"),
         (DeviceIdentity.Kind.DISPLAY, "市民中心叫号屏01"),

@@ -5,7 +5,7 @@ fault is named in Chinese by its field (`plan.rooms[3].w`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -38,7 +38,9 @@ class PlanCheckOut(Schema):
 
 
 class PlanNewIn(Schema):
-    template: str = Field(..., max_length=20, description="noodle、cafe、restaurant 或 blank")
+    template: Literal["noodle", "cafe", "restaurant", "blank"] = Field(
+        ..., description="模板：小面馆、带冷饮间的咖啡馆、带凉菜间的餐馆或空白图纸"
+    )
     jurisdiction: str = Field("", max_length=30)
 
 
