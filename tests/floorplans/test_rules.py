@@ -300,3 +300,28 @@ def test_any_drawable_plan_gets_findings_at_real_places(
     for finding in plan_check(plan_parse(plan)).findings:
         if "x" in finding.at:
             assert 0 <= finding.at["x"] <= 60 and 0 <= finding.at["y"] <= 60
+
+
+def test_a_plan_drawn_to_be_checked_forever_is_refused_or_capped() -> None:
+    """Routes are limited in points, and each rule reports its first 30 findings: the cost of
+    a check is bounded whatever is sent."""
+    from django.core.exceptions import ValidationError
+
+    from tongban.floorplans.checker import MAX_PER_RULE
+    from tongban.floorplans.format import MAX_POINTS_TOTAL
+
+    plan = starter("noodle")
+    zigzag = [[float(i % 2 * 9), round(i * 0.1, 1)] for i in range(60)]
+    plan["marks"] = [
+        {"id": f"m{n}", "kind": "raw" if n % 2 else "finished", "points": zigzag}
+        for n in range(MAX_POINTS_TOTAL // 60)
+    ]
+    counts: dict[str, int] = {}
+    for finding in plan_check(plan_parse(plan)).findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    assert counts["flow.no_crossing"] == MAX_PER_RULE
+    assert max(counts.values()) <= MAX_PER_RULE
+    plan["marks"].append({"id": "one-more", "kind": "raw", "points": [[0, 0], [1, 1]]})
+    with pytest.raises(ValidationError) as caught:
+        plan_parse(plan)
+    assert "合计不得超过600个" in str(caught.value.message_dict["plan"])

@@ -11,6 +11,7 @@ A file may `extends` another (the national rules) and replace or drop its rules 
 from __future__ import annotations
 
 import tomllib
+from itertools import islice
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from tongban.floorplans.format import Plan
 from tongban.floorplans.geometry import Geometry
 
 RULEDATA = Path(__file__).parent / "ruledata"
+MAX_PER_RULE = 30
 BINDING = "binding"
 RECOMMENDED = "recommended"
 
@@ -151,7 +153,9 @@ def plan_check(plan: Plan) -> Result:
     geo = Geometry(plan)
     findings = []
     for rule in rules.rules:
-        for values, at in CHECKS[rule.check](geo, rule.params):
+        # A rule's first findings are enough to act on: a plan drawn to be checked forever
+        # (routes crossing a thousand times) stops here.
+        for values, at in islice(CHECKS[rule.check](geo, rule.params), MAX_PER_RULE):
             findings.append(
                 Finding(
                     rule=rule.code,

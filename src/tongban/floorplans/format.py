@@ -30,6 +30,7 @@ MAX_OPENINGS = 600
 MAX_EQUIPMENT = 2000
 MAX_MARKS = 60
 MAX_POINTS = 200
+MAX_POINTS_TOTAL = 600  # every route's points together: the checker's work grows with them
 
 # 2018 《餐饮服务食品安全操作规范》 2.x: the zones, and how clean each is (3 清洁操作区,
 # 2 准清洁操作区, 1 一般操作区; the dining and auxiliary areas are outside the handling area).
@@ -211,6 +212,8 @@ class Plan(_Part):
         for room in self.rooms:
             if room.x + room.w > EXTENT or room.y + room.h > EXTENT:
                 raise ValueError(f"extent:{room.id}")
+        if sum(len(mark.points) for mark in self.marks) > MAX_POINTS_TOTAL:
+            raise ValueError("points")
         return self
 
     def room(self, room_id: str) -> Room | None:
@@ -244,6 +247,8 @@ def _message(error: Mapping[str, Any]) -> str:
         return f"格式版本须为{VERSION}，本平台不接受其他版本的平面图"
     if "duplicate:" in text:
         return "编号“{}”重复".format(text.split("duplicate:", 1)[1])
+    if "points" in text and kind == "value_error":
+        return f"流线和方向标记的点合计不得超过{MAX_POINTS_TOTAL}个"
     if "extent:" in text:
         return "房间“{}”超出{:g}米的图幅".format(text.split("extent:", 1)[1], EXTENT)
     if kind in _MESSAGES:

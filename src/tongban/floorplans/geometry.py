@@ -97,10 +97,39 @@ class Route:
     crossings: list[Crossing] = field(default_factory=list)
 
 
+CELL = 4.0  # metres: the side of the grid cells that index rooms and openings by place
+
+
+def _cells_of(x1: float, y1: float, x2: float, y2: float) -> list[tuple[int, int]]:
+    return [
+        (cx, cy)
+        for cx in range(int(x1 // CELL), int(x2 // CELL) + 1)
+        for cy in range(int(y1 // CELL), int(y2 // CELL) + 1)
+    ]
+
+
 class Geometry:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.rooms = {room.id: room for room in plan.rooms}
+        # Each room listed in every grid cell it touches: finding the room at a point looks
+        # at a few rooms, not all of them.
+        self._cells: dict[tuple[int, int], list[Room]] = defaultdict(list)
+        for room in plan.rooms:
+            for cell in _cells_of(room.x, room.y, room.x + room.w, room.y + room.h):
+                self._cells[cell].append(room)
+        self._opening_cells: dict[tuple[int, int], list[Opening]] = defaultdict(list)
+        for opening in plan.openings:
+            x2, y2 = opening_end(opening)
+            for cell in _cells_of(opening.x - TOUCH, opening.y - TOUCH, x2 + TOUCH, y2 + TOUCH):
+                self._opening_cells[cell].append(opening)
+
+    def _rooms_near(self, x1: float, y1: float, x2: float, y2: float) -> list[Room]:
+        """The rooms whose grid cells meet the box, in the plan's order."""
+        near: set[str] = set()
+        for cell in _cells_of(x1, y1, x2, y2):
+            near.update(room.id for room in self._cells.get(cell, ()))
+        return [room for room in self.plan.rooms if room.id in near]
 
     def level(self, room_id: str | None) -> int | None:
         if room_id is None:
@@ -141,10 +170,12 @@ class Geometry:
     def walls_of(self) -> dict[str, list[str]]:
         """For each opening, the rooms whose wall it sits on (two: between rooms; one: an
         outside wall; none: an opening to nowhere)."""
-        return {
-            o.id: [room.id for room in self.plan.rooms if on_wall(o, room)]
-            for o in self.plan.openings
-        }
+        walls = {}
+        for o in self.plan.openings:
+            x2, y2 = opening_end(o)
+            near = self._rooms_near(o.x - TOUCH, o.y - TOUCH, x2 + TOUCH, y2 + TOUCH)
+            walls[o.id] = [room.id for room in near if on_wall(o, room)]
+        return walls
 
     @cached_property
     def openings_of(self) -> dict[str, list[Opening]]:
@@ -166,7 +197,7 @@ class Geometry:
         return joined
 
     def room_at(self, x: float, y: float) -> str | None:
-        for room in self.plan.rooms:
+        for room in self._cells.get((int(x // CELL), int(y // CELL)), ()):
             if inside(room, x, y):
                 return room.id
         return None
@@ -181,7 +212,7 @@ class Geometry:
         return placed
 
     def _passage(self, point: XY) -> Opening | None:
-        for opening in self.plan.openings:
+        for opening in self._opening_cells.get((int(point[0] // CELL), int(point[1] // CELL)), ()):
             if opening.kind in ("door", "pass_window") and _near_opening(opening, point):
                 return opening
         return None
@@ -190,7 +221,8 @@ class Geometry:
         """Where along a→b (0..1) the segment meets a wall line within a room's span."""
         hits = []
         dx, dy = b[0] - a[0], b[1] - a[1]
-        for room in self.plan.rooms:
+        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+        for room in self._rooms_near(*box):
             if abs(dx) > EPS:
                 for wall_x in (room.x, room.x + room.w):
                     t = (wall_x - a[0]) / dx
