@@ -11,9 +11,9 @@ A file may `extends` another (the national rules) and replace or drop its rules 
 from __future__ import annotations
 
 import tomllib
-from itertools import islice
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
