@@ -64,39 +64,39 @@ def _checked(page: Any) -> None:
     page.locator('#floorplan[data-checked="yes"]').wait_for()
 
 
-def _draw_the_noodle_shop(page: Any, base: str, draft: Case, hand: Hand, kiosk: bool) -> None:
-    """From the draft: open the tool, start from the noodle shop, break and fix the raw
-    materials' route, export the PDF, attach the plan."""
-    page.goto(f"{base}/my/cases/{draft.pk}/continue/")
-    page.get_by_test_id("floorplan-start").click()
-    if kiosk:
-        page.goto(page.url + "&mode=kiosk")
-    page.get_by_test_id("starter-noodle").click()
-    page.get_by_test_id("floorplan-editor").wait_for()
-    _checked(page)
-    assert page.get_by_test_id("fp-verdict").inner_text() == "通过全部约束性规则"
-
-    # The owner moves the kitchen door one metre down the wall, as in their premises.
+def _break_and_fix(page: Any, hand: Hand) -> None:
+    """The kitchen door moved down the wall; the raw materials' route taken through it."""
     hand.drag((7, 3.15), (7, 4.15))
     _checked(page)
-    finding = page.get_by_test_id("fp-finding").filter(has_text="穿过了墙体")
-    finding.wait_for()
-    assert "原料入口流线从“粗加工切配间”到“烹饪间”" in finding.inner_text()
-
-    # They take the raw materials' route through the door where it now is.
+    page.get_by_test_id("fp-finding").filter(has_text="穿过了墙体").wait_for()
     hand.tap(9.5, 1)
     hand.drag((8.5, 3.5), (8.5, 4.5))
     _checked(page)
     hand.drag((5.5, 3.5), (5.5, 4.5))
     _checked(page)
     assert page.get_by_test_id("fp-verdict").inner_text() == "通过全部约束性规则"
+
+
+def _draw_the_noodle_shop(page: Any, base: str, draft: Case, hand: Hand) -> None:
+    """From the draft: open the tool, start from the noodle shop, break and fix the raw
+    materials' route, export the PDF, attach the plan."""
+    page.goto(f"{base}/my/cases/{draft.pk}/continue/")
+    page.get_by_test_id("floorplan-start").click()
+    page.get_by_test_id("starter-noodle").click()
+    page.get_by_test_id("floorplan-editor").wait_for()
+    _checked(page)
+    assert page.get_by_test_id("fp-verdict").inner_text() == "通过全部约束性规则"
+
+    # The owner moves the kitchen door one metre down the wall, as in their premises; the
+    # checker finds the raw materials' route through a wall; they take it through the door.
+    _break_and_fix(page, hand)
     assert page.get_by_test_id("fp-finding").count() == 0
 
     # The PDF, saved first: the drawing at 1:100, the rooms, the equipment, the verdict.
     with page.expect_popup() as popup:
         page.get_by_test_id("fp-pdf").click()
     popup.value.close()
-    plan = FloorPlan.objects.get(owner=draft.applicant)
+    plan = FloorPlan.objects.filter(owner=draft.applicant).latest("created_at")
     assert plan.revision == 2 and plan.passed
     answer = page.request.get(f"{base}/tools/floorplan/{plan.pk}/plan.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.body())).pages)
@@ -109,13 +109,13 @@ def _draw_the_noodle_shop(page: Any, base: str, draft: Case, hand: Hand, kiosk: 
     assert "已通过自动核验" in page.get_by_test_id("floorplan-draft").inner_text()
 
 
-def _apply(page: Any, base: str, key: str, hand: Hand, kiosk: bool) -> Case:
+def _apply(page: Any, base: str, key: str, hand: Hand) -> Case:
     zhangsan = User.objects.get(username="zhangsan")
     item = ServiceItem.objects.get(state="published", name="食品经营许可")
 
     def draw(draft: Case) -> None:
         _sign_in(page, base, "zhangsan")
-        _draw_the_noodle_shop(page, base, draft, hand, kiosk)
+        _draw_the_noodle_shop(page, base, draft, hand)
 
     case = demo_apply(
         zhangsan,
@@ -135,21 +135,80 @@ def _apply(page: Any, base: str, key: str, hand: Hand, kiosk: bool) -> Case:
 def test_a_noodle_shop_plan_drawn_at_a_desk(
     page: Any, live_server: Any, live_demo_city: None
 ) -> None:
-    _apply(page, live_server.url, "plan-desk", Hand(page), kiosk=False)
+    _apply(page, live_server.url, "plan-desk", Hand(page))
 
 
-def test_the_same_plan_by_touch_on_the_kiosk(
-    browser: Any, live_server: Any, live_demo_city: None
+def test_the_same_plan_by_touch_on_the_hall_kiosk_then_claimed_online(
+    browser: Any, page: Any, live_server: Any, live_demo_city: None
 ) -> None:
+    """At the hall's kiosk, by touch and without signing in: the noodle shop from its
+    template, the flow fixed, the plan printed with its 取图码. At home the owner signs in,
+    claims the plan with the code and attaches it to the food-licence application."""
+    from tongban.accounts.models import DeviceIdentity
+    from tongban.accounts.services import device_register
+    from tongban.hall.models import Hall
+    from tongban.hall.services.setup import hall_device_place
+
+    base = live_server.url
+    key = device_register(kind=DeviceIdentity.Kind.KIOSK, name="绘图自助机")
+    hall_device_place(device=key.device, hall=Hall.objects.get(code="xa-civic"))
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1080, "height": 1920}, has_touch=True
     )
     kiosk = context.new_page()
     kiosk.set_default_timeout(10_000)
     try:
-        _apply(kiosk, live_server.url, "plan-kiosk", Hand(kiosk, touch=True), kiosk=True)
+        kiosk.goto(f"{base}/hall/device/")
+        kiosk.get_by_label("设备密钥").fill(key.api_key)
+        kiosk.get_by_role("button", name="登记").click()
+        kiosk.wait_for_url(f"{base}/hall/kiosk/")
+        kiosk.get_by_test_id("kiosk-floorplan-link").tap()
+        kiosk.get_by_test_id("kiosk-starter-noodle").tap()
+        kiosk.get_by_test_id("floorplan-editor").wait_for()
+        _checked(kiosk)
+        _break_and_fix(kiosk, Hand(kiosk, touch=True))
+        kiosk.get_by_test_id("fp-kiosk-finish").tap()
+        message = kiosk.get_by_test_id("kiosk-message").inner_text()
+        code = message.split("取图码：", 1)[1][:9]
+        printout = kiosk.request.get(f"{base}/hall/kiosk/printout.pdf")
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printout.body())).pages)
+        for expected in ("比例 1:100", code, "通过全部约束性规则", "烹饪间"):
+            assert expected in text, expected
+        kiosk.get_by_role("link", name="完成").tap()
+        kiosk.wait_for_url(f"{base}/hall/kiosk/")
     finally:
         context.close()
+    plan = FloorPlan.objects.get(owner__isnull=True)
+    assert plan.revision == 2 and plan.passed and plan.device_id == key.device.pk
+
+    zhangsan = User.objects.get(username="zhangsan")
+
+    def claim_and_attach(draft: Case) -> None:
+        _sign_in(page, base, "zhangsan")
+        page.goto(f"{base}/my/cases/{draft.pk}/continue/")
+        page.get_by_test_id("floorplan-start").click()
+        form = page.get_by_test_id("claim-form")
+        form.get_by_label("取图码（见打印的平面图）").fill(code.lower())
+        form.get_by_role("button", name="领取平面图").click()
+        page.get_by_text("已领取自助机上绘制的平面图").wait_for()
+        _checked(page)
+        page.get_by_test_id("fp-attach").click()
+        page.get_by_text("平面布局图已附入申请").wait_for()
+
+    case = demo_apply(
+        zhangsan,
+        ServiceItem.objects.get(state="published", name="食品经营许可"),
+        zhangsan.enterprises.get(name="西安某某书店有限公司"),
+        random.Random("plan-kiosk"),  # noqa: S311
+        "plan-kiosk",
+        situations={"business": "catering", "premises": "rent"},
+        before_submit=claim_and_attach,
+    )
+    assert case is not None and case.state == "submitted"
+    plan.refresh_from_db()
+    assert plan.owner == zhangsan and plan.case == case and not plan.claim_digest
+    row = CaseMaterial.objects.get(case=case, material__kind__code="catering-layout")
+    assert row.provenance["plan"] == plan.pk
 
 
 def test_the_reviewer_asks_for_a_correction_on_a_place_in_the_plan(

@@ -33,6 +33,7 @@ MATRIX: dict[tuple[str, str], tuple[set[str], set[str] | None]] = {
     ("GET", "/api/floorplans/figures"): (STAFF, None),
     ("GET", "/api/floorplans"): (SIGNED_IN, None),
     ("POST", "/api/floorplans"): (SIGNED_IN, None),
+    ("POST", "/api/floorplans/claim"): (SIGNED_IN, None),
     ("GET", "/api/floorplans/{plan_id}"): (SEES, SEES),
     ("PUT", "/api/floorplans/{plan_id}"): ({"owner"}, {"owner"}),
     ("POST", "/api/floorplans/{plan_id}/attach"): ({"owner"}, {"owner"}),
@@ -87,6 +88,8 @@ def _body(path: str, world: dict[str, Any]) -> dict[str, Any]:
         return {"base_revision": plan.revision, "plan": plan.data}
     if path == "/api/floorplans":
         return {"template": "noodle"}
+    if path.endswith("/claim"):
+        return {"code": "ABCD-EFGH"}
     return {}
 
 

@@ -102,6 +102,18 @@ def create(request: HttpRequest, payload: schemas.PlanNewIn) -> Status[dict[str,
     return Status(201, plan_out(plan))
 
 
+@router.post(
+    "/claim",
+    response=schemas.PlanOut,
+    auth=session,
+    summary="凭取图码领取在大厅自助机上绘制的平面图",
+)
+def claim(request: HttpRequest, payload: schemas.ClaimIn) -> dict[str, Any]:
+    from tongban.floorplans.claims import plan_claim
+
+    return plan_out(plan_claim(user=request_user(request), code=payload.code))
+
+
 @router.get("/{plan_id}", response=schemas.PlanOut, auth=session, summary="一张平面图")
 def one(request: HttpRequest, plan_id: ObjectId) -> dict[str, Any]:
     return plan_out(plan_for(request_user(request), plan_id))

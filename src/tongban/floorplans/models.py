@@ -10,13 +10,31 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tongban.accounts.models import DeviceIdentity
 from tongban.cases.models import Case
 
 
 class FloorPlan(models.Model):
+    # None while the plan is a kiosk's: drawn at a hall's kiosk by someone not signed in, it
+    # waits for its 取图码 (`claim_digest`, until `claim_until`) to give it an owner online.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="绘制人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="绘制人",
+        null=True,
+        blank=True,
     )
+    device = models.ForeignKey(
+        DeviceIdentity,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="绘制所用自助机",
+        null=True,
+        blank=True,
+    )
+    claim_digest = models.CharField("取图码摘要", max_length=64, blank=True, db_index=True)
+    claim_until = models.DateTimeField("取图码有效期", null=True, blank=True)
     title = models.CharField("名称", max_length=60, blank=True)
     jurisdiction = models.CharField("适用规则", max_length=30)
     revision = models.PositiveIntegerField("当前版本", default=0)
@@ -53,8 +71,9 @@ class PlanRevision(models.Model):
     sha256 = models.CharField("摘要", max_length=64)
     passed = models.BooleanField("通过约束性规则")
     findings = models.JSONField("核验结果", default=list)
+    # None: saved at a kiosk, by someone not signed in.
     saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     saved_at = models.DateTimeField(auto_now_add=True)
 

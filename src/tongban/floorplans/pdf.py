@@ -35,7 +35,9 @@ def finding_pins(findings: list[dict[str, Any]]) -> list[Pin]:
     ]
 
 
-def pdf_context(plan: FloorPlan, revision: PlanRevision, result: Result) -> dict[str, Any]:
+def pdf_context(
+    plan: FloorPlan, revision: PlanRevision, result: Result, claim: str = ""
+) -> dict[str, Any]:
     parsed = plan_parse(revision.data)
     geo = Geometry(parsed)
     findings = [f.as_dict() for f in result.findings]
@@ -71,8 +73,10 @@ def pdf_context(plan: FloorPlan, revision: PlanRevision, result: Result) -> dict
         "findings": findings,
         "summary": result.summary(),
         "rules": jurisdiction(result.jurisdiction),
+        "claim": claim,
     }
 
 
-def plan_pdf(plan: FloorPlan, revision: PlanRevision, result: Result) -> bytes:
-    return render_pdf("floorplans/plan_pdf.html", pdf_context(plan, revision, result))
+def plan_pdf(plan: FloorPlan, revision: PlanRevision, result: Result, claim: str = "") -> bytes:
+    """The PDF; a kiosk's printout carries its 取图码 (`claim`)."""
+    return render_pdf("floorplans/plan_pdf.html", pdf_context(plan, revision, result, claim))

@@ -62,6 +62,10 @@ class PlanOut(Schema):
     findings: list[FindingOut]
 
 
+class ClaimIn(Schema):
+    code: str = Field(..., min_length=1, max_length=12, description="取图码，如 ABCD-EFGH")
+
+
 class AttachIn(Schema):
     case_id: int = Field(..., ge=1, le=2**63 - 1)
 

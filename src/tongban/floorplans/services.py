@@ -49,7 +49,7 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _record(plan: FloorPlan, parsed: Plan, result: Result, actor: User) -> PlanRevision:
+def _record(plan: FloorPlan, parsed: Plan, result: Result, actor: User | None) -> PlanRevision:
     data = parsed.model_dump(mode="json")
     plan.revision += 1
     plan.data = data
@@ -101,6 +101,16 @@ def plan_save(*, plan: FloorPlan, actor: User, data: Any, base_revision: int) ->
         CaseState.CORRECTION,
     ):
         raise Conflict("平面图所附的申请已提交，不能再修改；如需修改请等待补正通知")
+    revision = revision_save(locked, data=data, base_revision=base_revision, actor=actor)
+    plan.refresh_from_db()
+    return revision
+
+
+def revision_save(
+    locked: FloorPlan, *, data: Any, base_revision: int, actor: User | None
+) -> PlanRevision:
+    """The next revision of a plan the caller locked and may change (`actor` None: at a
+    kiosk). Stale `base_revision`: 409, nothing written."""
     if base_revision != locked.revision:
         raise Conflict(f"平面图已在别处保存为第{locked.revision}版，请重新打开后再修改")
     parsed, result = plan_checked(data)
@@ -110,7 +120,6 @@ def plan_save(*, plan: FloorPlan, actor: User, data: Any, base_revision: int) ->
         obj=locked,
         changes={"revision": revision.number, "passed": result.passed, "sha256": revision.sha256},
     )
-    plan.refresh_from_db()
     return revision
 
 

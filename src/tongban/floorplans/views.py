@@ -211,3 +211,27 @@ def correction(request: HttpRequest, plan_id: int) -> HttpResponse:
         "已要求申请人补正平面布局图",
         lambda: _staff_back(plan),
     )
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest) -> HttpResponse:
+    """领取: a plan drawn at a hall's kiosk becomes the signed-in person's, by its 取图码."""
+    from tongban.floorplans.claims import plan_claim
+
+    user = request_user(request)
+    case = _case_from(request)
+    claimed: list[FloorPlan] = []
+
+    def step() -> None:
+        claimed.append(plan_claim(user=user, code=request.POST.get("code", "")))
+
+    response = run_refusable(
+        request, step, "已领取自助机上绘制的平面图", lambda: redirect("floorplans:home")
+    )
+    if not claimed:
+        return response
+    target = redirect("floorplans:edit", plan_id=claimed[0].pk)
+    if case is not None:
+        target["Location"] += f"?case={case.pk}"
+    return target
