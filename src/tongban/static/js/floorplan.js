@@ -242,7 +242,8 @@
     }));
     group.add(new Konva.Text({
       width: r.w, y: r.h / 2 + size * 0.2, align: "center", fontSize: size * 0.7,
-      text: words.zones[r.zone] + " " + fix(r.w * r.h) + "㎡", fill: "#555", listening: false
+      text: words.zones[r.zone] + " " + fix(r.w) + "×" + fix(r.h) + "m " + fix(r.w * r.h) + "㎡",
+      fill: "#555", listening: false
     }));
     group.on("click tap", function (event) { event.cancelBubble = !drawing; if (!drawing) select("room", r.id); });
     draggable(group, "room", r, function (x, y) {
