@@ -697,6 +697,9 @@
     var recommended = result.findings.length - result.binding;
     verdict.textContent = (result.passed ? T.passed : result.binding + T.failed) + (recommended ? "；" + recommended + T.recommended : "");
     verdict.className = "fp-verdict " + (result.passed ? "ok" : "bad");
+    var chip = $(".fp-bar-verdict");
+    chip.textContent = verdict.textContent;
+    chip.className = "fp-bar-verdict " + (result.passed ? "ok" : "bad");
     root.setAttribute("data-passed", result.passed ? "yes" : "no");
     var list = $('[data-testid="fp-findings"]');
     list.textContent = "";
