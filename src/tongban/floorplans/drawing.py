@@ -142,7 +142,9 @@ def _marks(plan: Plan) -> Iterable[str]:
         )
 
 
-def _north_and_scale(plan: Plan, right: float, bottom: float) -> Iterable[str]:
+def _north_and_scale(plan: Plan, right: float, bottom: float, printed: int | None) -> Iterable[str]:
+    """The north arrow, and a 5 m scale bar labelled with the printed scale (on screen: the
+    plan's declared one)."""
     if plan.north is not None:
         x, y = right + 0.8, 0.9
         yield (
@@ -150,7 +152,8 @@ def _north_and_scale(plan: Plan, right: float, bottom: float) -> Iterable[str]:
             '<path d="M0,-0.7 L0.3,0.5 L0,0.3 L-0.3,0.5 z" fill="#222"/>'
             '<text x="0" y="-0.8" font-size="0.35" text-anchor="middle">N</text></g>'
         )
-    if plan.scale is not None:
+    scale = printed or plan.scale
+    if plan.scale is not None and scale is not None:
         y = bottom + 0.8
         yield f'<line x1="0" y1="{_f(y)}" x2="5" y2="{_f(y)}" stroke="#222" stroke-width="0.06"/>'
         for tick in range(6):
@@ -158,7 +161,7 @@ def _north_and_scale(plan: Plan, right: float, bottom: float) -> Iterable[str]:
                 f'<line x1="{tick}" y1="{_f(y - 0.12)}" x2="{tick}" y2="{_f(y + 0.12)}" '
                 'stroke="#222" stroke-width="0.04"/>'
             )
-        yield _text(2.5, y + 0.5, f"0–5 m · 1:{plan.scale}", 0.28)
+        yield _text(2.5, y + 0.5, f"0–5 m · 1:{scale}", 0.28)
 
 
 def _pins(pins: Sequence[Pin]) -> Iterable[str]:
@@ -197,7 +200,7 @@ def plan_svg(
         *_openings(plan),
         *_equipment(plan, english),
         *_marks(plan),
-        *_north_and_scale(plan, right, bottom),
+        *_north_and_scale(plan, right, bottom, paper_scale),
         *_pins(pins),
         "</svg>",
     ]

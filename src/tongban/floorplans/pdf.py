@@ -15,16 +15,22 @@ from tongban.floorplans.geometry import Geometry
 from tongban.floorplans.models import FloorPlan, PlanRevision
 
 SCALE = 100
+SCALES = (SCALE, 200, 500, 1000)
 # ISO sheets, landscape, in millimetres; 12 mm margins and 30 mm for the title and legend.
 SHEETS = [("A4", 297, 210), ("A3", 420, 297), ("A2", 594, 420), ("A1", 841, 594), ("A0", 1189, 841)]
 
 
-def sheet_for(width_m: float, height_m: float) -> tuple[str, int, int]:
-    width_mm, height_mm = width_m * 1000 / SCALE, height_m * 1000 / SCALE
-    for name, w, h in SHEETS:
-        if width_mm <= w - 24 and height_mm <= h - 54:
-            return name, w, h
-    return SHEETS[-1]
+def sheet_for(width_m: float, height_m: float) -> tuple[str, int, int, int]:
+    """The smallest ISO sheet that holds the plan at 1:100, as (name, width mm, height mm,
+    scale); a plan too large for A0 at 1:100 is drawn at the first of 1:200, 1:500, 1:1000
+    that fits, and the sheet says so."""
+    for scale in SCALES:
+        width_mm, height_mm = width_m * 1000 / scale, height_m * 1000 / scale
+        for name, w, h in SHEETS:
+            if width_mm <= w - 24 and height_mm <= h - 54:
+                return name, w, h, scale
+    name, w, h = SHEETS[-1]
+    return name, w, h, SCALES[-1]
 
 
 def finding_pins(findings: list[dict[str, Any]]) -> list[Pin]:
@@ -42,7 +48,7 @@ def pdf_context(
     geo = Geometry(parsed)
     findings = [f.as_dict() for f in result.findings]
     left, top, right, bottom = extent(parsed)
-    name, width, height = sheet_for(right - min(left, 0) + 3.5, bottom - min(top, 0) + 3.5)
+    name, width, height, scale = sheet_for(right - min(left, 0) + 3.5, bottom - min(top, 0) + 3.5)
     equipment: dict[str, Counter[str]] = defaultdict(Counter)
     for room_id, items in geo.equipment_in.items():
         room = geo.rooms.get(room_id or "")
@@ -52,8 +58,8 @@ def pdf_context(
         "plan": plan,
         "revision": revision,
         "parsed": parsed,
-        "sheet": {"name": name, "width": width, "height": height},
-        "svg": plan_svg(parsed, pins=finding_pins(findings), paper_scale=SCALE),
+        "sheet": {"name": name, "width": width, "height": height, "scale": scale},
+        "svg": plan_svg(parsed, pins=finding_pins(findings), paper_scale=scale),
         "rooms": [{"room": r, "zone": label(ZONES, r.zone), "area": r.area} for r in parsed.rooms],
         "areas": {
             "handling": round(geo.handling_area, 2),
