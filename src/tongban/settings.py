@@ -78,6 +78,21 @@ CASE_NUMBER_PREFIX = env_str(
 REGION_CODE = env_str(
     "TONGBAN_REGION_CODE", "610100", help="the GB/T 2260 code in certificate numbers"
 )
+# The audit log's checkpoints: signed with a key outside the database, copied to a file
+# outside it (docs/operations.md: keeping and rotating the key, witnesses).
+AUDIT_SIGNER = env_str("TONGBAN_AUDIT_SIGNER", "ed25519", help="the audit checkpoint signer plugin")
+AUDIT_KEY_FILE = env_str(
+    "TONGBAN_AUDIT_KEY",
+    str(DATA_DIR / "audit" / "audit-ed25519.pem"),
+    shown="`var/audit/audit-ed25519.pem`",
+    help="the Ed25519 key that signs audit checkpoints (made on first use)",
+)
+AUDIT_CHECKPOINT_LOG = env_str(
+    "TONGBAN_AUDIT_CHECKPOINT_LOG",
+    str(DATA_DIR / "audit" / "checkpoints.log"),
+    shown="`var/audit/checkpoints.log`",
+    help="the copy of every audit checkpoint outside the database",
+)
 # The approval bureau's one seal (一章管审批): the signer plugin and the seal's holder.
 SEAL_SIGNER = env_str(
     "TONGBAN_SEAL_SIGNER",

@@ -134,24 +134,29 @@ def audit_verify() -> VerifyResult:
     return VerifyResult(True, checked)
 
 
-_PROTECT_SQL = {
-    "sqlite": [
-        "CREATE TRIGGER IF NOT EXISTS core_auditrecord_no_update BEFORE UPDATE ON core_auditrecord"
-        " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS core_auditrecord_no_delete BEFORE DELETE ON core_auditrecord"
-        " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
-    ],
+_PROTECT_SQL: dict[str, list[str]] = {
+    "sqlite": [],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION core_auditrecord_append_only() RETURNS trigger AS $$"
         " BEGIN RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql",
-        "DROP TRIGGER IF EXISTS core_auditrecord_no_change ON core_auditrecord",
-        "CREATE TRIGGER core_auditrecord_no_change BEFORE UPDATE OR DELETE ON core_auditrecord"
-        " FOR EACH ROW EXECUTE FUNCTION core_auditrecord_append_only()",
-        "DROP TRIGGER IF EXISTS core_auditrecord_no_truncate ON core_auditrecord",
-        "CREATE TRIGGER core_auditrecord_no_truncate BEFORE TRUNCATE ON core_auditrecord"
-        " FOR EACH STATEMENT EXECUTE FUNCTION core_auditrecord_append_only()",
     ],
 }
+# The sealed tree's leaves and checkpoints are append-only too.
+for _table in ("core_auditrecord", "core_auditleaf", "core_auditcheckpoint"):
+    _PROTECT_SQL["sqlite"] += [
+        f"CREATE TRIGGER IF NOT EXISTS {_table}_no_update BEFORE UPDATE ON {_table}"
+        " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+        f"CREATE TRIGGER IF NOT EXISTS {_table}_no_delete BEFORE DELETE ON {_table}"
+        " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    ]
+    _PROTECT_SQL["postgresql"] += [
+        f"DROP TRIGGER IF EXISTS {_table}_no_change ON {_table}",
+        f"CREATE TRIGGER {_table}_no_change BEFORE UPDATE OR DELETE ON {_table}"
+        " FOR EACH ROW EXECUTE FUNCTION core_auditrecord_append_only()",
+        f"DROP TRIGGER IF EXISTS {_table}_no_truncate ON {_table}",
+        f"CREATE TRIGGER {_table}_no_truncate BEFORE TRUNCATE ON {_table}"
+        " FOR EACH STATEMENT EXECUTE FUNCTION core_auditrecord_append_only()",
+    ]
 
 
 def audit_protect() -> bool:

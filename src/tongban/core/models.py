@@ -59,6 +59,49 @@ class AuditHead(models.Model):
         return f"#{self.last_seq} {self.last_hash[:12]}"
 
 
+class AuditLeaf(models.Model):
+    """The sequencer's numbering: record `record` is leaf `index` of the audit log's Merkle
+    tree (RFC 9162), with its leaf hash as sealed. Written once, by the sequencer only."""
+
+    index = models.PositiveBigIntegerField("叶序号", primary_key=True)
+    record = models.OneToOneField(
+        AuditRecord, on_delete=models.PROTECT, related_name="leaf", verbose_name="审计记录"
+    )
+    hash = models.CharField("叶哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计树叶"
+        verbose_name_plural = "审计树叶"
+        ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"leaf {self.index} → #{self.record_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed tree head: the first `tree_size` leaves have Merkle root `root`, signed at
+    `at` with the key `key_id` (the signer's key is not in the database). `note` is the
+    signed text (a checkpoint in the transparency-log note format); `frontier` lets the
+    sequencer continue without rereading the tree. Also appended to a file outside the
+    database (`audit/checkpoints.log` in the data folder)."""
+
+    tree_size = models.PositiveBigIntegerField("树大小", primary_key=True)
+    root = models.CharField("根哈希", max_length=64)
+    at = models.DateTimeField("签署时间")
+    key_id = models.CharField("密钥标识", max_length=64)
+    note = models.TextField("签署内容")
+    signature = models.CharField("签名", max_length=200)
+    frontier = models.JSONField("右边界", default=list)
+
+    class Meta:
+        verbose_name = "审计检查点"
+        verbose_name_plural = "审计检查点"
+        ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} {self.root[:12]}"
+
+
 class CalendarYear(models.Model):
     """A year whose holidays and adjusted workdays are on file; a year without a row is unknown."""
 

@@ -1,0 +1,385 @@
+"""The audit log's seal: a Merkle tree over the records (RFC 9162), signed tree heads
+(checkpoints) with a key the database does not hold, a copy of every checkpoint outside the
+database, and verification that a database writer cannot fool.
+
+- `audit_seal()` (the sequencer) numbers the committed records not yet in the tree, appends
+  their leaves, and signs a checkpoint of the new tree: its size, root and time. It holds no
+  lock a writer waits on: two sequencers racing collide on the leaf and checkpoint keys and one
+  of them rolls back.
+- `audit_tree_verify()` recomputes every leaf from its record and the tree from the leaves,
+  checks each checkpoint's signature against the platform's public keys (current and retired),
+  each checkpoint's root against the tree, the file copy against the database, and a
+  witness's copies against both; it names the first record that differs.
+
+Checkpoints are notes in the transparency-log checkpoint format: an origin line, the tree
+size, the base64 root, and a time line, signed with Ed25519 (the signer is a plugin)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tongban.core.merkle import Frontier, leaf_hash
+from tongban.core.models import AuditCheckpoint, AuditLeaf, AuditRecord
+from tongban.core.registry import Registry
+
+BATCH = 20_000
+
+
+def record_bytes(record: AuditRecord) -> bytes:
+    """What a leaf seals of a record: everything it says, its id included (so a record
+    cannot be moved to another place of the tree)."""
+    fields = {
+        "id": record.pk,
+        "at": record.at.astimezone(dt.UTC).isoformat(),
+        "actor_id": record.actor_id,
+        "actor_label": record.actor_label,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "changes": record.changes,
+        "request_id": record.request_id,
+    }
+    return json.dumps(
+        fields, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def record_leaf(record: AuditRecord) -> bytes:
+    return leaf_hash(record_bytes(record))
+
+
+# --- the signer ------------------------------------------------------------------------------
+
+
+class CheckpointSigner(Protocol):
+    def key_id(self) -> str:
+        """The SHA-256 of the public key (raw), hex."""
+
+    def public_key(self) -> Ed25519PublicKey:
+        """The key checkpoints are verified with."""
+
+    def sign(self, message: bytes) -> bytes:
+        """The signature of `message`."""
+
+
+checkpoint_signers: Registry[CheckpointSigner] = Registry("audit checkpoint signer")
+
+
+def _raw(public: Ed25519PublicKey) -> bytes:
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id_of(public: Ed25519PublicKey) -> str:
+    return hashlib.sha256(_raw(public)).hexdigest()
+
+
+class FileEd25519Signer:
+    """An Ed25519 key in a file outside the database (`TONGBAN_AUDIT_KEY`, by default
+    `audit/audit-ed25519.pem` in the data folder), made on first use. Retired keys' public
+    halves stay in `audit/retired/*.pub` so old checkpoints stay verifiable."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        # The key with the file it came from (path, inode, mtime): a rotated key file is
+        # picked up without a restart.
+        self._key: tuple[tuple[Path, int, int], Ed25519PrivateKey] | None = None
+
+    @property
+    def path(self) -> Path:
+        return self._path or Path(settings.AUDIT_KEY_FILE)
+
+    def _private(self) -> Ed25519PrivateKey:
+        with self._lock:
+            path = self.path
+            try:
+                stat = path.stat()
+                seen = (path, stat.st_ino, stat.st_mtime_ns)
+            except FileNotFoundError:
+                seen = (path, 0, 0)
+            if self._key is None or self._key[0] != seen:
+                if not path.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    with open(path.parent / ".lock", "w") as lock:
+                        fcntl.flock(lock, fcntl.LOCK_EX)
+                        if not path.exists():
+                            pem = Ed25519PrivateKey.generate().private_bytes(
+                                serialization.Encoding.PEM,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption(),
+                            )
+                            partial = path.with_suffix(f".{os.getpid()}.part")
+                            partial.write_bytes(pem)
+                            partial.chmod(0o600)
+                            os.replace(partial, path)
+                key = serialization.load_pem_private_key(path.read_bytes(), None)
+                if not isinstance(key, Ed25519PrivateKey):
+                    raise TypeError(f"{path} is not an Ed25519 key")
+                stat = path.stat()
+                self._key = ((path, stat.st_ino, stat.st_mtime_ns), key)
+            return self._key[1]
+
+    def key_id(self) -> str:
+        return key_id_of(self.public_key())
+
+    def public_key(self) -> Ed25519PublicKey:
+        return self._private().public_key()
+
+    def sign(self, message: bytes) -> bytes:
+        return self._private().sign(message)
+
+
+def checkpoint_signer() -> CheckpointSigner:
+    return checkpoint_signers.get(settings.AUDIT_SIGNER)
+
+
+def public_key_pem(public: Ed25519PublicKey) -> str:
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def known_keys() -> dict[str, Ed25519PublicKey]:
+    """The public keys checkpoints may be signed with: the signer's, and the retired ones."""
+    keys = {}
+    current = checkpoint_signer().public_key()
+    keys[key_id_of(current)] = current
+    retired = Path(settings.AUDIT_KEY_FILE).parent / "retired"
+    for path in sorted(retired.glob("*.pub")) if retired.is_dir() else []:
+        public = serialization.load_pem_public_key(path.read_bytes())
+        if isinstance(public, Ed25519PublicKey):
+            keys[key_id_of(public)] = public
+    return keys
+
+
+# --- checkpoints -----------------------------------------------------------------------------
+
+
+def checkpoint_note(size: int, root: bytes, at: dt.datetime) -> str:
+    origin = f"tongban-audit/{settings.CITY_NAME}"
+    stamp = at.astimezone(dt.UTC).isoformat()
+    return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\ntime {stamp}\n"
+
+
+def checkpoint_dict(checkpoint: AuditCheckpoint) -> dict[str, Any]:
+    return {
+        "tree_size": checkpoint.tree_size,
+        "root": checkpoint.root,
+        "at": checkpoint.at.astimezone(dt.UTC).isoformat(),
+        "key_id": checkpoint.key_id,
+        "note": checkpoint.note,
+        "signature": checkpoint.signature,
+    }
+
+
+def signature_ok(entry: dict[str, Any], keys: dict[str, Ed25519PublicKey]) -> str:
+    """Why a checkpoint (as a dict) does not hold, or ""."""
+    key = keys.get(str(entry.get("key_id", "")))
+    if key is None:
+        return f"检查点{entry.get('tree_size')}的签名密钥不是本平台的审计密钥"
+    try:
+        key.verify(base64.b64decode(str(entry["signature"])), str(entry["note"]).encode())
+    except (InvalidSignature, ValueError, KeyError):
+        return f"检查点{entry.get('tree_size')}的签名无效"
+    lines = str(entry["note"]).split("\n")
+    try:
+        root = base64.b64decode(lines[2]).hex()
+        size = int(lines[1])
+    except (IndexError, ValueError):
+        return f"检查点{entry.get('tree_size')}的签署内容无法解析"
+    if size != int(entry["tree_size"]) or root != entry["root"]:
+        return f"检查点{entry.get('tree_size')}的树大小或根哈希与其签署内容不符"
+    return ""
+
+
+def checkpoint_log_path() -> Path:
+    return Path(settings.AUDIT_CHECKPOINT_LOG)
+
+
+def read_checkpoint_file(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            entries.append(json.loads(line))
+    return entries
+
+
+def _append_to_file() -> None:
+    """Copy the checkpoints the file lacks to it (after the sequencer's commit; a crash in
+    between is made good by the next seal)."""
+    path = checkpoint_log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as out:
+        fcntl.flock(out, fcntl.LOCK_EX)
+        out.seek(0)
+        last = 0
+        for line in out.read().splitlines():
+            if line.strip():
+                last = max(last, int(json.loads(line)["tree_size"]))
+        for checkpoint in AuditCheckpoint.objects.filter(tree_size__gt=last).order_by("tree_size"):
+            out.write(json.dumps(checkpoint_dict(checkpoint), ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def audit_seal(limit: int = BATCH) -> AuditCheckpoint | None:
+    """Seal the committed records not yet in the tree (at most `limit`): their leaves and a
+    signed checkpoint, in one transaction. None when there was nothing to seal (or another
+    sequencer sealed the same records first)."""
+    signer = checkpoint_signer()
+    try:
+        with transaction.atomic():
+            last = AuditCheckpoint.objects.order_by("-tree_size").first()
+            pending = list(AuditRecord.objects.filter(leaf__isnull=True).order_by("pk")[:limit])
+            if not pending:
+                return None
+            frontier = (
+                Frontier(last.tree_size, [bytes.fromhex(h) for h in last.frontier])
+                if last
+                else Frontier()
+            )
+            leaves = []
+            for record in pending:
+                leaf = record_leaf(record)
+                leaves.append(AuditLeaf(index=frontier.size, record=record, hash=leaf.hex()))
+                frontier.append(leaf)
+            AuditLeaf.objects.bulk_create(leaves)
+            root = frontier.root()
+            at = timezone.now()
+            note = checkpoint_note(frontier.size, root, at)
+            checkpoint = AuditCheckpoint.objects.create(
+                tree_size=frontier.size,
+                root=root.hex(),
+                at=at,
+                key_id=signer.key_id(),
+                note=note,
+                signature=base64.b64encode(signer.sign(note.encode())).decode(),
+                frontier=[h.hex() for h in frontier.hashes],
+            )
+            transaction.on_commit(_append_to_file)
+    except IntegrityError:
+        return None  # another sequencer took these records: its checkpoint stands
+    return checkpoint
+
+
+def audit_seal_all() -> int:
+    """Seal until nothing is left; the number of checkpoints made."""
+    made = 0
+    while audit_seal() is not None:
+        made += 1
+    return made
+
+
+# --- verification ----------------------------------------------------------------------------
+
+
+@dataclass
+class TreeReport:
+    sealed: int = 0
+    unsealed: int = 0
+    checkpoints: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_bad_record: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _prefix_roots(report: TreeReport, sizes: set[int]) -> dict[int, bytes]:
+    """Walk the leaves in order, recomputing each from its record; the root at each of
+    `sizes`. Gaps, and leaves whose record no longer gives their hash, are reported."""
+    roots: dict[int, bytes] = {}
+    frontier = Frontier()
+    for leaf in AuditLeaf.objects.select_related("record").order_by("index").iterator(2000):
+        if leaf.index != frontier.size:
+            report.problems.append(
+                f"审计树第{frontier.size}片叶缺失（下一片是第{leaf.index}片）：记录被删除"
+            )
+            break
+        recomputed = record_leaf(leaf.record)
+        if recomputed.hex() != leaf.hash and report.first_bad_record is None:
+            report.first_bad_record = leaf.record_id
+            report.problems.append(
+                f"审计记录#{leaf.record_id}（第{leaf.index}片叶）的内容与封存时不同"
+            )
+        frontier.append(recomputed)
+        if frontier.size in sizes:
+            roots[frontier.size] = frontier.root()
+    report.sealed = frontier.size
+    return roots
+
+
+def _last_good(entries: list[dict[str, Any]], roots: dict[int, bytes], before: int) -> int:
+    """The largest checkpoint size below `before` whose root still matches: the rewrite is
+    in the leaves after it."""
+    good = 0
+    for entry in entries:
+        size = int(entry["tree_size"])
+        if size < before and roots.get(size, b"").hex() == entry["root"]:
+            good = max(good, size)
+    return good
+
+
+def audit_tree_verify(witness: Iterable[dict[str, Any]] = ()) -> TreeReport:
+    """Everything a writer could have done to the sealed log, named; see the module."""
+    report = TreeReport()
+    keys = known_keys()
+    checkpoints = [checkpoint_dict(c) for c in AuditCheckpoint.objects.order_by("tree_size")]
+    copies = read_checkpoint_file(checkpoint_log_path())
+    witnessed = list(witness)
+    report.checkpoints = len(checkpoints)
+    sizes = {int(c["tree_size"]) for c in (*checkpoints, *copies, *witnessed)}
+    roots = _prefix_roots(report, sizes)
+    newest = checkpoints[-1]["tree_size"] if checkpoints else 0
+    sources = (("数据库", checkpoints), ("外部日志", copies), ("见证方", witnessed))
+    for source, entries in sources:
+        for entry in entries:
+            problem = signature_ok(entry, keys)
+            size = int(entry["tree_size"])
+            if not problem and size > report.sealed:
+                problem = f"{source}的检查点{size}多于数据库中的{report.sealed}片叶：记录尾部被截去"
+            elif not problem and roots.get(size, b"").hex() != entry["root"]:
+                problem = (
+                    f"{source}的检查点{size}与记录重算的根哈希不符：已封存的记录被改写"
+                    f"（在第{_last_good(entries, roots, size) + 1}至{size}片叶之间）"
+                )
+            if problem:
+                report.problems.append(problem)
+    if report.sealed > newest:
+        report.problems.append(
+            f"第{newest}片之后的{report.sealed - newest}片叶不在任何签署的检查点内：伪造的插入"
+        )
+    if copies and int(copies[-1]["tree_size"]) > newest:
+        report.problems.append(
+            f"数据库的检查点被回退：外部日志最新为{copies[-1]['tree_size']}，数据库为{newest}"
+        )
+    if witnessed:
+        top = max(int(w["tree_size"]) for w in witnessed)
+        if not copies or int(copies[-1]["tree_size"]) < top:
+            held = copies[-1]["tree_size"] if copies else 0
+            report.problems.append(
+                f"外部检查点日志被替换为旧副本：见证方持有{top}，日志最新为{held}"
+            )
+    report.unsealed = AuditRecord.objects.filter(leaf__isnull=True).count()
+    return report
