@@ -40,14 +40,17 @@ demo: install
 	$(BIN)/tongban demo history --days $(DEMO_DAYS) --scale $(DEMO_SCALE)
 	@$(MAKE) --no-print-directory run
 
-# Web (gunicorn), the background worker (django-tasks database backend) and the 5-minute
-# sweep (deadline warnings, lost notification jobs) together; Ctrl-C stops all three.
-# The worker waits out database faults itself and is restarted if it ever exits anyway.
+# Web (gunicorn), the background worker (django-tasks database backend), the audit log's
+# sequencer (seals what was written, every second) and the 5-minute sweep (deadline warnings,
+# lost notification jobs) together; Ctrl-C stops all four. The worker and the sequencer wait
+# out database faults themselves and are restarted if they ever exit anyway.
 run: install
 	@echo "通办 Tongban: http://$(HOST):$(PORT)/  (API docs: /api/docs, admin: /admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
 	( while true; do $(BIN)/tongban worker --interval 1; \
 	  echo "后台任务进程退出（$$?），2 秒后重启 / worker exited, restarting" >&2; sleep 2; done ) & \
+	( while true; do $(BIN)/tongban audit sequence; \
+	  echo "审计封存进程退出（$$?），2 秒后重启 / audit sequencer exited, restarting" >&2; sleep 2; done ) & \
 	( while true; do $(BIN)/tongban sweep >/dev/null; sleep 300; done ) & \
 	$(BIN)/gunicorn tongban.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - & \

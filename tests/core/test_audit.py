@@ -1,4 +1,6 @@
-"""The audit chain: appended on every write, and verify catches tampering in the database."""
+"""The legacy audit chain (records written before the Merkle seal, decision 56): `verify` still
+catches tampering with them. New records carry no chain: they are written alone and sealed
+(tests/core/test_audit_seal.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
-from tongban.core.audit import audit_log, audit_verify
+from tongban.core.audit import GENESIS, _digest, _hashed_fields, audit_log, audit_verify
 from tongban.core.context import Actor, acting_as
-from tongban.core.models import AuditRecord
+from tongban.core.models import AuditHead, AuditRecord
 
 # Simulates a DBA deleting rows behind the application's back.
 DELETE_SQL = "DELETE FROM core_auditrecord WHERE id = %s"
@@ -18,23 +21,39 @@ DELETE_SQL = "DELETE FROM core_auditrecord WHERE id = %s"
 
 @pytest.fixture
 def chain(db: None) -> list[AuditRecord]:
-    with acting_as(Actor("user:1", "tester"), request_id="req-0001"):
-        return [
-            audit_log(
-                action="test.write", object_type="test", object_id=str(i), changes={"n": [i, i + 1]}
-            )
-            for i in range(5)
-        ]
+    """Five records as the hash chain wrote them, each holding the hash of the one before,
+    and the chain's head."""
+    records, previous = [], GENESIS
+    for i in range(5):
+        record = AuditRecord(
+            seq=i + 1,
+            at=timezone.now(),
+            actor_id="user:1",
+            actor_label="tester",
+            action="test.write",
+            object_type="test",
+            object_id=str(i),
+            changes={"n": [i, i + 1]},
+            request_id="req-0001",
+            prev_hash=previous,
+        )
+        record.hash = _digest(previous, _hashed_fields(record))
+        record.save()
+        records.append(record)
+        previous = record.hash
+    AuditHead.objects.update_or_create(pk=1, defaults={"last_seq": 5, "last_hash": previous})
+    return records
 
 
-def test_each_record_holds_the_hash_of_the_one_before(chain: list[AuditRecord]) -> None:
-    assert chain[0].prev_hash == "0" * 64
-    for before, after in zip(chain, chain[1:], strict=False):
-        assert after.prev_hash == before.hash
-        assert after.seq == before.seq + 1
-    assert chain[2].actor_label == "tester"
-    assert chain[2].request_id == "req-0001"
+def test_a_record_is_written_alone_with_who_and_which_request(chain: list[AuditRecord]) -> None:
+    with acting_as(Actor("user:1", "tester"), request_id="req-0002"):
+        record = audit_log(action="test.write", object_type="test", object_id="new")
+    assert (record.seq, record.prev_hash, record.hash) == (None, "", None)
+    assert (record.actor_label, record.request_id) == ("tester", "req-0002")
+    # The old chain is untouched by it, and still intact.
+    assert AuditHead.objects.get(pk=1).last_seq == 5
     assert audit_verify().ok
+    assert audit_verify().checked == 5
 
 
 def test_it_catches_a_record_edited_directly_in_the_database(chain: list[AuditRecord]) -> None:
@@ -106,3 +125,21 @@ def test_a_protected_database_refuses_to_edit_or_delete_audit_records(
         AuditRecord.objects.filter(pk=chain[0].pk).delete()
     audit_log(action="test.after_protect", object_type="test", object_id="x")
     assert audit_verify().ok
+
+
+def test_the_old_chain_is_sealed_into_the_first_tree(
+    chain: list[AuditRecord], settings: object, tmp_path: object
+) -> None:
+    """Migration: the chained records become the first leaves, in their chain's order; both
+    checks hold afterwards."""
+    from tongban.core.auditseal import audit_seal, audit_tree_verify
+    from tongban.core.models import AuditLeaf
+
+    settings.AUDIT_KEY_FILE = str(tmp_path / "audit.pem")  # type: ignore[attr-defined]
+    settings.AUDIT_CHECKPOINT_LOG = str(tmp_path / "checkpoints.log")  # type: ignore[attr-defined]
+    audit_log(action="test.after_switch", object_type="test", object_id="x")
+    checkpoint = audit_seal()
+    assert checkpoint is not None and checkpoint.tree_size == 6
+    order = list(AuditLeaf.objects.order_by("index").values_list("record__seq", flat=True))
+    assert order == [1, 2, 3, 4, 5, None]
+    assert audit_verify().ok and audit_tree_verify().ok

@@ -292,7 +292,7 @@ def test_every_door_opening_is_audited_with_who_which_door_and_case(
 ) -> None:
     case, parcel, code = deposited(apply, bank, credential, clerk, reviewer)
     close(locker_pickup_open(bank=bank, code=code, person=zhangsan))
-    openings = AuditRecord.objects.filter(action="locker.door_open").order_by("seq")
+    openings = AuditRecord.objects.filter(action="locker.door_open").order_by("pk")
     assert [o.changes["purpose"][1] for o in openings] == ["deposit", "pickup"]
     assert openings[0].changes["who"][1] == f"credential:{credential.number}"
     assert openings[1].changes["who"][1] == f"user:{zhangsan.pk}"

@@ -21,6 +21,6 @@ class CalendarYearAdmin(AuditedModelAdmin[CalendarYear]):
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdmin[AuditRecord]):
-    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id"]
+    list_display = ["pk", "at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action"]
     search_fields = ["object_id", "actor_label", "request_id"]

@@ -1,4 +1,7 @@
-"""The append-only, hash-chained audit log: record every write, verify the chain."""
+"""The append-only audit log: every write (and every read of personal information) is one
+record, written alone in the writer's transaction. The sequencer seals records into a signed
+Merkle tree (`tongban.core.auditseal`). Records from before the seal carry a hash chain,
+still verified here (`audit_verify`)."""
 
 from __future__ import annotations
 
@@ -71,27 +74,19 @@ def audit_log(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     who = actor or current_actor()
-    # No savepoint inside the caller's transaction: a failed append fails the whole write
-    # anyway, and the two extra round trips are paid on every write.
-    # see decision 19
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        record = AuditRecord(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            actor_id=who.id,
-            actor_label=who.label[:150],
-            action=action,
-            object_type=object_type,
-            object_id=object_id[:100],
-            changes=_canonical(dict(changes or {})),
-            request_id=current_request_id(),
-            prev_hash=head.last_hash,
-        )
-        record.hash = _digest(record.prev_hash, _hashed_fields(record))
-        record.save()
-        AuditHead.objects.filter(pk=head.pk).update(last_seq=record.seq, last_hash=record.hash)
-    return record
+    # One row in the caller's transaction, depending on no other record and holding no lock
+    # any other writer waits on: the sequencer (`auditseal.audit_seal`) seals it after commit.
+    # see decision 56
+    return AuditRecord.objects.create(
+        at=timezone.now(),
+        actor_id=who.id,
+        actor_label=who.label[:150],
+        action=action,
+        object_type=object_type,
+        object_id=object_id[:100],
+        changes=_canonical(dict(changes or {})),
+        request_id=current_request_id(),
+    )
 
 
 @dataclass(frozen=True)
@@ -103,12 +98,15 @@ class VerifyResult:
 
 
 def audit_verify() -> VerifyResult:
-    """Walk the chain and report the first edited, removed or reordered record."""
+    """Walk the legacy chain (the records written before the Merkle seal) and report the
+    first edited, removed or reordered record. Later records are the tree's
+    (`auditseal.audit_tree_verify`)."""
     head = AuditHead.objects.filter(pk=1).first()
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
-    for record in AuditRecord.objects.order_by("pk").iterator(chunk_size=2000):
+    chained = AuditRecord.objects.filter(hash__isnull=False).order_by("pk")
+    for record in chained.iterator(chunk_size=2000):
         if record.seq != expected_seq:
             return VerifyResult(
                 False,

@@ -10,9 +10,12 @@ from django.utils import translation
 
 
 class AuditRecord(models.Model):
-    """One append-only entry of the hash-chained audit log."""
+    """One append-only entry of the audit log. A record is written alone, in the writer's
+    transaction, depending on no other; the sequencer then seals it into the Merkle tree
+    (`AuditLeaf`, `AuditCheckpoint`). Records written before the seal replaced the hash chain
+    keep their chain fields (`seq`, `prev_hash`, `hash`); later ones leave them empty."""
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
+    seq = models.PositiveBigIntegerField("链序号（旧）", unique=True, null=True, blank=True)
     at = models.DateTimeField("时间")
     actor_id = models.CharField("操作者标识", max_length=64)
     actor_label = models.CharField("操作者", max_length=150)
@@ -21,20 +24,20 @@ class AuditRecord(models.Model):
     object_id = models.CharField("对象标识", max_length=100, blank=True)
     changes = models.JSONField("变更内容", default=dict)
     request_id = models.CharField("请求标识", max_length=64, blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64, unique=True)
+    prev_hash = models.CharField("前一条哈希（旧链）", max_length=64, blank=True)
+    hash = models.CharField("哈希（旧链）", max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
-        ordering = ["seq"]
+        ordering = ["pk"]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor_id", "at"]),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -46,7 +49,8 @@ class AuditRecord(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's tip: the last sequence number and hash, so a removed tail is detected too."""
+    """The legacy chain's tip (records before the Merkle seal): its last sequence number and
+    hash, so a removed tail of the old chain is detected too. No longer written."""
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
