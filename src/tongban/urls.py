@@ -18,6 +18,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def audit_key(request: HttpRequest) -> HttpResponse:
+    """The public key the audit log's checkpoints are signed with (and the retired ones):
+    what a person or a witness checks proofs with. Compare it with a witness's copy."""
+    from tongban.core.auditseal import known_keys, public_key_pem
+
+    text = "".join(f"# key id {kid}\n{public_key_pem(key)}" for kid, key in known_keys().items())
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
 handler403 = "tongban.core.pages.permission_denied"
 handler404 = "tongban.core.pages.page_not_found"
 handler500 = "tongban.core.pages.server_error"
@@ -48,5 +57,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("audit/key.pem", audit_key, name="audit_key"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]

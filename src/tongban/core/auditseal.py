@@ -383,3 +383,34 @@ def audit_tree_verify(witness: Iterable[dict[str, Any]] = ()) -> TreeReport:
             )
     report.unsealed = AuditRecord.objects.filter(leaf__isnull=True).count()
     return report
+
+
+# --- proofs for a person ---------------------------------------------------------------------
+
+
+def inclusion_for(record: AuditRecord) -> dict[str, Any] | None:
+    """What a person needs to check, without trusting the database, that `record` is in the
+    sealed log: the record as sealed, its leaf's place, the proof up to the newest signed
+    checkpoint, that checkpoint, and the public key. None while it is not sealed yet."""
+    from tongban.core.merkle import inclusion_proof
+
+    leaf = AuditLeaf.objects.filter(record=record).first()
+    newest = AuditCheckpoint.objects.order_by("-tree_size").first()
+    if leaf is None or newest is None or leaf.index >= newest.tree_size:
+        return None
+    hashes = [
+        bytes.fromhex(h)
+        for h in AuditLeaf.objects.filter(index__lt=newest.tree_size)
+        .order_by("index")
+        .values_list("hash", flat=True)
+    ]
+    signer = checkpoint_signer()
+    return {
+        "format": "tongban-audit-inclusion/1",
+        "record": record_bytes(record).decode(),
+        "leaf_index": leaf.index,
+        "tree_size": newest.tree_size,
+        "proof": [h.hex() for h in inclusion_proof(hashes, leaf.index)],
+        "checkpoint": checkpoint_dict(newest),
+        "public_key": public_key_pem(known_keys().get(newest.key_id, signer.public_key())),
+    }

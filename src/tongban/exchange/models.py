@@ -243,6 +243,11 @@ class AccessLog(models.Model):
     case_id = models.BigIntegerField("关联办件", null=True, blank=True)
     case_label = models.CharField("办件编号", max_length=40, blank=True)
     subject_digest = models.CharField(max_length=64, db_index=True)
+    # The audit record this access was written in: the person's proof that it is in the
+    # sealed log (`/me/data-access/<id>/proof.json`).
+    audit_record = models.ForeignKey(
+        "core.AuditRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     subject_masked = models.CharField("主体", max_length=30)
     fields = models.JSONField("字段", default=list)
     result = models.CharField("结果", max_length=12, choices=Result.choices)

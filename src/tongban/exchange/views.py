@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -26,6 +26,24 @@ def my_access(request: HttpRequest) -> HttpResponse:
         "exchange/my_access.html",
         {"page": page, "enterprises": list(user.enterprises.values_list("name", flat=True))},
     )
+
+
+@login_required
+def my_access_proof(request: HttpRequest, log_id: int) -> HttpResponse:
+    """One access to the person's data, proved to be in the sealed audit log: a JSON file
+    they can check with the platform's public key (docs/audit-proof-check.py)."""
+    from tongban.core.auditseal import inclusion_for
+
+    user = request_user(request)
+    entry = selectors.access_for_subject(user).filter(pk=log_id).first()
+    if entry is None or entry.audit_record_id is None:
+        raise Http404("没有这条查询记录")
+    proof = inclusion_for(entry.audit_record)
+    if proof is None:
+        raise Http404("这条记录尚未封存（通常在一秒内完成），请稍后再试")
+    response = JsonResponse(proof, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="audit-proof-{log_id}.json"'
+    return response
 
 
 @login_required

@@ -137,7 +137,7 @@ def _record_accesses(
     case_label: str,
 ) -> None:
     """The access log rows and one audit record naming every access of the batch, in one
-    transaction (the chain's head row is locked once, not once per access)."""
+    transaction, and each access names it (the person's proof of inclusion)."""
     entries = [
         AccessLog(
             actor=actor,
@@ -164,7 +164,7 @@ def _record_accesses(
         AccessLog.objects.bulk_create(entries)
         for p, entry in zip(pending, entries, strict=True):
             p.result.log_id = entry.pk
-        audit_log(
+        record = audit_log(
             action="exchange.access",
             object_type="exchange.accesslog",
             object_id=",".join(str(e.pk) for e in entries),
@@ -183,6 +183,7 @@ def _record_accesses(
                 ],
             },
         )
+        AccessLog.objects.filter(pk__in=[e.pk for e in entries]).update(audit_record=record)
 
 
 def _grants_of(consumer: Department, resources: list[DataResource]) -> dict[int, AccessGrant]:
