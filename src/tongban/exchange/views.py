@@ -36,7 +36,7 @@ def my_access_proof(request: HttpRequest, log_id: int) -> HttpResponse:
 
     user = request_user(request)
     entry = selectors.access_for_subject(user).filter(pk=log_id).first()
-    if entry is None or entry.audit_record_id is None:
+    if entry is None or entry.audit_record is None:
         raise Http404("没有这条查询记录")
     proof = inclusion_for(entry.audit_record)
     if proof is None:
