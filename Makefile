@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard bench-floorplans messages clean
+.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard bench-floorplans bench-audit messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,10 +90,15 @@ bench: install-dev
 	$(BIN)/python bench/servicemap.py
 	$(BIN)/python bench/scoreboard.py
 	$(BIN)/python bench/floorplans.py
+	$(BIN)/python bench/audit.py
 
 # Only the service hall: kiosks, call-to-board latency and the hall-day simulator (~18 min).
 bench-forms: install-dev
 	$(BIN)/python bench/forms.py
+
+# Audited writes with PostgreSQL 2 ms away (a delaying proxy), and the sealing lag (~1 min).
+bench-audit: install-dev
+	$(BIN)/python bench/audit.py
 
 # The floor-plan checker at 50 rooms and 300 equipment, its API, the editor's repaint (~1 min).
 bench-floorplans: install-dev

@@ -3,7 +3,8 @@
 A submission must authenticate the applicant (session and user reads), pass the CSRF check,
 parse a multipart upload and commit at least one row. This view does exactly that and nothing
 else, so its requests/s is a ceiling for any submit on this stack, measured in the same run as
-the bare view. `?audit=1` adds the audit record every write carries (the hash-chained log).
+the bare view. `?audit=1` adds the audit record every write carries (written alone; the
+sequencer seals it after commit).
 """
 
 from __future__ import annotations

@@ -261,6 +261,14 @@ def _report(label: str, results: list[Result]) -> list[dict[str, object]]:
             f"floor (upload, 1 INSERT, audit): {floor.rps / baseline_rps:.0%} of the bare view; "
             f"submit: {submit.rps / floor.rps:.0%} of the floor"
         )
+    bare_floor = by_name.get("floor: signed-in upload, 1 INSERT")
+    if floor and bare_floor and bare_floor.rps:
+        share = floor.rps / bare_floor.rps
+        verdict = "met" if share >= 0.9 else "NOT met"
+        print(
+            f"  goal: the floor with its audit record ≥ 90 % of the floor without it: "
+            f"{share:.0%} — {verdict} (issue 17)"
+        )
     goals = {
         "guide page /guide/items/<code>/": (0.5, 50),
         "catalog API /api/catalog/items/<code>": (0.5, 50),
