@@ -48,7 +48,9 @@ def test_kiosk_reads_an_id_card_fills_the_food_licence_form_and_prints_it(
 
     # The ID card photo: the fields fill themselves, and say where they came from.
     kiosk.get_by_test_id("kiosk-document").set_input_files(str(SAMPLES / "card000-front-clean.png"))
-    kiosk.get_by_test_id("kiosk-reading").wait_for()
+    kiosk.get_by_test_id("kiosk-reading").wait_for(
+        timeout=45_000
+    )  # the first reading loads the OCR models
     assert kiosk.get_by_label("姓名").input_value() == card["name"]
     assert kiosk.get_by_label("公民身份号码").input_value() == card["id_number"]
     assert kiosk.get_by_label("住址").input_value() == card["address"]
