@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import multiprocessing
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,17 +47,20 @@ BIN = Path(sys.executable).parent
 
 class DelayProxy:
     """Forwards 127.0.0.1:`port` to `target`, each chunk held `delay` seconds in each
-    direction (in order, without adding up: a chunk leaves when its own time has come)."""
+    direction (in order, without adding up: a chunk leaves when its own time has come). It runs
+    in a process of its own, so its work does not compete with the writers' for one GIL."""
 
     def __init__(self, target: tuple[str, int], delay: float) -> None:
         self.target = target
         self.delay = delay
         self.port = free_port()
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._process: multiprocessing.Process | None = None
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    @staticmethod
+    async def _pump(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float
+    ) -> None:
+        loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
         async def send() -> None:
@@ -64,46 +69,51 @@ class DelayProxy:
                 if not data:
                     writer.close()
                     return
-                wait = due - self._loop.time()
+                wait = due - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 writer.write(data)
                 await writer.drain()
 
-        sender = self._loop.create_task(send())
+        sender = loop.create_task(send())
         with contextlib.suppress(ConnectionError):
             while data := await reader.read(65536):
-                queue.put_nowait((self._loop.time() + self.delay, data))
+                queue.put_nowait((loop.time() + delay, data))
         queue.put_nowait((0.0, b""))
         with contextlib.suppress(ConnectionError):
             await sender
 
-    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection(*self.target)
-        await asyncio.gather(self._pump(reader, up_writer), self._pump(up_reader, writer))
+    @staticmethod
+    def _serve(target: tuple[str, int], delay: float, port: int) -> None:
+        async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            up_reader, up_writer = await asyncio.open_connection(*target)
+            await asyncio.gather(
+                DelayProxy._pump(reader, up_writer, delay),
+                DelayProxy._pump(up_reader, writer, delay),
+            )
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(
-            asyncio.start_server(self._client, "127.0.0.1", self.port)
-        )
-        self._ready.set()
-        self._loop.run_forever()
-        server.close()
-        tasks = asyncio.all_tasks(self._loop)
-        for task in tasks:
-            task.cancel()
-        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        self._loop.close()
+        async def main() -> None:
+            server = await asyncio.start_server(client, "127.0.0.1", port)
+            async with server:
+                await server.serve_forever()
+
+        asyncio.run(main())
 
     def start(self) -> DelayProxy:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
+        self._process = multiprocessing.Process(
+            target=self._serve, args=(self.target, self.delay, self.port), daemon=True
+        )
+        self._process.start()
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("the delaying proxy did not start")
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(10)
 
 
 def _through(url: str, port: int) -> str:
