@@ -6,6 +6,7 @@ still verified here (`audit_verify`)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -77,7 +78,7 @@ def audit_log(
     # One row in the caller's transaction, depending on no other record and holding no lock
     # any other writer waits on: the sequencer (`auditseal.audit_seal`) seals it after commit.
     # see decision 56
-    return AuditRecord.objects.create(
+    record = AuditRecord(
         at=timezone.now(),
         actor_id=who.id,
         actor_label=who.label[:150],
@@ -86,6 +87,51 @@ def audit_log(
         object_id=object_id[:100],
         changes=_canonical(dict(changes or {})),
         request_id=current_request_id(),
+    )
+    # Every write carries this insert: one prepared statement, not the ORM's compiler (which
+    # cost most of an audited write's time), with the same values the ORM would send.
+    ops = connection.ops
+    params = [
+        ops.adapt_datetimefield_value(record.at),
+        record.actor_id,
+        record.actor_label,
+        record.action,
+        record.object_type,
+        record.object_id,
+        ops.adapt_json_value(record.changes, None),
+        record.request_id,
+        "",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), params)
+        record.pk = cursor.fetchone()[0]
+    record._state.adding = False
+    record._state.db = "default"
+    return record
+
+
+_INSERT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "changes",
+    "request_id",
+    "prev_hash",
+)
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    """The statement for this kind of database (quoting is the backend's)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in _INSERT_COLUMNS)
+    values = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+    return (
+        f"INSERT INTO {quote(AuditRecord._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608 — the model's own names
+        f" RETURNING {quote('id')}"
     )
 
 

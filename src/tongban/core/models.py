@@ -15,7 +15,9 @@ class AuditRecord(models.Model):
     (`AuditLeaf`, `AuditCheckpoint`). Records written before the seal replaced the hash chain
     keep their chain fields (`seq`, `prev_hash`, `hash`); later ones leave them empty."""
 
-    seq = models.PositiveBigIntegerField("链序号（旧）", unique=True, null=True, blank=True)
+    # The legacy chain's fields carry no index: every write would pay for them, and the old
+    # chain's check walks it in order anyway (a duplicate breaks the chain it walks).
+    seq = models.PositiveBigIntegerField("链序号（旧）", null=True, blank=True)
     at = models.DateTimeField("时间")
     actor_id = models.CharField("操作者标识", max_length=64)
     actor_label = models.CharField("操作者", max_length=150)
@@ -25,7 +27,7 @@ class AuditRecord(models.Model):
     changes = models.JSONField("变更内容", default=dict)
     request_id = models.CharField("请求标识", max_length=64, blank=True)
     prev_hash = models.CharField("前一条哈希（旧链）", max_length=64, blank=True)
-    hash = models.CharField("哈希（旧链）", max_length=64, unique=True, null=True, blank=True)
+    hash = models.CharField("哈希（旧链）", max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = "审计记录"
