@@ -84,6 +84,8 @@ def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def sealed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if connection.vendor != "sqlite":
+        pytest.skip("the file attacks are SQLite's; PostgreSQL has its own in test_audit_seal")
     folder = tmp_path_factory.mktemp("sealed")
     for args in (("migrate", "-v0", "--no-input"), ("shell", "-c", SETUP), ("audit", "protect")):
         done = _run(folder, *args)
@@ -95,8 +97,6 @@ def sealed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def copy(sealed_folder: Path, tmp_path: Path) -> Iterator[Path]:
-    if connection.vendor != "sqlite":
-        pytest.skip("the file attacks are SQLite's; PostgreSQL has its own in test_audit_seal")
     target = tmp_path / "data"
     shutil.copytree(sealed_folder, target)
     yield target
