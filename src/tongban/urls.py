@@ -21,7 +21,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def audit_key(request: HttpRequest) -> HttpResponse:
     """The public key the audit log's checkpoints are signed with (and the retired ones):
     what a person or a witness checks proofs with. Compare it with a witness's copy."""
-    from tongban.core.auditseal import known_keys, public_key_pem
+    from tongban.core.auditkeys import known_keys, public_key_pem
 
     text = "".join(f"# key id {kid}\n{public_key_pem(key)}" for kid, key in known_keys().items())
     return HttpResponse(text, content_type="text/plain; charset=utf-8")

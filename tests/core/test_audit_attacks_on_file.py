@@ -59,7 +59,7 @@ FOREIGN_KEY = """
 import base64
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
-from tongban.core.auditseal import key_id_of
+from tongban.core.auditkeys import key_id_of
 from tongban.core.models import AuditCheckpoint
 other = Ed25519PrivateKey.generate()
 cp = AuditCheckpoint.objects.get(tree_size=20)

@@ -18,12 +18,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tongban.core.audit import audit_log
+from tongban.core.auditkeys import key_id_of
 from tongban.core.auditseal import (
     audit_seal,
     audit_tree_verify,
     checkpoint_dict,
     checkpoint_note,
-    key_id_of,
     read_checkpoint_file,
     record_leaf,
 )
@@ -203,7 +203,7 @@ def test_a_retired_key_still_verifies_its_checkpoints(
     sealed: list[Any], settings: Any, tmp_path: Path
 ) -> None:
     """Rotation: the old key's public half goes to `retired/`, a new key signs from then on."""
-    from tongban.core.auditseal import checkpoint_signer, public_key_pem
+    from tongban.core.auditkeys import checkpoint_signer, public_key_pem
 
     keys = Path(settings.AUDIT_KEY_FILE).parent
     (keys / "retired").mkdir()

@@ -243,3 +243,20 @@ def test_the_scoreboard_counts_plans_by_their_first_submission(
     last_month = today.replace(day=1) - dt.timedelta(days=1)
     earlier = scoreboard(Period(last_month.replace(day=1), last_month), Filters())
     assert earlier["floorplans"]["plans"] == 0
+
+
+def test_only_who_may_see_a_plan_gets_its_pages_pdf_and_json(
+    client: object, plan: FloorPlan, lisi: User, zhangsan: User
+) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    client.force_login(zhangsan)
+    data = client.get(f"/tools/floorplan/{plan.pk}/plan.json")
+    assert data.status_code == 200 and data.json()["rooms"] == plan.data["rooms"]
+    pdf = client.get(f"/tools/floorplan/{plan.pk}/plan.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert client.get(f"/tools/floorplan/{plan.pk}/plan.pdf?revision=9").status_code == 404
+    client.force_login(lisi)
+    for path in ("", "plan.json", "plan.pdf"):
+        assert client.get(f"/tools/floorplan/{plan.pk}/{path}").status_code == 404

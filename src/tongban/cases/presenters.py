@@ -22,6 +22,7 @@ from tongban.cases.panels import panels_for_case, panels_for_draft
 from tongban.cases.schemas import WorklistFilter
 from tongban.cases.selectors import with_visit_counts
 from tongban.cases.services.clock import clock_status_safe, today
+from tongban.cases.services.tools import TOOL
 from tongban.cases.where import case_steps, clock_texts
 from tongban.catalog.models import Audience, Material, ServiceItem
 from tongban.catalog.selectors import default_choices, item_version, materials_for_choices
@@ -156,7 +157,7 @@ def provenance_label(provenance: dict[str, Any]) -> str:
         when = _("，%(at)s") % {"at": f"{timezone.localtime(fetched):%Y-%m-%d %H:%M}"}
     if provenance.get("kind") == "form":
         return str(_("在线填写的申请表即为此材料"))
-    if provenance.get("kind") == "tool":
+    if provenance.get("kind") == TOOL:
         return _("由平台%(tool)s制作（第%(revision)s版），已通过自动核验") % {
             "tool": name("tool_name"),
             "revision": provenance.get("revision", ""),
@@ -200,7 +201,7 @@ def draft_material_rows(case: Case, errors: dict[str, list[str]]) -> list[dict[s
         tool = bool(
             row
             and row.status == CaseMaterial.Status.PROVIDED
-            and row.provenance.get("kind") == "tool"
+            and row.provenance.get("kind") == TOOL
         )
         result.append(
             {

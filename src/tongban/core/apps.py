@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设施"
 
     def ready(self) -> None:
-        from tongban.core.auditseal import FileEd25519Signer, audit_seal_all, checkpoint_signers
+        from tongban.core.auditkeys import FileEd25519Signer, checkpoint_signers
+        from tongban.core.auditseal import audit_seal_all
         from tongban.core.sweeps import sweeps
 
         checkpoint_signers.register("ed25519", FileEd25519Signer())

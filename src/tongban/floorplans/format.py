@@ -216,9 +216,6 @@ class Plan(_Part):
             raise ValueError("points")
         return self
 
-    def room(self, room_id: str) -> Room | None:
-        return next((r for r in self.rooms if r.id == room_id), None)
-
 
 # What each fault of the format says, in Chinese first (the field is named before it).
 _MESSAGES = {

@@ -76,7 +76,3 @@ def case_material_from_tool(
         changes={"material": material.pk, "sha256": saved.sha256, **provenance},
     )
     return saved
-
-
-def made_with_tool(row: CaseMaterial) -> bool:
-    return bool((row.provenance or {}).get("kind") == TOOL)

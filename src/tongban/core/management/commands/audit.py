@@ -20,12 +20,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import InterfaceError, OperationalError, connections
 
 from tongban.core.audit import audit_protect, audit_verify
+from tongban.core.auditkeys import checkpoint_signer, public_key_pem
 from tongban.core.auditseal import (
     audit_seal_all,
     audit_tree_verify,
     checkpoint_dict,
-    checkpoint_signer,
-    public_key_pem,
     read_checkpoint_file,
 )
 from tongban.core.models import AuditCheckpoint
