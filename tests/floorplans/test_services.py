@@ -260,3 +260,17 @@ def test_only_who_may_see_a_plan_gets_its_pages_pdf_and_json(
     client.force_login(lisi)
     for path in ("", "plan.json", "plan.pdf"):
         assert client.get(f"/tools/floorplan/{plan.pk}/{path}").status_code == 404
+
+
+def test_a_refused_attach_goes_back_to_the_editor_with_the_reasons(
+    client: object, plan: FloorPlan, draft: Case, zhangsan: User
+) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    plan_save(plan=plan, actor=zhangsan, data=broken(plan), base_revision=1)
+    client.force_login(zhangsan)
+    answer = client.post(f"/tools/floorplan/{plan.pk}/attach/", {"case": draft.pk}, follow=True)
+    assert answer.redirect_chain[-1][0] == f"/tools/floorplan/{plan.pk}/?case={draft.pk}"
+    assert "生进熟出" in answer.content.decode()
+    assert not CaseMaterial.objects.filter(case=draft, material__name=LAYOUT).exists()

@@ -89,6 +89,12 @@ def plan_create(*, owner: User, template: str, jurisdiction_code: str = "") -> F
     return plan
 
 
+def plan_editable(plan: FloorPlan) -> bool:
+    """A plan attached to an application changes only while the application is a draft or
+    waits for a correction."""
+    return plan.case is None or plan.case.state in (CaseState.DRAFT, CaseState.CORRECTION)
+
+
 @transaction.atomic
 def plan_save(*, plan: FloorPlan, actor: User, data: Any, base_revision: int) -> PlanRevision:
     """Save the drawing as the next revision. `base_revision` is the revision the editor
@@ -96,10 +102,7 @@ def plan_save(*, plan: FloorPlan, actor: User, data: Any, base_revision: int) ->
     locked = FloorPlan.objects.select_for_update().get(pk=plan.pk)
     if not actor.has_perm("floorplans.edit_plan", locked):
         raise PermissionDenied("只有绘制人可以修改平面图")
-    if locked.case is not None and locked.case.state not in (
-        CaseState.DRAFT,
-        CaseState.CORRECTION,
-    ):
+    if not plan_editable(locked):
         raise Conflict("平面图所附的申请已提交，不能再修改；如需修改请等待补正通知")
     revision = revision_save(locked, data=data, base_revision=base_revision, actor=actor)
     plan.refresh_from_db()

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.requests import request_user
@@ -91,7 +92,7 @@ def edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for(user, plan_id, "floorplans.edit_plan")
     case = _case_from(request) or (plan.case if plan.case_id else None)
     comments = services.open_comments(plan) if plan.case_id else []
-    editable = plan.case is None or plan.case.state in (CaseState.DRAFT, CaseState.CORRECTION)
+    editable = services.plan_editable(plan)
     return render(
         request,
         "floorplans/edit.html",
@@ -163,7 +164,7 @@ def attach(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("cases:mine_detail", case_id=case.pk)
 
     def failed() -> HttpResponse:
-        return redirect(f"{request.path.rsplit('/attach/', 1)[0]}/?case={case.pk}")
+        return redirect(reverse("floorplans:edit", args=[plan.pk]) + f"?case={case.pk}")
 
     done: list[bool] = []
 
