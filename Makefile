@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh Debian machine with Python 3.11, no root:
-#   make demo   — install, migrate, seed the demo city, run web + worker on http://127.0.0.1:8000
+#   make demo   — install, migrate, seed the demo city, run web + worker + audit sequencer on http://127.0.0.1:8000
 #   make test   — install dev tools, lint, type-check, run the whole suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
