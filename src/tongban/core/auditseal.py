@@ -21,6 +21,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from tongban.core.auditkeys import checkpoint_signer, known_keys, public_key_pem
@@ -135,15 +136,24 @@ def _append_to_file() -> None:
         os.fsync(out.fileno())
 
 
-def audit_seal(limit: int = BATCH) -> AuditCheckpoint | None:
+def audit_seal(limit: int = BATCH, *, full: bool = False) -> AuditCheckpoint | None:
     """Seal the committed records not yet in the tree (at most `limit`): their leaves and a
     signed checkpoint, in one transaction. None when there was nothing to seal (or another
-    sequencer sealed the same records first)."""
+    sequencer sealed the same records first).
+
+    It looks above the newest checkpoint's low-water mark only, so a second's work does not
+    grow with the log; `full` (and, by itself, once an hour) looks at every record, for one
+    whose transaction stayed open longer than the mark's grace (a process's first seal is
+    full too)."""
     signer = checkpoint_signer()
+    full = full or _full_sweep_due()
     try:
         with transaction.atomic():
             last = AuditCheckpoint.objects.order_by("-tree_size").first()
-            pending = list(AuditRecord.objects.filter(leaf__isnull=True).order_by("pk")[:limit])
+            mark = 0 if full or last is None else last.low_water or 0
+            pending = list(
+                AuditRecord.objects.filter(pk__gt=mark, leaf__isnull=True).order_by("pk")[:limit]
+            )
             if not pending:
                 return None
             frontier = (
@@ -168,17 +178,44 @@ def audit_seal(limit: int = BATCH) -> AuditCheckpoint | None:
                 note=note,
                 signature=base64.b64encode(signer.sign(note.encode())).decode(),
                 frontier=[h.hex() for h in frontier.hashes],
+                low_water=_low_water(mark, pending, limit, at),
             )
             transaction.on_commit(_append_to_file)
     except IntegrityError:
         return None  # another sequencer took these records: its checkpoint stands
+    if full:
+        _last_full_sweep[0] = time.monotonic()
     return checkpoint
 
 
-def audit_seal_all() -> int:
+# A record is numbered when its writer's transaction commits, which may be after records with
+# higher ids: the mark moves only past records older than this, and a transaction that stays
+# open longer after writing its record is found by the hourly full sweep.
+# see decision 56
+LOW_WATER_GRACE = dt.timedelta(minutes=2)
+FULL_SWEEP_EVERY = 3600.0
+_last_full_sweep = [-FULL_SWEEP_EVERY]  # a process's first seal is a full one
+
+
+def _full_sweep_due() -> bool:
+    return time.monotonic() - _last_full_sweep[0] >= FULL_SWEEP_EVERY
+
+
+def _low_water(mark: int, pending: list[AuditRecord], limit: int, at: dt.datetime) -> int:
+    """The highest id up to which every record is now sealed: the newest record written
+    before the grace (every committed one below it was pending, and is sealed now), but not
+    past the batch when the batch was cut at `limit`."""
+    older = AuditRecord.objects.filter(pk__gt=mark, at__lt=at - LOW_WATER_GRACE)
+    if len(pending) >= limit:
+        older = older.filter(pk__lte=pending[-1].pk)
+    newest = older.aggregate(top=models.Max("pk"))["top"]
+    return max(mark, newest or 0)
+
+
+def audit_seal_all(*, full: bool = False) -> int:
     """Seal until nothing is left; the number of checkpoints made."""
     made = 0
-    while audit_seal() is not None:
+    while audit_seal(full=full) is not None:
         made += 1
     return made
 

@@ -88,7 +88,8 @@ class AuditCheckpoint(models.Model):
     """A signed tree head: the first `tree_size` leaves have Merkle root `root`, signed at
     `at` with the key `key_id` (the signer's key is not in the database). `note` is the
     signed text (a checkpoint in the transparency-log note format); `frontier` lets the
-    sequencer continue without rereading the tree. Also appended to a file outside the
+    sequencer continue without rereading the tree, and `low_water` without rereading the
+    records. Also appended to a file outside the
     database (`audit/checkpoints.log` in the data folder)."""
 
     tree_size = models.PositiveBigIntegerField("树大小", primary_key=True)
@@ -98,6 +99,9 @@ class AuditCheckpoint(models.Model):
     note = models.TextField("签署内容")
     signature = models.CharField("签名", max_length=200)
     frontier = models.JSONField("右边界", default=list)
+    # Every record up to this id was sealed by this checkpoint or an earlier one, so the
+    # sequencer looks for new records above it only (empty on checkpoints older than it).
+    low_water = models.PositiveBigIntegerField("已封存下限", null=True, blank=True)
 
     class Meta:
         verbose_name = "审计检查点"

@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError("此数据库类型不支持审计表保护触发器 / unsupported database")
             self.stdout.write("审计表已设为只可追加 / audit tables are now append-only")
         elif action == "seal":
-            self.stdout.write(f"已封存 / sealed: {audit_seal_all()} 个检查点")
+            self.stdout.write(f"已封存 / sealed: {audit_seal_all(full=True)} 个检查点")
         elif action == "sequence":
             self._sequence(options["interval"])
         elif action == "checkpoint":
