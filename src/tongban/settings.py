@@ -93,6 +93,24 @@ AUDIT_CHECKPOINT_LOG = env_str(
     shown="`var/audit/checkpoints.log`",
     help="the copy of every audit checkpoint outside the database",
 )
+# An RFC 3161 time-stamping authority for the checkpoints: off unless a URL is given.
+AUDIT_TSA_URL = env_str(
+    "TONGBAN_AUDIT_TSA_URL",
+    "",
+    shown="unset (off)",
+    help="an RFC 3161 time-stamping authority that stamps the newest audit checkpoint",
+)
+AUDIT_TSA_CERT = env_str(
+    "TONGBAN_AUDIT_TSA_CERT",
+    "",
+    shown="unset",
+    help="the TSA's certificate or its root (PEM), that `audit verify` checks stamps against",
+)
+AUDIT_TSA_EVERY = env_int(
+    "TONGBAN_AUDIT_TSA_EVERY",
+    600,
+    help="seconds between two time stamps of the newest audit checkpoint",
+)
 # The approval bureau's one seal (一章管审批): the signer plugin and the seal's holder.
 SEAL_SIGNER = env_str(
     "TONGBAN_SEAL_SIGNER",

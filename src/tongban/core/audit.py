@@ -203,7 +203,7 @@ _PROTECT_SQL: dict[str, list[str]] = {
     ],
 }
 # The sealed tree's leaves and checkpoints are append-only too.
-for _table in ("core_auditrecord", "core_auditleaf", "core_auditcheckpoint"):
+for _table in ("core_auditrecord", "core_auditleaf", "core_auditcheckpoint", "core_audittimestamp"):
     _PROTECT_SQL["sqlite"] += [
         f"CREATE TRIGGER IF NOT EXISTS {_table}_no_update BEFORE UPDATE ON {_table}"
         " BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",

@@ -9,7 +9,8 @@ database, and verification that a database writer cannot fool.
 - `audit_tree_verify()` recomputes every leaf from its record and the tree from the leaves,
   checks each checkpoint's signature against the platform's public keys (current and retired),
   each checkpoint's root against the tree, the file copy against the database, and a
-  witness's copies against both; it names the first record that differs.
+  witness's copies against both, and the time stamps of an outside authority
+  (`tongban.core.audittime`); it names the first record that differs.
 
 Checkpoints are notes in the transparency-log checkpoint format: an origin line, the tree
 size, the base64 root, and a time line, signed with Ed25519 (the signer is a plugin)."""
@@ -35,6 +36,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from tongban.core.auditkeys import checkpoint_signer, known_keys, public_key_pem
+from tongban.core.audittime import timestamp_problems
 from tongban.core.merkle import Frontier, leaf_hash
 from tongban.core.models import AuditCheckpoint, AuditLeaf, AuditRecord
 
@@ -228,6 +230,7 @@ class TreeReport:
     sealed: int = 0
     unsealed: int = 0
     checkpoints: int = 0
+    timestamps: int = 0
     problems: list[str] = field(default_factory=list)
     first_bad_record: int | None = None
 
@@ -311,6 +314,8 @@ def audit_tree_verify(witness: Iterable[dict[str, Any]] = ()) -> TreeReport:
             report.problems.append(
                 f"外部检查点日志被替换为旧副本：见证方持有{top}，日志最新为{held}"
             )
+    report.timestamps, stamp_problems = timestamp_problems()
+    report.problems += stamp_problems
     report.unsealed = AuditRecord.objects.filter(leaf__isnull=True).count()
     return report
 

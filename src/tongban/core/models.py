@@ -177,3 +177,27 @@ class EnglishNamed(models.Model):
         if self.name_en and (translation.get_language() or "").startswith("en"):
             return self.name_en
         return name
+
+
+class AuditTimestamp(models.Model):
+    """An RFC 3161 time stamp of a checkpoint's signed note, from an outside authority: the
+    checkpoint, and so every record in its tree, existed by `gen_time`. Written once."""
+
+    checkpoint = models.OneToOneField(
+        AuditCheckpoint,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="timestamp",
+        verbose_name="检查点",
+    )
+    gen_time = models.DateTimeField("时间戳时间")
+    tsa = models.CharField("时间戳机构", max_length=300)
+    token = models.TextField("时间戳令牌（DER，base64）")
+
+    class Meta:
+        verbose_name = "审计时间戳"
+        verbose_name_plural = "审计时间戳"
+        ordering = ["checkpoint"]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id} @ {self.gen_time:%Y-%m-%d %H:%M:%S}"

@@ -27,6 +27,7 @@ from tongban.core.auditseal import (
     checkpoint_dict,
     read_checkpoint_file,
 )
+from tongban.core.audittime import audit_timestamp
 from tongban.core.models import AuditCheckpoint
 
 
@@ -78,7 +79,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"审计日志完好 / audit log intact: 链 {chain.checked} 条；已封存 {report.sealed} 条，"
-            f"{report.checkpoints} 个签署检查点；尚未封存 {report.unsealed} 条"
+            f"{report.checkpoints} 个签署检查点，{report.timestamps} 个外部时间戳；"
+            f"尚未封存 {report.unsealed} 条"
         )
 
     def _export(self, target: str) -> None:
@@ -110,6 +112,7 @@ class Command(BaseCommand):
         while True:
             try:
                 audit_seal_all()
+                audit_timestamp()
                 delay = interval
             except (OperationalError, InterfaceError) as exc:
                 self.stderr.write(f"数据库暂时不可用（{exc}），稍后重试")
