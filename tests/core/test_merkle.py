@@ -3,6 +3,7 @@ Transparency, and for any tree, proofs that verify and tampering that does not."
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from tongban.core.merkle import (
     Frontier,
     consistency_proof,
     inclusion_proof,
+    inclusion_proof_extending,
     leaf_hash,
     node_hash,
     tree_root,
@@ -118,3 +120,26 @@ def test_the_frontier_gives_the_same_head_as_the_whole_tree(hashes: list[bytes])
         return node_hash(mth(ls[:k]), mth(ls[k:]))
 
     assert frontier.root() == mth(hashes)
+
+
+@given(
+    hashes=st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=300), data=st.data()
+)
+def test_a_proof_from_the_edge_before_a_batch_equals_the_whole_tree_s(
+    hashes: list[bytes], data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(hashes) - 1), label="leaves sealed before the batch")
+    index = data.draw(st.integers(start, len(hashes) - 1), label="the leaf")
+    before = Frontier()
+    for h in hashes[:start]:
+        before.append(h)
+    proof = inclusion_proof_extending(before, hashes[start:], index)
+    assert proof == inclusion_proof(hashes, index)
+    assert verify_inclusion(hashes[index], index, len(hashes), proof, tree_root(hashes))
+
+
+def test_a_proof_from_the_edge_refuses_a_leaf_outside_the_batch() -> None:
+    before = Frontier()
+    before.append(leaf_hash(b"a"))
+    with pytest.raises(ValueError):
+        inclusion_proof_extending(before, [leaf_hash(b"b")], 0)

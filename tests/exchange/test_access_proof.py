@@ -75,3 +75,25 @@ def test_a_person_proves_an_access_is_in_the_signed_log(
     # Someone else's access is not theirs to download.
     theirs = AccessLog.objects.get(result="no_record")
     assert client.get(f"/me/data-access/{theirs.pk}/proof.json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_proof_holds_for_a_record_sealed_in_a_later_batch(checker: ModuleType) -> None:
+    """The proof is made from the previous checkpoint's edge and the record's own batch, and
+    checks against the checkpoint that sealed it, however many batches came before and after."""
+    from tongban.core.audit import audit_log
+    from tongban.core.auditkeys import checkpoint_signer, public_key_pem
+    from tongban.core.auditseal import inclusion_for
+
+    batches = []
+    for size in (13, 7, 21, 5):
+        batches.append(
+            [audit_log(action="test.write", object_id=f"{size}-{i}") for i in range(size)]
+        )
+        assert audit_seal(full=True) is not None
+    key = public_key_pem(checkpoint_signer().public_key()).encode()
+    for batch, sealed_at in zip(batches, (13, 20, 41, 46), strict=True):
+        for record in (batch[0], batch[len(batch) // 2], batch[-1]):
+            proof = inclusion_for(record)
+            assert proof is not None and proof["tree_size"] == sealed_at
+            assert checker.check(proof, key) == "", (record.pk, proof["leaf_index"])

@@ -325,17 +325,32 @@ def audit_tree_verify(witness: Iterable[dict[str, Any]] = ()) -> TreeReport:
 
 def inclusion_for(record: AuditRecord) -> dict[str, Any] | None:
     """What a person needs to check, without trusting the database, that `record` is in the
-    sealed log: the record as sealed, its leaf's place, the proof up to the newest signed
-    checkpoint, that checkpoint, and the public key. None while it is not sealed yet."""
-    from tongban.core.merkle import inclusion_proof
+    sealed log: the record as sealed, its leaf's place, the proof up to the signed checkpoint
+    that sealed it, that checkpoint, and its public key. None while it is not sealed yet.
+
+    The proof is built from the previous checkpoint's right edge and the leaves of the one
+    batch (`merkle.inclusion_proof_extending`), so it costs the same in a log of any size;
+    the later checkpoints extend that one, which `verify` and the witnesses check."""
+    from tongban.core.merkle import inclusion_proof_extending
 
     leaf = AuditLeaf.objects.filter(record=record).first()
-    newest = AuditCheckpoint.objects.order_by("-tree_size").first()
-    if leaf is None or newest is None or leaf.index >= newest.tree_size:
+    if leaf is None:
         return None
-    hashes = [
+    sealing = AuditCheckpoint.objects.filter(tree_size__gt=leaf.index).order_by("tree_size")
+    checkpoint = sealing.first()
+    if checkpoint is None:
+        return None
+    before = (
+        AuditCheckpoint.objects.filter(tree_size__lte=leaf.index).order_by("-tree_size").first()
+    )
+    edge = (
+        Frontier(before.tree_size, [bytes.fromhex(h) for h in before.frontier])
+        if before
+        else Frontier()
+    )
+    batch = [
         bytes.fromhex(h)
-        for h in AuditLeaf.objects.filter(index__lt=newest.tree_size)
+        for h in AuditLeaf.objects.filter(index__gte=edge.size, index__lt=checkpoint.tree_size)
         .order_by("index")
         .values_list("hash", flat=True)
     ]
@@ -344,8 +359,8 @@ def inclusion_for(record: AuditRecord) -> dict[str, Any] | None:
         "format": "tongban-audit-inclusion/1",
         "record": record_bytes(record).decode(),
         "leaf_index": leaf.index,
-        "tree_size": newest.tree_size,
-        "proof": [h.hex() for h in inclusion_proof(hashes, leaf.index)],
-        "checkpoint": checkpoint_dict(newest),
-        "public_key": public_key_pem(known_keys().get(newest.key_id, signer.public_key())),
+        "tree_size": checkpoint.tree_size,
+        "proof": [h.hex() for h in inclusion_proof_extending(edge, batch, leaf.index)],
+        "checkpoint": checkpoint_dict(checkpoint),
+        "public_key": public_key_pem(known_keys().get(checkpoint.key_id, signer.public_key())),
     }

@@ -74,6 +74,45 @@ def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
     return [*inclusion_proof(leaves[k:], index - k), tree_root(leaves[:k])]
 
 
+def inclusion_proof_extending(before: Frontier, batch: Sequence[bytes], index: int) -> list[bytes]:
+    """PATH(index, D[n]) for a leaf of `batch`, the leaves appended to the tree whose right
+    edge was `before`: n = before.size + len(batch). Every node the path needs is either one
+    of `before`'s perfect subtrees or made of them and the batch, so the leaves sealed before
+    are never read (a proof costs the batch, not the log)."""
+    start, end = before.size, before.size + len(batch)
+    if not start <= index < end:
+        raise ValueError("index outside the batch")
+    blocks: dict[tuple[int, int], bytes] = {}
+    offset = 0
+    for bit, digest in zip(
+        (b for b in range(start.bit_length() - 1, -1, -1) if start >> b & 1),
+        before.hashes,
+        strict=True,
+    ):
+        blocks[(offset, offset + (1 << bit))] = digest
+        offset += 1 << bit
+
+    def node(a: int, b: int) -> bytes:
+        if (a, b) in blocks:
+            return blocks[(a, b)]
+        if a >= start:
+            return tree_root(batch[a - start : b - start])
+        if b <= start:
+            raise ValueError("a node inside the earlier tree that is not on its edge")
+        k = _split(b - a)
+        return node_hash(node(a, a + k), node(a + k, b))
+
+    def path(m: int, a: int, b: int) -> list[bytes]:
+        if b - a == 1:
+            return []
+        k = _split(b - a)
+        if m < a + k:
+            return [*path(m, a, a + k), node(a + k, b)]
+        return [*path(m, a + k, b), node(a, a + k)]
+
+    return path(index, 0, end)
+
+
 def verify_inclusion(
     leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
 ) -> bool:
