@@ -183,6 +183,15 @@ def bench_database(label: str, env: dict[str, str]) -> list[Result]:
 
 Run = Callable[..., Result]
 
+# The portal's most visited pages, as an anonymous visitor sees them (issue 24: ≥ 80 % of bare).
+PORTAL_PAGES = [
+    ("home page /", "/"),
+    ("guide list /guide/", "/guide/"),
+    ("bundle list /guide/bundles/", "/guide/bundles/"),
+    ("hall list /hall/", "/hall/"),
+    ("数小二 start /guide/ask/", "/guide/ask/"),
+]
+
 
 def _reads(run: Run, host: str, port: int, codes: list[str], auth: dict[str, str]) -> list[Result]:
     return [
@@ -203,7 +212,15 @@ def _reads(run: Run, host: str, port: int, codes: list[str], auth: dict[str, str
             ),
             warmup_requests=ITEMS // 20,
         ),
+        *(
+            run(name, get_builder(host, port, [path]), warmup_requests=1)
+            for name, path in PORTAL_PAGES
+        ),
         run("baseline /healthz, signed in", get_builder(host, port, ["/healthz"], auth)),
+        run(
+            "guide page, signed in",
+            get_builder(host, port, [f"/guide/items/{c}/" for c in codes], auth),
+        ),
         run(
             "guide page, uncached (session cookie)",
             get_builder(
@@ -313,6 +330,8 @@ def _report(label: str, results: list[Result]) -> list[dict[str, object]]:
         "catalog API /api/catalog/items/<code>": (0.5, 50),
         "catalog API /api/catalog/items?limit=20": (0.5, 50),
         "submit with 1 file POST …/submit": (0.35, 100),
+        **{name: (0.8, 50) for name, _ in PORTAL_PAGES},
+        "guide page, signed in": (0.4, 100),
     }
     for r in results:
         if r.name in goals:

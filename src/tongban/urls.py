@@ -10,6 +10,7 @@ from django.views.generic.base import RedirectView
 
 from tongban.api import api
 from tongban.catalog.views import portal
+from tongban.core.language import language_switch
 from tongban.home import me_home
 
 
@@ -54,6 +55,7 @@ urlpatterns = [
     path("", include("tongban.analytics.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/lang/<str:code>/", language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", healthz, name="healthz"),

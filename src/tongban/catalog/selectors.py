@@ -14,6 +14,7 @@ from tongban.accounts.models import Department
 from tongban.catalog.checks import Finding, item_check
 from tongban.catalog.models import (
     Audience,
+    Bundle,
     Condition,
     ItemType,
     LifeEvent,
@@ -82,6 +83,28 @@ def catalog_revision() -> tuple[object, ...]:
         cursor.execute(
             f"SELECT COUNT(*), MAX(published_at) FROM {table} WHERE state = %s",  # noqa: S608
             [ServiceItem.State.PUBLISHED],
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else ()
+
+
+def portal_revision() -> tuple[object, ...]:
+    """Changes whenever a public portal page's content changes: an item published,
+    superseded or removed, a bundle saved, a life event added or removed. One round trip, as
+    it is asked on every cached portal page (`core.pagecache`); a renamed department shows
+    within the cache's TTL."""
+    items, bundles, events = (
+        ServiceItem._meta.db_table,
+        Bundle._meta.db_table,
+        LifeEvent._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {items} WHERE state = %s),"  # noqa: S608 — model names
+            f" (SELECT MAX(published_at) FROM {items} WHERE state = %s),"
+            f" (SELECT COUNT(*) FROM {bundles}), (SELECT MAX(updated_at) FROM {bundles}),"
+            f" (SELECT COUNT(*) FROM {events}), (SELECT MAX(id) FROM {events})",
+            [ServiceItem.State.PUBLISHED, ServiceItem.State.PUBLISHED],
         )
         row = cursor.fetchone()
     return tuple(row) if row else ()

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.catalog.models import Bundle, ServiceItem
+from tongban.catalog.selectors import portal_revision
+from tongban.core.pagecache import public_page
 from tongban.core.pages import PAGE_REFUSALS, refusal_messages, refusal_text
 from tongban.guide import selectors
 from tongban.guide.conversation import converse
@@ -69,6 +71,7 @@ def open_result(request: HttpRequest, query_id: int) -> HttpResponse:
     return HttpResponseRedirect(doc.url)
 
 
+@public_page(portal_revision, when=lambda request: not request.GET)
 def ask(request: HttpRequest) -> HttpResponse:
     """数小二 on the portal."""
     return ask_page(request, template="base.html", channel=GuideQuery.Channel.ASK, kiosk=False)

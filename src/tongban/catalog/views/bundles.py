@@ -7,11 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tongban.accounts.requests import request_user_or_none
+from tongban.catalog import selectors
 from tongban.catalog.models import Bundle
 from tongban.catalog.presenters import bundle_guide_page
 from tongban.catalog.services.bundles import bundle_guide
+from tongban.core.pagecache import public_page
 
 
+@public_page(selectors.portal_revision)
 def bundles(request: HttpRequest) -> HttpResponse:
     rows = [bundle_guide(b, {}) for b in Bundle.objects.filter(active=True)]
     return render(request, "catalog/bundles.html", {"guides": rows})

@@ -10,7 +10,6 @@ from io import BytesIO
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from tongban.catalog.models import ServiceItem
 from tongban.core.cache import cache_key, cached
 from tongban.core.downloads import pdf_response
 from tongban.core.links import public_url
+from tongban.core.pagecache import is_anonymous_visit
 from tongban.core.pdf import render_pdf
 
 
@@ -68,17 +68,8 @@ def guide_absolute_url(request: HttpRequest, code: str) -> str:
     return public_url(request, reverse("catalog:item_guide", args=[code]))
 
 
-def _is_cacheable(request: HttpRequest) -> bool:
-    """No session and no pending messages: the page is the same for every such visitor."""
-    return (
-        not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
-
-
 def _render_version(request: HttpRequest, code: str, template: str) -> HttpResponse:
-    if not _is_cacheable(request):
+    if not is_anonymous_visit(request):
         return render(request, template, _context(request, _item_or_404(code)))
     version = selectors.published_version(code)
     if version is None:

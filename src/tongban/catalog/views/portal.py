@@ -10,8 +10,10 @@ from tongban.accounts.models import Department
 from tongban.catalog import selectors
 from tongban.catalog.models import Audience, LifeEvent
 from tongban.catalog.presenters import browse_heading
+from tongban.core.pagecache import public_page
 
 
+@public_page(selectors.portal_revision)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(selectors.portal_revision)
 def browse(request: HttpRequest) -> HttpResponse:
     department_code = request.GET.get("department") or None
     audience = request.GET.get("audience") or None

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.requests import request_user
 from tongban.catalog import selectors as catalog_selectors
 from tongban.core.links import public_url
+from tongban.core.pagecache import public_page
 from tongban.core.pages import PAGE_REFUSALS, refusal_text
 from tongban.hall import presenters, selectors
 from tongban.hall.models import AppointmentSlot, Hall, QueueCategory, Ticket
@@ -23,6 +24,8 @@ from tongban.hall.services.tickets import ticket_issue
 # --- people -----------------------------------------------------------------------------------
 
 
+# The waiting figures are live: at most 5 seconds old for an anonymous visitor.
+@public_page(seconds=5)
 def halls(request: HttpRequest) -> HttpResponse:
     rows = [presenters.hall_out(h) for h in Hall.objects.filter(active=True).order_by("code")]
     return render(request, "hall/halls.html", {"halls": rows})
