@@ -8,7 +8,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export TONGBAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard bench-floorplans bench-audit messages clean
+# (cluster, cluster-stop: deploy/cluster.py)
+.PHONY: cluster cluster-stop demo run install install-dev test test-python lint typecheck bench bench-worklist bench-hall bench-forms bench-certificates bench-bundles bench-guide bench-servicemap bench-scoreboard bench-floorplans bench-audit messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,9 +57,18 @@ run: install
 		--access-logfile - & \
 	wait
 
+# The platform as a city runs it, on this machine: PostgreSQL, Redis, nginx in front of two
+# gunicorn app servers, two workers, the audit sequencer and the sweep (deploy/cluster.py;
+# needs Debian's postgresql, redis-server and nginx). Data and logs in var/cluster/.
+cluster: install-dev
+	$(BIN)/python deploy/cluster.py start
+
+cluster-stop:
+	@test -x $(BIN)/python && $(BIN)/python deploy/cluster.py stop || python3 deploy/cluster.py stop
+
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench deploy
+	$(BIN)/ruff format --check src tests bench deploy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/djlint src/tongban/templates --lint
 	$(BIN)/djlint src/tongban/templates --check
