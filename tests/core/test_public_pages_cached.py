@@ -5,8 +5,6 @@ a link, so no page carries a CSRF token; a signed-in visitor always gets their o
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import time_machine
 from django.db import connection
